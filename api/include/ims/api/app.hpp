@@ -1,0 +1,83 @@
+#pragma once
+// The API application: routes, the request pipeline (request id, routing, metrics, logging) and the
+// one place that translates failures into problem+json.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ims/api/http.hpp"
+#include "ims/api/router.hpp"
+#include "ims/domain/policy.hpp"
+#include "ims/infra/config.hpp"
+#include "ims/infra/crypto.hpp"
+#include "ims/infra/jwt.hpp"
+#include "ims/infra/log.hpp"
+#include "ims/infra/metrics.hpp"
+#include "ims/infra/pg.hpp"
+#include "ims/infra/redis.hpp"
+
+namespace ims::api {
+
+// Owned by one handler thread.
+struct Resources {
+  infra::PgSession db;
+  infra::RedisClient redis;
+  Resources(const std::string& database_url, const std::string& redis_url) : db(database_url), redis(redis_url) {}
+};
+
+using Clock = std::function<std::int64_t()>;  // seconds since the epoch
+
+// Shared by all threads; every member is thread-safe.
+struct Services {
+  const infra::Config& config;
+  infra::TokenCodec& tokens;
+  infra::PasswordHasher& passwords;
+  infra::Metrics& metrics;
+  infra::Log log;
+  Clock now;
+  std::string openapi_json;
+};
+
+struct Context {
+  const Request& request;
+  Resources& resources;
+  const Services& services;
+  infra::Log log;
+};
+
+using Handler = std::function<Response(Context&)>;
+
+class App {
+ public:
+  explicit App(Services services);
+
+  // Runs on a handler thread.
+  Response handle(Request& request, Resources& resources);
+  // Answers without touching a handler thread (used by the network layer when saturated, etc.).
+  Response reject(const Request& request, const domain::Error& error);
+
+  const Router<Handler>& router() const { return router_; }
+  const Services& services() const { return services_; }
+  infra::HttpMetrics& http_metrics() { return http_metrics_; }
+
+ private:
+  Response dispatch(Request& request, Resources& resources, std::string& route);
+  void finish(const Request& request, Response& response, const std::string& route,
+              std::chrono::steady_clock::time_point started);
+
+  Services services_;
+  Router<Handler> router_;
+  infra::HttpMetrics http_metrics_;
+};
+
+// Route registration, one function per resource (handlers/*.cpp).
+void add_system_routes(Router<Handler>& router);
+void add_auth_routes(Router<Handler>& router);
+void add_user_routes(Router<Handler>& router);
+
+// Accepts a client's X-Request-Id when it is sane, or makes one.
+std::string request_id_for(const Request& request);
+
+}  // namespace ims::api

@@ -1,0 +1,52 @@
+#pragma once
+// Framework-free HTTP request and response: the RESTinio adapter fills a Request and sends back a
+// Response, so everything else (routing, handlers, errors) compiles and tests without RESTinio.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ims/domain/result.hpp"
+
+namespace ims::api {
+
+struct Request {
+  std::string method;  // GET, POST, …
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+  std::map<std::string, std::string> path_params;  // filled by the router
+
+  std::optional<std::string> header(const std::string& lower_name) const;
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+Response json_response(int status, std::string body);
+Response no_content();
+Response problem(const domain::Error& error);
+// For statuses that are protocol-level rather than domain outcomes (405, 413, 415, 500).
+Response problem_status(int status, const std::string& type, const std::string& detail);
+int status_for(domain::ErrorCode code);
+const char* reason_phrase(int status);
+
+// Parses "a=1&b=two%20words" into a map (last value wins).
+std::map<std::string, std::string> parse_query(const std::string& query);
+std::string url_decode(const std::string& text);
+
+}  // namespace ims::api

@@ -1,0 +1,93 @@
+// The only translation unit that includes RESTinio (it costs ~25 s to compile).
+#include "ims/api/server.hpp"
+
+#include <restinio/all.hpp>
+
+#include <cctype>
+
+namespace ims::api {
+namespace {
+
+Request to_request(const restinio::request_t& req) {
+  Request r;
+  r.method = req.header().method().c_str();
+  r.path = std::string(req.header().path());
+  r.query = parse_query(std::string(req.header().query()));
+  req.header().for_each_field([&r](const restinio::http_header_field_t& f) {
+    std::string name = f.name();
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = f.value();
+  });
+  r.body = req.body();
+  r.remote_address = req.remote_endpoint().address().to_string();
+  return r;
+}
+
+void send(const restinio::request_handle_t& req, const Response& r) {
+  auto out = req->create_response(restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason_phrase(r.status)});
+  if (!r.content_type.empty()) out.append_header(restinio::http_field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) out.append_header(name, value);
+  if (req->header().method() != restinio::http_method_head()) out.set_body(r.body);
+  out.done();
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  App& app;
+  BoundedExecutor<Resources>& executor;
+  const infra::Config& config;
+  restinio::running_server_handle_t<restinio::default_traits_t> running;
+
+  restinio::request_handling_status_t on_request(restinio::request_handle_t req) {
+    auto request = std::make_shared<Request>(to_request(*req));
+    // Network threads only parse and hand off; handlers run on the executor's threads.
+    const bool accepted = executor.try_submit([this, req, request](Resources& resources) {
+      send(req, app.handle(*request, resources));
+    });
+    app.http_metrics().set_queue_depth(executor.queue_depth());
+    if (!accepted) {
+      app.http_metrics().rejected_saturated();
+      request->request_id = request_id_for(*request);
+      auto err = domain::Error::of(domain::ErrorCode::unavailable, "the server is at capacity; retry shortly");
+      err.retry_after_seconds = 1;
+      send(req, app.reject(*request, err));
+    }
+    return restinio::request_accepted();
+  }
+};
+
+HttpServer::HttpServer(App& app, BoundedExecutor<Resources>& executor, const infra::Config& config)
+    : impl_(new Impl{app, executor, config, {}}) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  const auto& cfg = impl_->config;
+  auto settings = restinio::server_settings_t<restinio::default_traits_t>{}
+                      .port(static_cast<std::uint16_t>(cfg.http_port))
+                      .address(cfg.http_host)
+                      .read_next_http_message_timelimit(std::chrono::seconds(60))
+                      .write_http_response_timelimit(std::chrono::seconds(30))
+                      .handle_request_timeout(std::chrono::seconds(cfg.request_timeout_s))
+                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                                    .max_url_size(8192)
+                                                    .max_field_count(100)
+                                                    // larger bodies than ours are cut off by
+                                                    // RESTinio; up to this, the app answers 413
+                                                    .max_body_size(cfg.max_body_bytes * 8))
+                      .request_handler([impl = impl_.get()](auto req) { return impl->on_request(std::move(req)); });
+  impl_->running = restinio::run_async(restinio::own_io_context(), std::move(settings),
+                                       static_cast<std::size_t>(cfg.http_threads));
+}
+
+void HttpServer::stop() {
+  if (impl_ && impl_->running) {
+    impl_->running->stop();
+    impl_->running->wait();
+    impl_->running.reset();
+  }
+}
+
+}  // namespace ims::api

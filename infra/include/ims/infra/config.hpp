@@ -1,0 +1,51 @@
+#pragma once
+// Configuration from IMS_* environment variables (documented in the README's table).
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ims/domain/result.hpp"
+
+namespace ims::infra {
+
+inline constexpr const char* default_jwt_secret = "dev-only-insecure-jwt-secret-change-me-0123456789";
+
+struct Config {
+  std::string env = "development";  // development | test | production
+  std::string http_host = "127.0.0.1";
+  int http_port = 8080;
+  int http_threads = 2;          // RESTinio network threads
+  int executor_threads = 8;      // request handlers, each with its own PostgreSQL + Redis connection
+  int executor_queue_limit = 512;  // requests waiting for a handler before the API answers 503
+  int request_timeout_s = 30;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::string database_url = "postgresql://ims:ims@127.0.0.1:55432/ims";
+  std::string amqp_url = "amqp://ims:ims@127.0.0.1:55672";
+  std::string redis_url = "redis://127.0.0.1:56379/0";
+  std::string smtp_url = "smtp://127.0.0.1:51025";
+  std::string jwt_secret = default_jwt_secret;
+  std::string jwt_issuer = "ims";
+  int access_token_ttl_s = 15 * 60;
+  int refresh_token_ttl_s = 7 * 24 * 3600;
+  int login_max_failures_per_user = 10;
+  int login_max_failures_per_address = 100;
+  int login_window_s = 15 * 60;
+  int password_memlimit_kib = 19 * 1024;  // OWASP argon2id minimum: 19 MiB, t=2
+  int password_opslimit = 2;
+  std::string web_dir;       // dashboards and vendored front-end assets
+  std::string log_level = "info";
+  int metrics_port = 0;      // workers and scheduler: port of their /metrics endpoint (0 = none)
+
+  bool production() const { return env == "production"; }
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Reads the process environment.
+EnvLookup process_env();
+
+// Parses and validates; an error names every bad variable.
+domain::Result<Config> load_config(const EnvLookup& env);
+
+}  // namespace ims::infra

@@ -1,0 +1,72 @@
+#pragma once
+// PostgreSQL through libpqxx 6.4: one PgSession per thread, reconnecting lazily; units of work
+// retried whole on serialization failure or deadlock, never after an in-doubt commit.
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "ims/infra/errors.hpp"
+
+// libpqxx 6.4 passes an empty std::optional as SQL NULL (pqxx/internal/type_utils.hxx).
+
+namespace ims::infra {
+
+// Adds connect_timeout to a libpq URI unless it has one.
+std::string with_connect_timeout(const std::string& url, int seconds);
+
+class PgSession {
+ public:
+  explicit PgSession(std::string url) : url_(std::move(url)) {}
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  // Runs fn(pqxx::work&) and commits. The transaction rolls back unless fn returns normally.
+  template <typename Fn>
+  auto transact(Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
+    constexpr int attempts = 5;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        pqxx::work txn(connection());
+        if constexpr (std::is_void_v<decltype(fn(txn))>) {
+          fn(txn);
+          txn.commit();
+          return;
+        } else {
+          auto result = fn(txn);
+          txn.commit();
+          return result;
+        }
+      } catch (const pqxx::in_doubt_error& e) {
+        drop();
+        throw DependencyUnavailable("postgresql", std::string("commit outcome unknown: ") + e.what());
+      } catch (const pqxx::transaction_rollback&) {
+        if (attempt >= attempts) throw;  // serialization failure / deadlock: retry the whole unit
+      } catch (const pqxx::broken_connection& e) {
+        drop();
+        throw DependencyUnavailable("postgresql", e.what());
+      } catch (const pqxx::sql_error& e) {
+        if (!healthy()) {
+          drop();
+          throw DependencyUnavailable("postgresql", e.what());
+        }
+        throw;
+      }
+    }
+  }
+
+  // Fails fast with DependencyUnavailable if the server cannot be reached.
+  void ping();
+
+ private:
+  pqxx::connection& connection();
+  bool healthy() const { return conn_ && conn_->is_open(); }
+  void drop() { conn_.reset(); }
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace ims::infra

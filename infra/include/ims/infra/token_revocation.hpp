@@ -1,0 +1,43 @@
+#pragma once
+// The Redis deny-list: logged-out access tokens (by jti, until they would expire anyway) and users
+// whose every earlier token is void (deactivated, password changed).
+#include <cstdint>
+#include <string>
+
+#include "ims/infra/redis.hpp"
+
+namespace ims::infra {
+
+class TokenRevocation {
+ public:
+  TokenRevocation(RedisClient& redis, int access_ttl_seconds) : redis_(redis), ttl_(access_ttl_seconds) {}
+
+  void deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now);
+  // Every token of the user issued at or before `now` stops working.
+  void revoke_user(std::int64_t user_id, std::int64_t now);
+  bool is_revoked(const std::string& jti, std::int64_t user_id, std::int64_t issued_at);
+
+ private:
+  RedisClient& redis_;
+  int ttl_;
+};
+
+// Failed-login counters per username and per client address in fixed windows.
+class LoginThrottle {
+ public:
+  LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s)
+      : redis_(redis), max_user_(max_per_user), max_address_(max_per_address), window_(window_s) {}
+
+  // Seconds to wait when blocked, 0 when an attempt may go ahead.
+  int retry_after(const std::string& username, const std::string& address);
+  void record_failure(const std::string& username, const std::string& address);
+  void record_success(const std::string& username);
+
+ private:
+  RedisClient& redis_;
+  int max_user_;
+  int max_address_;
+  int window_;
+};
+
+}  // namespace ims::infra

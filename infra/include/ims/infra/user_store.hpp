@@ -1,0 +1,102 @@
+#pragma once
+// SQL for auth.users, auth.refresh_tokens, the location lookups users need, and audit.log.
+// Every function works inside the caller's transaction, so a use case commits all or nothing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "ims/domain/role.hpp"
+
+namespace ims::infra {
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string username;
+  std::string email;
+  domain::Role role = domain::Role::retailer;
+  std::optional<std::int64_t> location_id;
+  bool is_active = true;
+  int version = 1;
+  std::string created_at;
+  std::string updated_at;
+  std::string password_hash;
+};
+
+struct NewUserRow {
+  std::string username;
+  std::string email;
+  std::string password_hash;
+  domain::Role role;
+  std::optional<std::int64_t> location_id;
+};
+
+struct UserFilter {
+  std::optional<domain::Role> role;
+  std::optional<std::int64_t> location_id;
+  std::optional<bool> is_active;
+  std::optional<std::string> q;  // matches username or email
+  std::optional<std::int64_t> after_id;
+  int limit = 50;
+};
+
+namespace users {
+std::optional<UserRecord> find_by_username(pqxx::work& txn, const std::string& username);
+std::optional<UserRecord> find_by_id(pqxx::work& txn, std::int64_t id, bool for_update = false);
+std::vector<UserRecord> list(pqxx::work& txn, const UserFilter& filter);  // returns up to limit + 1
+std::int64_t insert(pqxx::work& txn, const NewUserRow& row);
+void update_profile(pqxx::work& txn, std::int64_t id, const std::string& email, domain::Role role,
+                    std::optional<std::int64_t> location_id);
+void set_active(pqxx::work& txn, std::int64_t id, bool active);
+void set_password(pqxx::work& txn, std::int64_t id, const std::string& password_hash);
+void remove(pqxx::work& txn, std::int64_t id);
+std::string to_json(const UserRecord& user);  // public fields, for audit and responses
+}  // namespace users
+
+struct RefreshTokenRow {
+  std::int64_t id = 0;
+  std::string family_id;
+  std::int64_t user_id = 0;
+  bool expired = false;
+  bool spent = false;
+  bool revoked = false;
+};
+
+namespace refresh_tokens {
+// A new family when family_id is empty. Returns the family id.
+std::string issue(pqxx::work& txn, std::int64_t user_id, const std::string& family_id,
+                  const std::string& token_hash, int ttl_seconds);
+std::optional<RefreshTokenRow> find_for_update(pqxx::work& txn, const std::string& token_hash);
+void spend(pqxx::work& txn, std::int64_t id);
+void revoke_family(pqxx::work& txn, const std::string& family_id);
+void revoke_all_for_user(pqxx::work& txn, std::int64_t user_id);
+}  // namespace refresh_tokens
+
+struct LocationSummary {
+  std::int64_t id = 0;
+  std::string code;
+  std::string name;
+  domain::LocationKind kind = domain::LocationKind::factory;
+};
+
+namespace locations {
+std::optional<LocationSummary> find(pqxx::work& txn, std::int64_t id);
+}
+
+struct AuditEntry {
+  std::optional<std::int64_t> actor_id;
+  std::string action;     // e.g. user.create
+  std::string entity;     // e.g. user
+  std::string entity_id;
+  std::optional<std::string> before;  // JSON
+  std::optional<std::string> after;   // JSON
+  std::string request_id;
+};
+
+namespace audit {
+void record(pqxx::work& txn, const AuditEntry& entry);
+}
+
+}  // namespace ims::infra

@@ -1,0 +1,94 @@
+#include "ims/infra/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+#ifndef IMS_DEFAULT_WEB_DIR
+#define IMS_DEFAULT_WEB_DIR "web"
+#endif
+
+namespace ims::infra {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(const EnvLookup& env) : env_(env) {}
+
+  void text(const char* name, std::string& out) {
+    if (auto v = env_(name); v && !v->empty()) out = *v;
+  }
+
+  template <typename Int>
+  void number(const char* name, Int& out, Int min, Int max) {
+    auto v = env_(name);
+    if (!v || v->empty()) return;
+    Int parsed{};
+    auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+    if (ec != std::errc{} || ptr != v->data() + v->size() || parsed < min || parsed > max) {
+      errors.push_back({name, "must be a whole number from " + std::to_string(min) + " to " +
+                                  std::to_string(max)});
+      return;
+    }
+    out = parsed;
+  }
+
+  std::vector<domain::FieldError> errors;
+
+ private:
+  const EnvLookup& env_;
+};
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+domain::Result<Config> load_config(const EnvLookup& env) {
+  Config c;
+  c.web_dir = IMS_DEFAULT_WEB_DIR;
+  Reader r(env);
+  r.text("IMS_ENV", c.env);
+  r.text("IMS_HTTP_HOST", c.http_host);
+  r.number("IMS_HTTP_PORT", c.http_port, 1, 65535);
+  r.number("IMS_HTTP_THREADS", c.http_threads, 1, 64);
+  r.number("IMS_EXECUTOR_THREADS", c.executor_threads, 1, 256);
+  r.number("IMS_EXECUTOR_QUEUE_LIMIT", c.executor_queue_limit, 1, 1'000'000);
+  r.number("IMS_REQUEST_TIMEOUT_S", c.request_timeout_s, 1, 3600);
+  r.text("IMS_DATABASE_URL", c.database_url);
+  r.text("IMS_AMQP_URL", c.amqp_url);
+  r.text("IMS_REDIS_URL", c.redis_url);
+  r.text("IMS_SMTP_URL", c.smtp_url);
+  r.text("IMS_JWT_SECRET", c.jwt_secret);
+  r.text("IMS_JWT_ISSUER", c.jwt_issuer);
+  r.number("IMS_ACCESS_TOKEN_TTL_S", c.access_token_ttl_s, 10, 24 * 3600);
+  r.number("IMS_REFRESH_TOKEN_TTL_S", c.refresh_token_ttl_s, 60, 90 * 24 * 3600);
+  r.number("IMS_LOGIN_MAX_FAILURES_PER_USER", c.login_max_failures_per_user, 1, 1'000'000);
+  r.number("IMS_LOGIN_MAX_FAILURES_PER_ADDRESS", c.login_max_failures_per_address, 1, 1'000'000);
+  r.number("IMS_LOGIN_WINDOW_S", c.login_window_s, 1, 7 * 24 * 3600);
+  r.number("IMS_PASSWORD_MEMLIMIT_KIB", c.password_memlimit_kib, 8, 4 * 1024 * 1024);
+  r.number("IMS_PASSWORD_OPSLIMIT", c.password_opslimit, 1, 100);
+  r.text("IMS_WEB_DIR", c.web_dir);
+  r.text("IMS_LOG_LEVEL", c.log_level);
+  r.number("IMS_METRICS_PORT", c.metrics_port, 0, 65535);
+
+  if (c.env != "development" && c.env != "test" && c.env != "production") {
+    r.errors.push_back({"IMS_ENV", "must be development, test or production"});
+  }
+  if (c.jwt_secret.size() < 32) {
+    r.errors.push_back({"IMS_JWT_SECRET", "must be at least 32 bytes"});
+  } else if (c.production() && c.jwt_secret == default_jwt_secret) {
+    r.errors.push_back({"IMS_JWT_SECRET", "must be set to a secret of your own in production"});
+  }
+  if (c.production() && (c.password_memlimit_kib < 19 * 1024 || c.password_opslimit < 2)) {
+    r.errors.push_back({"IMS_PASSWORD_MEMLIMIT_KIB", "must be at least 19456 with IMS_PASSWORD_OPSLIMIT >= 2 in production"});
+  }
+  if (!r.errors.empty()) return domain::Error::validation(std::move(r.errors), "invalid configuration");
+  return c;
+}
+
+}  // namespace ims::infra

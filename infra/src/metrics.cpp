@@ -1,0 +1,53 @@
+#include "ims/infra/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace ims::infra {
+
+Metrics::Metrics(const std::string& process) : registry_(std::make_shared<prometheus::Registry>()) {
+  prometheus::BuildGauge()
+      .Name("ims_process_info")
+      .Help("Always 1; labels say which IMS process this is")
+      .Register(*registry_)
+      .Add({{"process", process}, {"version", "0.1.0"}})
+      .Set(1);
+}
+
+std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+
+HttpMetrics::HttpMetrics(Metrics& metrics)
+    : requests_(prometheus::BuildCounter()
+                    .Name("ims_http_requests_total")
+                    .Help("HTTP requests answered, by method, route template and status")
+                    .Register(metrics.registry())),
+      duration_(prometheus::BuildHistogram()
+                    .Name("ims_http_request_duration_seconds")
+                    .Help("Time from request received to response handed to the network, by route")
+                    .Register(metrics.registry())),
+      rejected_(prometheus::BuildCounter()
+                    .Name("ims_http_rejected_saturated_total")
+                    .Help("Requests answered 503 at once because every handler was busy and the queue full")
+                    .Register(metrics.registry())
+                    .Add({})),
+      queue_depth_(prometheus::BuildGauge()
+                       .Name("ims_http_executor_queue_depth")
+                       .Help("Requests waiting for a handler thread")
+                       .Register(metrics.registry())
+                       .Add({})) {}
+
+void HttpMetrics::observe(const std::string& method, const std::string& route, int status,
+                          std::chrono::duration<double> d) {
+  requests_.Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}}).Increment();
+  static const prometheus::Histogram::BucketBoundaries buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                               0.1,   0.25,   0.5,   1,    2.5,   5};
+  duration_.Add({{"method", method}, {"route", route}}, buckets).Observe(d.count());
+}
+
+void HttpMetrics::rejected_saturated() { rejected_.Increment(); }
+void HttpMetrics::set_queue_depth(std::size_t depth) { queue_depth_.Set(static_cast<double>(depth)); }
+
+}  // namespace ims::infra

@@ -1,0 +1,56 @@
+#include "ims/infra/token_revocation.hpp"
+
+#include <algorithm>
+
+namespace ims::infra {
+namespace {
+std::string jti_key(const std::string& jti) { return "ims:auth:denied:" + jti; }
+std::string user_key(std::int64_t id) { return "ims:auth:revoked-before:" + std::to_string(id); }
+std::string user_fail_key(const std::string& u) { return "ims:auth:login-failures:user:" + u; }
+std::string address_fail_key(const std::string& a) { return "ims:auth:login-failures:addr:" + a; }
+}  // namespace
+
+void TokenRevocation::deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now) {
+  const auto ttl = std::max<std::int64_t>(1, expires_at - now + 1);
+  redis_.command({"SET", jti_key(jti), "1", "EX", std::to_string(ttl)});
+}
+
+void TokenRevocation::revoke_user(std::int64_t user_id, std::int64_t now) {
+  // Kept as long as an access token can live; refresh tokens are revoked in the database.
+  redis_.command({"SET", user_key(user_id), std::to_string(now), "EX", std::to_string(ttl_ + 60)});
+}
+
+bool TokenRevocation::is_revoked(const std::string& jti, std::int64_t user_id, std::int64_t issued_at) {
+  auto replies = redis_.pipeline({{"EXISTS", jti_key(jti)}, {"GET", user_key(user_id)}});
+  if (replies[0].integer != 0) return true;
+  if (replies[1].kind == RedisValue::Kind::text) {
+    const std::int64_t revoked_before = std::stoll(replies[1].text);
+    if (issued_at <= revoked_before) return true;
+  }
+  return false;
+}
+
+int LoginThrottle::retry_after(const std::string& username, const std::string& address) {
+  auto r = redis_.pipeline({{"GET", user_fail_key(username)},
+                            {"TTL", user_fail_key(username)},
+                            {"GET", address_fail_key(address)},
+                            {"TTL", address_fail_key(address)}});
+  auto count = [](const RedisValue& v) { return v.kind == RedisValue::Kind::text ? std::stoll(v.text) : 0LL; };
+  long long wait = 0;
+  if (count(r[0]) >= max_user_) wait = std::max(wait, r[1].integer > 0 ? r[1].integer : window_);
+  if (count(r[2]) >= max_address_) wait = std::max(wait, r[3].integer > 0 ? r[3].integer : window_);
+  return static_cast<int>(wait);
+}
+
+void LoginThrottle::record_failure(const std::string& username, const std::string& address) {
+  // The window starts at the first failure (EXPIRE NX keeps it from sliding on later ones).
+  const auto w = std::to_string(window_);
+  redis_.pipeline({{"INCR", user_fail_key(username)},
+                   {"EXPIRE", user_fail_key(username), w, "NX"},
+                   {"INCR", address_fail_key(address)},
+                   {"EXPIRE", address_fail_key(address), w, "NX"}});
+}
+
+void LoginThrottle::record_success(const std::string& username) { redis_.command({"DEL", user_fail_key(username)}); }
+
+}  // namespace ims::infra

@@ -1,0 +1,41 @@
+# Sourced by scripts/*: the settings of one local stack ("profile": run or test), each overridable
+# from the environment. Everything lives under IMS_DATA_DIR and listens on loopback only.
+IMS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+IMS_PROFILE=${IMS_PROFILE:-run}
+if [ "$IMS_PROFILE" = test ]; then o=1000; else o=0; fi
+: "${IMS_DATA_DIR:=$IMS_ROOT/.ims/$IMS_PROFILE}"
+: "${IMS_BUILD_DIR:=$IMS_ROOT/build}"
+: "${IMS_PG_PORT:=$((55432 + o))}"
+: "${IMS_AMQP_PORT:=$((55672 + o))}"
+: "${IMS_AMQP_DIST_PORT:=$((55673 + o))}"
+: "${IMS_EPMD_PORT:=$((54369 + o))}"
+: "${IMS_REDIS_PORT:=$((56379 + o))}"
+: "${IMS_SMTP_PORT:=$((51025 + o))}"
+: "${IMS_PROMETHEUS_PORT:=$((59090 + o))}"
+: "${IMS_HTTP_PORT:=$((8080 + o * 10))}"
+: "${IMS_METRICS_PORT_BASE:=$((59100 + o))}"
+: "${IMS_DATABASE_URL:=postgresql://ims:ims@127.0.0.1:$IMS_PG_PORT/ims}"
+: "${IMS_AMQP_URL:=amqp://ims:ims@127.0.0.1:$IMS_AMQP_PORT}"
+: "${IMS_REDIS_URL:=redis://127.0.0.1:$IMS_REDIS_PORT/0}"
+: "${IMS_SMTP_URL:=smtp://127.0.0.1:$IMS_SMTP_PORT}"
+: "${IMS_WEB_DIR:=$IMS_ROOT/web}"
+export IMS_ROOT IMS_PROFILE IMS_DATA_DIR IMS_BUILD_DIR IMS_PG_PORT IMS_AMQP_PORT IMS_AMQP_DIST_PORT \
+  IMS_EPMD_PORT IMS_REDIS_PORT IMS_SMTP_PORT IMS_PROMETHEUS_PORT IMS_HTTP_PORT IMS_METRICS_PORT_BASE \
+  IMS_DATABASE_URL IMS_AMQP_URL IMS_REDIS_URL IMS_SMTP_URL IMS_WEB_DIR
+unset o
+
+# The worker roles and the metrics port each process gets (ims-api serves its own on IMS_HTTP_PORT).
+IMS_WORKER_ROLES=(stock alerts labels reports webhooks)
+
+say() { printf '\033[1m[ims]\033[0m %s\n' "$*"; }
+die() { printf '[ims] error: %s\n' "$*" >&2; exit 1; }
+
+# Waits until a command succeeds; polls every 0.2 s up to $1 seconds.
+wait_for() {
+  local seconds=$1; shift
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
