@@ -93,6 +93,18 @@ RedisValue RedisClient::command(const std::vector<std::string>& args) {
 }
 
 std::vector<RedisValue> RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  // A connection kept from earlier may have died with a restarted server: one fresh attempt.
+  if (ctx_) {
+    try {
+      return exchange(commands);
+    } catch (const DependencyUnavailable&) {
+      // dropped by exchange(); fall through to a new connection
+    }
+  }
+  return exchange(commands);
+}
+
+std::vector<RedisValue> RedisClient::exchange(const std::vector<std::vector<std::string>>& commands) {
   redisContext* c = context();
   for (const auto& args : commands) {
     std::vector<const char*> argv;

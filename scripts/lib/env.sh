@@ -2,7 +2,7 @@
 # from the environment. Everything lives under IMS_DATA_DIR and listens on loopback only.
 IMS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMS_PROFILE=${IMS_PROFILE:-run}
-if [ "$IMS_PROFILE" = test ]; then o=1000; else o=0; fi
+case "$IMS_PROFILE" in run) o=0 ;; test) o=1000 ;; *) o=2000 ;; esac  # separate ports per profile
 : "${IMS_DATA_DIR:=$IMS_ROOT/.ims/$IMS_PROFILE}"
 : "${IMS_BUILD_DIR:=$IMS_ROOT/build}"
 : "${IMS_PG_PORT:=$((55432 + o))}"

@@ -27,6 +27,7 @@ class PgSession {
   template <typename Fn>
   auto transact(Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
     constexpr int attempts = 5;
+    bool reused = healthy();
     for (int attempt = 1;; ++attempt) {
       try {
         pqxx::work txn(connection());
@@ -45,15 +46,18 @@ class PgSession {
       } catch (const pqxx::transaction_rollback&) {
         if (attempt >= attempts) throw;  // serialization failure / deadlock: retry the whole unit
       } catch (const pqxx::broken_connection& e) {
+        // Nothing was committed, so the unit may run again on a fresh connection — once, for a
+        // connection that went stale (server restarted) while this thread was idle.
+        const bool was_stale = reused;
         drop();
-        throw DependencyUnavailable("postgresql", e.what());
+        if (!was_stale) throw DependencyUnavailable("postgresql", e.what());
       } catch (const pqxx::sql_error& e) {
-        if (!healthy()) {
-          drop();
-          throw DependencyUnavailable("postgresql", e.what());
-        }
-        throw;
+        if (healthy()) throw;
+        const bool was_stale = reused;
+        drop();
+        if (!was_stale) throw DependencyUnavailable("postgresql", e.what());
       }
+      reused = false;
     }
   }
 

@@ -41,6 +41,7 @@ class RedisClient {
 
  private:
   redisContext* context();
+  std::vector<RedisValue> exchange(const std::vector<std::vector<std::string>>& commands);
   void drop();
 
   RedisEndpoint endpoint_;

@@ -1,0 +1,43 @@
+#pragma once
+// RabbitMQ through rabbitmq-c 0.11: an owned connection with one channel, and the declaration of
+// IMS's topology (DESIGN §4), idempotent so every process may declare it at start-up.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct amqp_connection_state_t_;
+
+namespace ims::infra {
+
+class AmqpConnection {
+ public:
+  // Connects, logs in and opens channel 1; throws DependencyUnavailable on any failure.
+  AmqpConnection(const std::string& url, int timeout_ms = 3000);
+  ~AmqpConnection();
+  AmqpConnection(const AmqpConnection&) = delete;
+  AmqpConnection& operator=(const AmqpConnection&) = delete;
+
+  void declare_exchange(const std::string& name, const std::string& type);
+  // A durable quorum queue; dead_letter_exchange empty for none, delivery_limit 0 for none.
+  void declare_quorum_queue(const std::string& name, const std::string& dead_letter_exchange,
+                            const std::string& dead_letter_routing_key, int delivery_limit);
+  void bind(const std::string& queue, const std::string& exchange, const std::string& routing_key);
+
+ private:
+  void check_rpc(const char* what);
+  amqp_connection_state_t_* conn_ = nullptr;
+  bool channel_open_ = false;
+};
+
+inline constexpr const char* events_exchange = "ims.events";
+inline constexpr const char* dead_letter_exchange = "ims.dead";
+inline constexpr int delivery_limit = 5;
+
+// Worker role → the routing keys its queue ims.<role> is bound to.
+const std::map<std::string, std::vector<std::string>>& queue_bindings();
+
+// Declares the exchanges, every role's queue and dead-letter queue, and their bindings.
+void declare_topology(AmqpConnection& connection);
+
+}  // namespace ims::infra

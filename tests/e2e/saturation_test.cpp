@@ -1,0 +1,92 @@
+// When every handler thread is busy and the queue is full, ims-api answers 503 at once with
+// Retry-After instead of queueing without limit. Uses an ims-api of its own with one handler thread.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <thread>
+
+#include "support/http_client.hpp"
+
+extern char** environ;
+
+using namespace ims::test;
+using nlohmann::json;
+
+namespace {
+
+class TinyApi {
+ public:
+  explicit TinyApi(int port) : url_("http://127.0.0.1:" + std::to_string(port)) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      std::string kv = *e;
+      if (kv.rfind("IMS_HTTP_PORT=", 0) == 0 || kv.rfind("IMS_EXECUTOR_", 0) == 0) continue;
+      env.push_back(kv);
+    }
+    env.push_back("IMS_HTTP_PORT=" + std::to_string(port));
+    env.push_back("IMS_EXECUTOR_THREADS=1");
+    env.push_back("IMS_EXECUTOR_QUEUE_LIMIT=1");
+    env.push_back("IMS_LOG_LEVEL=warn");
+    std::vector<char*> envp;
+    for (auto& s : env) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    char* argv[] = {const_cast<char*>(IMS_API_BINARY), nullptr};
+    if (posix_spawn(&pid_, IMS_API_BINARY, nullptr, nullptr, argv, envp.data()) != 0) pid_ = -1;
+    for (int i = 0; i < 100; ++i) {
+      if (http("GET", url_ + "/health").status == 200) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ~TinyApi() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+}  // namespace
+
+TEST(Saturation, BusyServerAnswers503AtOnceWithRetryAfter) {
+  TinyApi server(std::stoi(env_or("IMS_HTTP_PORT", "18080")) + 7);
+  ASSERT_EQ(http("GET", server.url() + "/health").status, 200);
+  // Each login spends ~50 ms in argon2id, so 24 at once overwhelm one thread with a queue of one.
+  const std::string body = json{{"username", "manufacturer"}, {"password", "wrong-password-x"}}.dump();
+  std::atomic<int> ok{0}, unavailable{0}, other{0};
+  std::atomic<long> slowest_503_ms{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 24; ++i) {
+    clients.emplace_back([&] {
+      const auto started = std::chrono::steady_clock::now();
+      auto r = http("POST", server.url() + "/api/v1/auth/login", body);
+      const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      if (r.status == 503) {
+        ++unavailable;
+        EXPECT_EQ(r.header("retry-after"), "1");
+        EXPECT_EQ(r.header("content-type"), "application/problem+json");
+        long prev = slowest_503_ms.load();
+        while (ms > prev && !slowest_503_ms.compare_exchange_weak(prev, ms)) {}
+      } else if (r.status == 401 || r.status == 429) {
+        ++ok;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_GT(unavailable.load(), 0) << "some requests are refused";
+  EXPECT_GT(ok.load(), 0) << "some requests are served";
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_LT(slowest_503_ms.load(), 1000) << "refusals do not wait in a queue";
+  auto metrics = http("GET", server.url() + "/metrics");
+  EXPECT_NE(metrics.body.find("ims_http_rejected_saturated_total"), std::string::npos);
+}

@@ -1,0 +1,78 @@
+// Access tokens: what is accepted and every way a token is refused.
+#include <gtest/gtest.h>
+
+#include "ims/infra/crypto.hpp"
+#include "ims/infra/jwt.hpp"
+
+using namespace ims;
+using infra::AccessClaims;
+using infra::TokenCodec;
+
+namespace {
+const std::string secret(40, 's');
+constexpr std::int64_t now = 1'800'000'000;
+
+std::string issue(const TokenCodec& codec, std::int64_t at = now) {
+  AccessClaims c{42, domain::Role::stockist, 7, {}, 0, 0};
+  return codec.issue(c, at);
+}
+
+std::string part(const std::string& token, int index) {
+  std::size_t start = 0;
+  for (int i = 0; i < index; ++i) start = token.find('.', start) + 1;
+  return token.substr(start, token.find('.', start) - start);
+}
+}  // namespace
+
+TEST(AccessToken, RoundTripCarriesIdentityRoleAndLocation) {
+  TokenCodec codec(secret, "ims", 900);
+  auto claims = codec.verify(issue(codec), now + 10);
+  ASSERT_TRUE(claims.ok()) << claims.error().message;
+  EXPECT_EQ(claims->user_id, 42);
+  EXPECT_EQ(claims->role, domain::Role::stockist);
+  EXPECT_EQ(claims->location_id, 7);
+  EXPECT_EQ(claims->expires_at, now + 900);
+  EXPECT_FALSE(claims->jti.empty());
+}
+
+TEST(AccessToken, ExpiredTokenIsRejected) {
+  TokenCodec codec(secret, "ims", 900);
+  auto claims = codec.verify(issue(codec), now + 900);
+  ASSERT_FALSE(claims.ok());
+  EXPECT_EQ(claims.error().code, domain::ErrorCode::unauthenticated);
+}
+
+TEST(AccessToken, TokenSignedWithAnotherKeyIsRejected) {
+  TokenCodec mine(secret, "ims", 900);
+  TokenCodec theirs(std::string(40, 'x'), "ims", 900);
+  EXPECT_FALSE(mine.verify(issue(theirs), now).ok());
+}
+
+TEST(AccessToken, TamperedPayloadIsRejected) {
+  TokenCodec codec(secret, "ims", 900);
+  const auto token = issue(codec);
+  const auto forged_payload = infra::base64url_encode(
+      R"({"exp":1900000000,"iat":1800000000,"iss":"ims","jti":"x","role":"admin","sub":"42","typ":"access"})");
+  const auto forged = part(token, 0) + "." + forged_payload + "." + part(token, 2);
+  EXPECT_FALSE(codec.verify(forged, now).ok());
+}
+
+TEST(AccessToken, AlgNoneIsRejected) {
+  TokenCodec codec(secret, "ims", 900);
+  const auto header = infra::base64url_encode(R"({"alg":"none","typ":"JWT"})");
+  const auto payload = infra::base64url_encode(
+      R"({"exp":1900000000,"iat":1800000000,"iss":"ims","jti":"x","role":"admin","sub":"1","typ":"access"})");
+  EXPECT_FALSE(codec.verify(header + "." + payload + ".", now).ok());
+  EXPECT_FALSE(codec.verify(header + "." + payload, now).ok());
+}
+
+TEST(AccessToken, OtherIssuerIsRejected) {
+  TokenCodec other(secret, "somebody-else", 900);
+  TokenCodec codec(secret, "ims", 900);
+  EXPECT_FALSE(codec.verify(issue(other), now).ok());
+}
+
+TEST(AccessToken, GarbageIsRejected) {
+  TokenCodec codec(secret, "ims", 900);
+  for (const char* junk : {"", "abc", "a.b.c", "...", "eyJ.eyJ.sig"}) EXPECT_FALSE(codec.verify(junk, now).ok()) << junk;
+}
