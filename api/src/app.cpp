@@ -13,6 +13,8 @@ App::App(Services services) : services_(std::move(services)), http_metrics_(serv
   add_system_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
+  add_product_routes(router_);
+  add_stock_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {

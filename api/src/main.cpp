@@ -5,6 +5,7 @@
 
 #include "ims/api/app.hpp"
 #include "ims/api/executor.hpp"
+#include "ims/api/outbox_relay.hpp"
 #include "ims/api/server.hpp"
 #include "ims/infra/config.hpp"
 
@@ -46,6 +47,8 @@ int main() {
     log.error("cannot start the HTTP server", {{"error", e.what()}, {"port", std::to_string(cfg.http_port)}});
     return 1;
   }
+  api::OutboxRelay relay(cfg, log.with("component", "outbox-relay"), metrics);
+  relay.start();
   log.info("listening", {{"address", "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port)},
                          {"env", cfg.env}});
   int received = 0;
@@ -53,6 +56,7 @@ int main() {
   log.info("stopping", {{"signal", std::to_string(received)}});
   server.stop();
   executor.stop();
+  relay.stop();
   log.info("stopped");
   return 0;
 }

@@ -3,6 +3,8 @@
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 
 #include "ims/infra/errors.hpp"
@@ -109,6 +111,124 @@ void AmqpConnection::declare_quorum_queue(const std::string& name, const std::st
 void AmqpConnection::bind(const std::string& queue, const std::string& exchange, const std::string& key) {
   amqp_queue_bind(conn_, 1, bytes(queue), bytes(exchange), bytes(key), amqp_empty_table);
   check_rpc("queue.bind");
+}
+
+void AmqpConnection::enable_confirms() {
+  amqp_confirm_select(conn_, 1);
+  check_rpc("confirm.select");
+}
+
+void AmqpConnection::publish(const OutgoingMessage& m) {
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG |
+                 AMQP_BASIC_TYPE_FLAG;
+  props.content_type = amqp_cstring_bytes("application/json");
+  props.delivery_mode = 2;  // persistent
+  props.message_id = bytes(m.message_id);
+  props.type = bytes(m.type);
+  if (!m.correlation_id.empty()) {
+    props._flags |= AMQP_BASIC_CORRELATION_ID_FLAG;
+    props.correlation_id = bytes(m.correlation_id);
+  }
+  std::vector<amqp_table_entry_t> entries;
+  for (const auto& [k, v] : m.headers) {
+    amqp_table_entry_t e{};
+    e.key = bytes(k);
+    e.value.kind = AMQP_FIELD_KIND_UTF8;
+    e.value.value.bytes = bytes(v);
+    entries.push_back(e);
+  }
+  if (!entries.empty()) {
+    props._flags |= AMQP_BASIC_HEADERS_FLAG;
+    props.headers = amqp_table_t{static_cast<int>(entries.size()), entries.data()};
+  }
+  amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
+  const int rc = amqp_basic_publish(conn_, 1, bytes(m.exchange), bytes(m.routing_key), 0, 0, &props, body);
+  if (rc != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", std::string("publish: ") + amqp_error_string2(rc));
+  ++published_;
+}
+
+void AmqpConnection::wait_for_confirms(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (confirmed_ < published_) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) throw DependencyUnavailable("rabbitmq", "publish not confirmed in time");
+    timeval tv{static_cast<time_t>(left.count() / 1'000'000), static_cast<suseconds_t>(left.count() % 1'000'000)};
+    amqp_frame_t frame{};
+    const int rc = amqp_simple_wait_frame_noblock(conn_, &frame, &tv);
+    if (rc == AMQP_STATUS_TIMEOUT) continue;
+    if (rc != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", std::string("confirm: ") + amqp_error_string2(rc));
+    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+    const auto id = frame.payload.method.id;
+    if (id == AMQP_BASIC_ACK_METHOD) {
+      auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+      confirmed_ = ack->multiple ? ack->delivery_tag : std::max(confirmed_, ack->delivery_tag);
+    } else if (id == AMQP_BASIC_NACK_METHOD) {
+      throw DependencyUnavailable("rabbitmq", "the broker refused a published message");
+    } else if (id == AMQP_CHANNEL_CLOSE_METHOD || id == AMQP_CONNECTION_CLOSE_METHOD) {
+      throw DependencyUnavailable("rabbitmq", "the broker closed the channel");
+    }
+  }
+}
+
+void AmqpConnection::start_consuming(const std::string& queue, int prefetch) {
+  amqp_basic_qos(conn_, 1, 0, static_cast<std::uint16_t>(prefetch), 0);
+  check_rpc("basic.qos");
+  amqp_basic_consume(conn_, 1, bytes(queue), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+  check_rpc("basic.consume");
+}
+
+std::optional<Delivery> AmqpConnection::next_delivery(int timeout_ms) {
+  amqp_maybe_release_buffers(conn_);
+  amqp_envelope_t envelope{};
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  auto reply = amqp_consume_message(conn_, &envelope, &tv, 0);
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
+    return std::nullopt;
+  }
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+    amqp_frame_t frame{};
+    if (amqp_simple_wait_frame(conn_, &frame) != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", "connection lost");
+    if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
+                                                  frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
+      throw DependencyUnavailable("rabbitmq", "the broker closed the channel");
+    }
+    return std::nullopt;
+  }
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "consume: " + describe(reply));
+  Delivery d;
+  d.delivery_tag = envelope.delivery_tag;
+  d.redelivered = envelope.redelivered != 0;
+  d.routing_key.assign(static_cast<const char*>(envelope.routing_key.bytes), envelope.routing_key.len);
+  d.body.assign(static_cast<const char*>(envelope.message.body.bytes), envelope.message.body.len);
+  const auto& props = envelope.message.properties;
+  if (props._flags & AMQP_BASIC_MESSAGE_ID_FLAG) {
+    d.message_id.assign(static_cast<const char*>(props.message_id.bytes), props.message_id.len);
+  }
+  if (props._flags & AMQP_BASIC_HEADERS_FLAG) {
+    for (int i = 0; i < props.headers.num_entries; ++i) {
+      const auto& e = props.headers.entries[i];
+      if (std::string(static_cast<const char*>(e.key.bytes), e.key.len) != "x-delivery-count") continue;
+      switch (e.value.kind) {
+        case AMQP_FIELD_KIND_I64: d.delivery_count = e.value.value.i64; break;
+        case AMQP_FIELD_KIND_U64: d.delivery_count = static_cast<long long>(e.value.value.u64); break;
+        case AMQP_FIELD_KIND_I32: d.delivery_count = e.value.value.i32; break;
+        default: break;
+      }
+    }
+  }
+  amqp_destroy_envelope(&envelope);
+  return d;
+}
+
+void AmqpConnection::ack(std::uint64_t delivery_tag) {
+  if (amqp_basic_ack(conn_, 1, delivery_tag, 0) != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", "ack failed");
+}
+
+void AmqpConnection::reject(std::uint64_t delivery_tag, bool requeue) {
+  if (amqp_basic_reject(conn_, 1, delivery_tag, requeue ? 1 : 0) != AMQP_STATUS_OK) {
+    throw DependencyUnavailable("rabbitmq", "reject failed");
+  }
 }
 
 const std::map<std::string, std::vector<std::string>>& queue_bindings() {

@@ -75,6 +75,9 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.text("IMS_WEB_DIR", c.web_dir);
   r.text("IMS_LOG_LEVEL", c.log_level);
   r.number("IMS_METRICS_PORT", c.metrics_port, 0, 65535);
+  r.number("IMS_OUTBOX_BATCH", c.outbox_batch, 1, 10'000);
+  r.number("IMS_OUTBOX_RETENTION_HOURS", c.outbox_retention_hours, 1, 24 * 365);
+  r.number("IMS_WORKER_PREFETCH", c.worker_prefetch, 1, 10'000);
 
   if (c.env != "development" && c.env != "test" && c.env != "production") {
     r.errors.push_back({"IMS_ENV", "must be development, test or production"});

@@ -1,20 +1,11 @@
-// ims-worker --role stock|alerts|labels|reports|webhooks
-// Declares the messaging topology for its role (idempotently, reconnecting with backoff while the
-// broker is away), exposes /metrics, and stops cleanly on SIGTERM. Message handling per role
-// arrives with the issues that define each role's work.
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
-#include <algorithm>
+// ims-worker --role stock|alerts|labels|reports|webhooks: one consumer of the role's queue.
+// Roles whose handlers have not been written yet acknowledge what reaches them without effect.
 #include <iostream>
 #include <string>
 
-#include "ims/infra/amqp.hpp"
+#include "consumer.hpp"
 #include "ims/infra/config.hpp"
-#include "ims/infra/errors.hpp"
-#include "ims/infra/log.hpp"
-#include "ims/infra/metrics.hpp"
-#include "ims/infra/process.hpp"
+#include "stock/handlers.hpp"
 
 int main(int argc, char** argv) {
   using namespace ims;
@@ -35,35 +26,13 @@ int main(int argc, char** argv) {
   infra::StopSignal stop;
   auto log = infra::Log::create("ims-worker", config->log_level).with("role", role);
   infra::Metrics metrics("ims-worker-" + role);
-  auto& connected = prometheus::BuildGauge()
-                        .Name("ims_worker_broker_connected")
-                        .Help("1 while the worker holds a connection to RabbitMQ")
-                        .Register(metrics.registry())
-                        .Add({{"queue", "ims." + role}});
   std::unique_ptr<infra::MetricsEndpoint> endpoint;
-  if (config->metrics_port > 0) endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
-
-  std::unique_ptr<infra::AmqpConnection> broker;
-  int backoff_ms = 250;
-  while (!stop.received()) {
-    if (!broker) {
-      try {
-        broker = std::make_unique<infra::AmqpConnection>(config->amqp_url);
-        infra::declare_topology(*broker);
-        connected.Set(1);
-        backoff_ms = 250;
-        log.info("topology declared", {{"queue", "ims." + role}});
-      } catch (const infra::DependencyUnavailable& e) {
-        broker.reset();
-        connected.Set(0);
-        log.warn("broker unavailable; retrying", {{"error", e.what()}, {"retry_ms", std::to_string(backoff_ms)}});
-        stop.wait_for(std::chrono::milliseconds(backoff_ms));
-        backoff_ms = std::min(backoff_ms * 2, 10'000);
-        continue;
-      }
-    }
-    stop.wait_for(std::chrono::seconds(1));
+  if (config->metrics_port > 0) {
+    endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
   }
-  log.info("stopped");
+  std::map<std::string, workers::MessageHandler> handlers;
+  if (role == "stock") handlers = workers::stock::handlers();
+  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers));
+  consumer.run(stop);
   return 0;
 }

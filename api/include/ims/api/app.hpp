@@ -76,6 +76,8 @@ class App {
 void add_system_routes(Router<Handler>& router);
 void add_auth_routes(Router<Handler>& router);
 void add_user_routes(Router<Handler>& router);
+void add_product_routes(Router<Handler>& router);
+void add_stock_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.
 std::string request_id_for(const Request& request);

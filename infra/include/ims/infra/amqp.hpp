@@ -1,7 +1,9 @@
 #pragma once
 // RabbitMQ through rabbitmq-c 0.11: an owned connection with one channel, and the declaration of
 // IMS's topology (DESIGN §4), idempotent so every process may declare it at start-up.
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +11,25 @@
 struct amqp_connection_state_t_;
 
 namespace ims::infra {
+
+struct OutgoingMessage {
+  std::string exchange;
+  std::string routing_key;
+  std::string body;
+  std::string message_id;
+  std::string correlation_id;
+  std::string type;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Delivery {
+  std::uint64_t delivery_tag = 0;
+  std::string routing_key;
+  std::string body;
+  std::string message_id;
+  bool redelivered = false;
+  long long delivery_count = 0;  // x-delivery-count of quorum queues: earlier failed deliveries
+};
 
 class AmqpConnection {
  public:
@@ -24,10 +45,24 @@ class AmqpConnection {
                             const std::string& dead_letter_routing_key, int delivery_limit);
   void bind(const std::string& queue, const std::string& exchange, const std::string& routing_key);
 
+  // Publishing with confirms: enable once, publish any number, then wait for all to be confirmed.
+  void enable_confirms();
+  void publish(const OutgoingMessage& message);
+  // Throws DependencyUnavailable if the broker nacks or does not confirm within the timeout.
+  void wait_for_confirms(int timeout_ms = 10'000);
+
+  // Consuming with manual acknowledgement.
+  void start_consuming(const std::string& queue, int prefetch);
+  std::optional<Delivery> next_delivery(int timeout_ms);  // nullopt when none arrived in time
+  void ack(std::uint64_t delivery_tag);
+  void reject(std::uint64_t delivery_tag, bool requeue);
+
  private:
   void check_rpc(const char* what);
   amqp_connection_state_t_* conn_ = nullptr;
   bool channel_open_ = false;
+  std::uint64_t published_ = 0;
+  std::uint64_t confirmed_ = 0;
 };
 
 inline constexpr const char* events_exchange = "ims.events";

@@ -35,7 +35,10 @@ struct Config {
   int password_opslimit = 2;
   std::string web_dir;       // dashboards and vendored front-end assets
   std::string log_level = "info";
-  int metrics_port = 0;      // workers and scheduler: port of their /metrics endpoint (0 = none)
+  int metrics_port = 0;
+  int outbox_batch = 200;            // events the relay publishes per confirm round trip
+  int outbox_retention_hours = 72;   // published outbox rows are pruned after this
+  int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
 
   bool production() const { return env == "production"; }
 };

@@ -14,6 +14,13 @@
 
 namespace ims::infra {
 
+// A nullable column as std::optional (libpqxx 6.4's own optional conversion does not compile).
+template <typename T>
+std::optional<T> nullable(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
 // Adds connect_timeout to a libpq URI unless it has one.
 std::string with_connect_timeout(const std::string& url, int seconds);
 

@@ -1,0 +1,42 @@
+#pragma once
+// Writing events: every command appends its event to messaging.outbox in the same transaction as
+// the state it announces (DESIGN §4). Only the relay publishes.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+namespace ims::infra {
+
+inline constexpr int event_version = 1;
+inline constexpr const char* outbox_channel = "ims_outbox";
+
+struct EventDraft {
+  std::string type;                 // also the routing key, e.g. stock.adjustment.requested
+  nlohmann::json data;              // the event's own fields
+  std::string correlation_id;       // the HTTP request id, carried through every worker
+  std::optional<std::int64_t> actor_id;
+};
+
+// Appends the event and wakes the relay (NOTIFY is delivered at commit). Returns the event id.
+std::string append_event(pqxx::work& txn, const EventDraft& event);
+
+// A parsed envelope {id, type, version, occurred_at, correlation_id, actor_id, data}.
+struct Envelope {
+  std::string id;
+  std::string type;
+  int version = 0;
+  std::string occurred_at;
+  std::string correlation_id;
+  std::optional<std::int64_t> actor_id;
+  nlohmann::json data;
+};
+
+// nullopt with `why` set when the body is not a well-formed envelope.
+std::optional<Envelope> parse_envelope(const std::string& body, std::string& why);
+
+std::string uuid_v4();
+
+}  // namespace ims::infra

@@ -1,0 +1,157 @@
+#include "consumer.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "ims/infra/errors.hpp"
+#include "ims/infra/pg.hpp"
+
+namespace ims::workers {
+
+struct Consumer::Meters {
+  prometheus::Family<prometheus::Counter>& consumed;
+  prometheus::Counter& failed;
+  prometheus::Counter& dead_lettered;
+  prometheus::Histogram& duration;
+  prometheus::Gauge& connected;
+};
+
+Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
+                   std::map<std::string, MessageHandler> handlers)
+    : config_(config), role_(std::move(role)), queue_("ims." + role_), log_(std::move(log)), handlers_(std::move(handlers)),
+      db_(std::make_unique<infra::PgSession>(config.database_url)) {
+  auto& r = metrics.registry();
+  const prometheus::Labels q{{"queue", queue_}};
+  meters_.reset(new Meters{
+      prometheus::BuildCounter()
+          .Name("ims_messages_consumed_total")
+          .Help("Messages taken off the queue, by outcome (processed, duplicate, ignored)")
+          .Register(r),
+      prometheus::BuildCounter().Name("ims_messages_failed_total").Help("Handler failures (each attempt)").Register(r).Add(q),
+      prometheus::BuildCounter().Name("ims_messages_dead_lettered_total").Help("Messages sent to the dead-letter queue").Register(r).Add(q),
+      prometheus::BuildHistogram()
+          .Name("ims_message_handler_duration_seconds")
+          .Help("Time to process one message, transaction included")
+          .Register(r)
+          .Add(q, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
+      prometheus::BuildGauge().Name("ims_worker_broker_connected").Help("1 while the worker holds a connection to RabbitMQ").Register(r).Add(q)});
+}
+
+Consumer::~Consumer() = default;
+
+void Consumer::run(infra::StopSignal& stop) {
+  auto backoff = std::chrono::milliseconds(250);
+  while (!stop.received()) {
+    try {
+      broker_ = std::make_unique<infra::AmqpConnection>(config_.amqp_url);
+      infra::declare_topology(*broker_);
+      broker_->start_consuming(queue_, config_.worker_prefetch);
+      meters_->connected.Set(1);
+      backoff = std::chrono::milliseconds(250);
+      log_.info("consuming", {{"queue", queue_}});
+      consume(stop);
+    } catch (const infra::DependencyUnavailable& e) {
+      meters_->connected.Set(0);
+      broker_.reset();
+      dead_letters_.reset();
+      log_.warn("broker unavailable; retrying", {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      stop.wait_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
+    }
+  }
+  meters_->connected.Set(0);
+  broker_.reset();
+  log_.info("stopped");
+}
+
+void Consumer::consume(infra::StopSignal& stop) {
+  while (!stop.wait_for(std::chrono::milliseconds(0))) {
+    auto delivery = broker_->next_delivery(500);
+    if (delivery) process(*delivery, stop);
+  }
+}
+
+void Consumer::process(const infra::Delivery& d, infra::StopSignal& stop) {
+  std::string why;
+  auto event = infra::parse_envelope(d.body, why);
+  if (event && !d.message_id.empty() && d.message_id != event->id) {
+    why = "message_id property and envelope id differ";
+    event.reset();
+  }
+  if (!event) {
+    dead_letter(d, "malformed: " + why);
+    broker_->ack(d.delivery_tag);
+    return;
+  }
+  auto handler = handlers_.find(event->type);
+  if (handler == handlers_.end()) {  // bound by a wildcard but not this role's business
+    meters_->consumed.Add({{"queue", queue_}, {"outcome", "ignored"}}).Increment();
+    broker_->ack(d.delivery_tag);
+    return;
+  }
+  auto log = log_.with("correlation_id", event->correlation_id).with("message_id", event->id);
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      const bool fresh = db_->transact([&](pqxx::work& txn) {
+        auto inserted = txn.exec_params(
+            "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+            role_, event->id);
+        if (inserted.empty()) return false;  // processed before: no second effect
+        MessageContext ctx{txn, *event, event->id, log};
+        handler->second(ctx);
+        return true;
+      });
+      meters_->duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      meters_->consumed.Add({{"queue", queue_}, {"outcome", fresh ? "processed" : "duplicate"}}).Increment();
+      broker_->ack(d.delivery_tag);  // only after commit
+      log.debug("message processed", {{"type", event->type}, {"duplicate", fresh ? "false" : "true"}});
+      return;
+    } catch (const infra::DependencyUnavailable& e) {
+      // The database is away: keep the message and try again; it is not the message's fault.
+      meters_->failed.Increment();
+      log.warn("dependency unavailable; retrying message", {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      if (stop.wait_for(backoff)) {
+        broker_->reject(d.delivery_tag, true);
+        return;
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    } catch (const MalformedMessage& e) {
+      meters_->failed.Increment();
+      dead_letter(d, std::string("malformed: ") + e.what());
+      broker_->ack(d.delivery_tag);
+      return;
+    } catch (const std::exception& e) {
+      meters_->failed.Increment();
+      const bool last_try = d.delivery_count + 1 >= infra::delivery_limit;
+      log.error("handler failed", {{"type", event->type}, {"error", e.what()}, {"delivery_count", std::to_string(d.delivery_count)}});
+      if (last_try) {
+        dead_letter(d, std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
+        broker_->ack(d.delivery_tag);
+      } else {
+        broker_->reject(d.delivery_tag, true);
+      }
+      return;
+    }
+  }
+}
+
+void Consumer::dead_letter(const infra::Delivery& d, const std::string& reason) {
+  if (!dead_letters_) {
+    dead_letters_ = std::make_unique<infra::AmqpConnection>(config_.amqp_url);
+    dead_letters_->enable_confirms();
+  }
+  dead_letters_->publish({infra::dead_letter_exchange, role_, d.body, d.message_id.empty() ? infra::uuid_v4() : d.message_id,
+                          "", "dead_letter", {{"x-ims-reason", reason.substr(0, 1000)}, {"x-ims-original-routing-key", d.routing_key}}});
+  dead_letters_->wait_for_confirms();
+  meters_->dead_lettered.Increment();
+  log_.warn("message dead-lettered", {{"reason", reason}, {"routing_key", d.routing_key}});
+}
+
+}  // namespace ims::workers

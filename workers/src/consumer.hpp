@@ -1,0 +1,67 @@
+#pragma once
+// The consume loop every worker role shares (DESIGN §4): prefetch, decode the envelope, run the
+// handler inside one database transaction that also writes the inbox row, commit, then ack.
+//  - malformed messages go to the role's dead-letter queue at once, the reason in x-ims-reason;
+//  - transient failures (database, broker) are retried with backoff without giving the message up;
+//  - a handler that keeps failing is dead-lettered once the queue's delivery limit is reached;
+//  - SIGTERM finishes the message in hand, then stops.
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "ims/infra/amqp.hpp"
+#include "ims/infra/config.hpp"
+#include "ims/infra/log.hpp"
+#include "ims/infra/metrics.hpp"
+#include "ims/infra/outbox.hpp"
+#include "ims/infra/pg.hpp"
+#include "ims/infra/process.hpp"
+
+namespace ims::workers {
+
+// Thrown by a handler when the message itself can never be processed (bad data, unknown record).
+class MalformedMessage : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct MessageContext {
+  pqxx::work& txn;
+  const infra::Envelope& event;
+  const std::string& message_id;
+  const infra::Log& log;
+};
+
+using MessageHandler = std::function<void(MessageContext&)>;
+
+class Consumer {
+ public:
+  Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
+           std::map<std::string, MessageHandler> handlers);
+  ~Consumer();
+
+  // Runs until a stop signal; reconnects with backoff whenever the broker goes away.
+  void run(infra::StopSignal& stop);
+
+ private:
+  struct Meters;
+  void consume(infra::StopSignal& stop);
+  void process(const infra::Delivery& delivery, infra::StopSignal& stop);
+  void dead_letter(const infra::Delivery& delivery, const std::string& reason);
+
+  const infra::Config& config_;
+  std::string role_;
+  std::string queue_;
+  infra::Log log_;
+  std::map<std::string, MessageHandler> handlers_;
+  std::unique_ptr<Meters> meters_;
+  std::unique_ptr<infra::AmqpConnection> broker_;
+  std::unique_ptr<infra::AmqpConnection> dead_letters_;
+  std::unique_ptr<infra::PgSession> db_;
+};
+
+}  // namespace ims::workers

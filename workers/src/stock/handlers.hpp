@@ -1,0 +1,37 @@
+#pragma once
+// The stock worker's handlers (one per message type) and the ledger operations they share.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "consumer.hpp"
+#include "ims/infra/pg.hpp"
+#include "ims/domain/stock.hpp"
+
+namespace ims::workers::stock {
+
+void adjustment_requested(MessageContext& ctx);
+
+// The message types this worker handles, with their handlers.
+std::map<std::string, MessageHandler> handlers();
+
+// --- ledger operations (ledger.cpp) ---
+std::string today(pqxx::work& txn);
+// The stock row for (product, location, lot), created empty if missing; returns its id.
+std::int64_t ensure_stock_row(pqxx::work& txn, std::int64_t product_id, std::int64_t location_id,
+                              std::optional<std::int64_t> lot_id);
+// Locks and returns the stock rows of a product at a location (only the lot's row if only_lot).
+std::vector<domain::StockSlot> lock_slots(pqxx::work& txn, std::int64_t product_id, std::int64_t location_id,
+                                          std::optional<std::int64_t> lot_id, bool only_lot);
+// One movement per take (signed quantity) and the matching change of on_hand. Returns the first
+// movement's id.
+std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>& takes, std::int64_t product_id,
+                            std::int64_t location_id, const std::string& reason, const std::string& reference,
+                            std::optional<std::int64_t> actor_id);
+// stock.changed for live feeds and webhooks; stock.low once per fall to or below a reorder min.
+void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::int64_t location_id,
+                           std::optional<std::int64_t> actor_id, nlohmann::json cause);
+
+}  // namespace ims::workers::stock
