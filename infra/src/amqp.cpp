@@ -29,6 +29,34 @@ std::string describe(const amqp_rpc_reply_t& reply) {
   return "unknown";
 }
 
+void read_properties(const amqp_basic_properties_t& props, Delivery& d) {
+  if (props._flags & AMQP_BASIC_MESSAGE_ID_FLAG) {
+    d.message_id.assign(static_cast<const char*>(props.message_id.bytes), props.message_id.len);
+  }
+  if (!(props._flags & AMQP_BASIC_HEADERS_FLAG)) return;
+  for (int i = 0; i < props.headers.num_entries; ++i) {
+    const auto& e = props.headers.entries[i];
+    const std::string key(static_cast<const char*>(e.key.bytes), e.key.len);
+    switch (e.value.kind) {
+      case AMQP_FIELD_KIND_UTF8:
+      case AMQP_FIELD_KIND_BYTES:
+        d.headers[key].assign(static_cast<const char*>(e.value.value.bytes.bytes), e.value.value.bytes.len);
+        break;
+      case AMQP_FIELD_KIND_I64:
+        if (key == "x-delivery-count") d.delivery_count = e.value.value.i64;
+        break;
+      case AMQP_FIELD_KIND_U64:
+        if (key == "x-delivery-count") d.delivery_count = static_cast<long long>(e.value.value.u64);
+        break;
+      case AMQP_FIELD_KIND_I32:
+        if (key == "x-delivery-count") d.delivery_count = e.value.value.i32;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 AmqpConnection::AmqpConnection(const std::string& url, int timeout_ms) {
@@ -201,23 +229,27 @@ std::optional<Delivery> AmqpConnection::next_delivery(int timeout_ms) {
   d.redelivered = envelope.redelivered != 0;
   d.routing_key.assign(static_cast<const char*>(envelope.routing_key.bytes), envelope.routing_key.len);
   d.body.assign(static_cast<const char*>(envelope.message.body.bytes), envelope.message.body.len);
-  const auto& props = envelope.message.properties;
-  if (props._flags & AMQP_BASIC_MESSAGE_ID_FLAG) {
-    d.message_id.assign(static_cast<const char*>(props.message_id.bytes), props.message_id.len);
-  }
-  if (props._flags & AMQP_BASIC_HEADERS_FLAG) {
-    for (int i = 0; i < props.headers.num_entries; ++i) {
-      const auto& e = props.headers.entries[i];
-      if (std::string(static_cast<const char*>(e.key.bytes), e.key.len) != "x-delivery-count") continue;
-      switch (e.value.kind) {
-        case AMQP_FIELD_KIND_I64: d.delivery_count = e.value.value.i64; break;
-        case AMQP_FIELD_KIND_U64: d.delivery_count = static_cast<long long>(e.value.value.u64); break;
-        case AMQP_FIELD_KIND_I32: d.delivery_count = e.value.value.i32; break;
-        default: break;
-      }
-    }
-  }
+  read_properties(envelope.message.properties, d);
   amqp_destroy_envelope(&envelope);
+  return d;
+}
+
+std::optional<Delivery> AmqpConnection::get(const std::string& queue) {
+  amqp_maybe_release_buffers(conn_);
+  auto reply = amqp_basic_get(conn_, 1, bytes(queue), 0);
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "basic.get: " + describe(reply));
+  if (reply.reply.id == AMQP_BASIC_GET_EMPTY_METHOD) return std::nullopt;
+  auto* ok = static_cast<amqp_basic_get_ok_t*>(reply.reply.decoded);
+  Delivery d;
+  d.delivery_tag = ok->delivery_tag;
+  d.redelivered = ok->redelivered != 0;
+  d.routing_key.assign(static_cast<const char*>(ok->routing_key.bytes), ok->routing_key.len);
+  amqp_message_t message{};
+  auto read = amqp_read_message(conn_, 1, &message, 0);
+  if (read.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "read message: " + describe(read));
+  d.body.assign(static_cast<const char*>(message.body.bytes), message.body.len);
+  read_properties(message.properties, d);
+  amqp_destroy_message(&message);
   return d;
 }
 

@@ -29,6 +29,7 @@ struct Delivery {
   std::string message_id;
   bool redelivered = false;
   long long delivery_count = 0;  // x-delivery-count of quorum queues: earlier failed deliveries
+  std::map<std::string, std::string> headers;  // the text-valued ones
 };
 
 class AmqpConnection {
@@ -54,6 +55,8 @@ class AmqpConnection {
   // Consuming with manual acknowledgement.
   void start_consuming(const std::string& queue, int prefetch);
   std::optional<Delivery> next_delivery(int timeout_ms);  // nullopt when none arrived in time
+  // One message by basic.get (tools and tests); nullopt when the queue is empty.
+  std::optional<Delivery> get(const std::string& queue);
   void ack(std::uint64_t delivery_tag);
   void reject(std::uint64_t delivery_tag, bool requeue);
 

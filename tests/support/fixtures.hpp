@@ -1,0 +1,71 @@
+#pragma once
+// Helpers for end-to-end tests of stock and catalog: fresh products, adjustments, waiting for the
+// stock worker, and the ledger invariant read straight from PostgreSQL.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "ims/infra/pg.hpp"
+#include "support/http_client.hpp"
+
+namespace ims::test {
+
+inline std::string database_url() { return env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:56432/ims"); }
+
+template <typename T>
+T query_one(const std::string& sql) {
+  infra::PgSession db(database_url());
+  return db.transact([&](pqxx::work& txn) { return txn.exec(sql)[0][0].as<T>(); });
+}
+
+inline std::int64_t location_id(const std::string& code) {
+  return query_one<std::int64_t>("SELECT id FROM inventory.locations WHERE code = '" + code + "'");
+}
+
+// A new product nobody else's test touches.
+inline std::int64_t create_product(const std::string& token, const std::string& kind = "finished_good") {
+  const auto sku = "T-" + unique_suffix();
+  auto r = api("POST", "/api/v1/products",
+               nlohmann::json{{"sku", sku}, {"name", "Test product " + sku}, {"kind", kind}, {"unit_of_measure", "pcs"},
+                              {"price", "10.00"}, {"cost", "4.00"}}.dump(),
+               {{bearer(token)}});
+  if (r.status != 201) throw std::runtime_error("create product: " + r.body);
+  return r.json()["id"].get<std::int64_t>();
+}
+
+inline HttpResult post_adjustment(const std::string& token, std::int64_t product, std::int64_t location, double delta,
+                                  const std::string& reason = "test", const nlohmann::json& extra = nlohmann::json::object()) {
+  nlohmann::json body{{"product_id", product}, {"location_id", location}, {"quantity_delta", delta}, {"reason", reason}};
+  body.update(extra);
+  return api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token)}});
+}
+
+// Polls until the adjustment is no longer pending.
+inline nlohmann::json wait_decided(const std::string& token, std::int64_t id, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  nlohmann::json last;
+  do {
+    last = api("GET", "/api/v1/stock/adjustments/" + std::to_string(id), "", {{bearer(token)}}).json();
+    if (last.is_object() && last.value("status", "pending") != "pending") return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return last;
+}
+
+// Stock rows whose on_hand differs from the sum of their movements (must always be 0).
+inline long ledger_drift() {
+  return query_one<long>(
+      "SELECT count(*) FROM inventory.stock s"
+      " LEFT JOIN (SELECT product_id, location_id, coalesce(lot_id, 0) AS lot, sum(quantity) AS total"
+      "            FROM inventory.movements GROUP BY 1, 2, 3) m"
+      "   ON m.product_id = s.product_id AND m.location_id = s.location_id AND m.lot = coalesce(s.lot_id, 0)"
+      " WHERE s.on_hand <> coalesce(m.total, 0)");
+}
+
+inline double on_hand(std::int64_t product, std::int64_t location) {
+  return query_one<double>("SELECT coalesce(sum(on_hand), 0) FROM inventory.stock WHERE product_id = " + std::to_string(product) +
+                           " AND location_id = " + std::to_string(location));
+}
+
+}  // namespace ims::test
