@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include "ims/api/idempotency.hpp"
 #include "ims/infra/errors.hpp"
 
 namespace ims::api {
@@ -15,6 +16,10 @@ App::App(Services services) : services_(std::move(services)), http_metrics_(serv
   add_user_routes(router_);
   add_product_routes(router_);
   add_stock_routes(router_);
+  add_supplier_routes(router_);
+  add_location_routes(router_);
+  add_reorder_rule_routes(router_);
+  add_bom_and_audit_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {
@@ -63,6 +68,29 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   Context ctx{request, resources, services_, log};
   // The one translating catch of the HTTP boundary.
   try {
+    // Idempotency-Key: only for a caller with a valid token (anything else is the handler's 401).
+    if (idempotency_applies(request)) {
+      const auto token = request.header("authorization").value_or("");
+      auto claims = token.rfind("Bearer ", 0) == 0 ? services_.tokens.verify(token.substr(7), services_.now())
+                                                   : domain::Result<infra::AccessClaims>(domain::Error::of(
+                                                         domain::ErrorCode::unauthenticated, "no token"));
+      if (claims) {
+        auto claim = claim_idempotency_key(resources, claims->user_id, request);
+        if (claim.kind != IdempotencyClaim::Kind::first) return claim.response;
+        Response response;
+        try {
+          response = match.route->handler(ctx);
+        } catch (...) {
+          try {  // the key is freed so the client's retry runs the request again
+            settle_idempotency_key(resources, claims->user_id, request, problem_status(500, "internal", ""));
+          } catch (...) {
+          }
+          throw;
+        }
+        settle_idempotency_key(resources, claims->user_id, request, response);
+        return response;
+      }
+    }
     return match.route->handler(ctx);
   } catch (const infra::DependencyUnavailable& e) {
     log.warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});

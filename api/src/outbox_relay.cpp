@@ -121,6 +121,7 @@ void OutboxRelay::run() {
         pqxx::nontransaction q(*s.db);
         q.exec_params("DELETE FROM messaging.outbox WHERE published_at < now() - make_interval(hours => $1)",
                       config_.outbox_retention_hours);
+        q.exec("DELETE FROM messaging.idempotency_keys WHERE created_at < now() - interval '24 hours'");
         last_prune = now;
       }
       if (claimed == static_cast<std::size_t>(config_.outbox_batch)) continue;  // more waiting

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ims/infra/amqp.hpp"
+#include "ims/infra/outbox.hpp"
 #include "support/fixtures.hpp"
 
 using namespace ims::test;
@@ -233,4 +234,94 @@ TEST(Messaging, MalformedMessageIsDeadLetteredWithAReasonAndTheWorkerCarriesOn) 
     if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(found) << "the malformed message is in ims.stock.dead";
+}
+
+TEST(Idempotency, SameKeyAndBodyReplaysTheFirstResponseWithoutASecondEffect) {
+  const auto token = token_for("manufacturer");
+  const auto product = create_product(token);
+  const auto factory = location_id("FACTORY-01");
+  const auto key = "Idempotency-Key: adj-" + unique_suffix();
+  const auto body = json{{"product_id", product}, {"location_id", factory}, {"quantity_delta", 4}, {"reason", "retry me"}}.dump();
+  auto first = api("POST", "/api/v1/stock/adjustments", body, {{bearer(token), key}});
+  auto again = api("POST", "/api/v1/stock/adjustments", body, {{bearer(token), key}});
+  ASSERT_EQ(first.status, 202);
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.json()["id"], first.json()["id"]);
+  EXPECT_EQ(again.header("location"), first.header("location"));
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  wait_decided(token, first.json()["id"]);
+  EXPECT_DOUBLE_EQ(on_hand(product, factory), 4) << "applied once";
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)), 1);
+}
+
+TEST(Idempotency, SameKeyWithAnotherBodyIs422) {
+  const auto token = token_for("manufacturer");
+  const auto product = create_product(token);
+  const auto key = "Idempotency-Key: adj-" + unique_suffix();
+  auto body = json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 1}, {"reason", "a"}};
+  ASSERT_EQ(api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token), key}}).status, 202);
+  body["quantity_delta"] = 2;
+  auto other = api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token), key}});
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(other.json()["errors"][0]["field"], "Idempotency-Key");
+}
+
+TEST(Idempotency, KeysBelongToTheirCaller) {
+  const auto key = "Idempotency-Key: shared-" + unique_suffix();
+  const auto a = token_for("manufacturer"), b = token_for("admin");
+  const auto product = create_product(a);
+  const auto body = json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 1}, {"reason", "k"}}.dump();
+  auto first = api("POST", "/api/v1/stock/adjustments", body, {{bearer(a), key}});
+  auto second = api("POST", "/api/v1/stock/adjustments", body, {{bearer(b), key}});
+  ASSERT_EQ(first.status, 202);
+  ASSERT_EQ(second.status, 202);
+  EXPECT_NE(first.json()["id"], second.json()["id"]);
+}
+
+TEST(StockReads, CachedLevelsAreNeverOlderThanAnAppliedAdjustment) {
+  const auto token = token_for("manufacturer");
+  const auto product = create_product(token);
+  const auto stockist = location_id("STK-MUMBAI");
+  const auto path = "/api/v1/stock?location_id=" + std::to_string(stockist) + "&limit=500";
+  auto level = [&](const HttpResult& r) {
+    const auto body = r.json();
+    for (const auto& row : body["items"]) {
+      if (row["product_id"] == product) return row["on_hand"].get<double>();
+    }
+    return 0.0;
+  };
+  for (int round = 1; round <= 5; ++round) {
+    auto before = api("GET", path, "", {{bearer(token)}});
+    auto again = api("GET", path, "", {{bearer(token)}});
+    EXPECT_EQ(again.header("x-cache"), "hit") << "round " << round;
+    EXPECT_DOUBLE_EQ(level(again), level(before));
+    ASSERT_EQ(wait_decided(token, post_adjustment(token, product, stockist, 1).json()["id"])["status"], "applied");
+    // The adjustment is acknowledged as applied: the very next read shows it.
+    auto after = api("GET", path, "", {{bearer(token)}});
+    EXPECT_DOUBLE_EQ(level(after), round) << "round " << round;
+  }
+}
+
+TEST(Messaging, DeadLettersCanBeReplayedOnceTheCauseIsFixed) {
+  // A real adjustment whose message was dead-lettered (simulated by parking it there directly).
+  const auto token = token_for("manufacturer");
+  const auto product = create_product(token);
+  const auto factory = location_id("FACTORY-01");
+  ims::infra::PgSession db(database_url());
+  const auto adjustment = db.transact([&](pqxx::work& txn) {
+    return txn.exec_params1("INSERT INTO inventory.adjustments (product_id, location_id, quantity_delta, reason) VALUES ($1, $2, 7, 'parked')"
+                            " RETURNING id", product, factory)[0].as<long>();
+  });
+  const auto id = ims::infra::uuid_v4();
+  const json envelope{{"id", id}, {"type", "stock.adjustment.requested"}, {"version", 1}, {"occurred_at", "2026-11-23T00:00:00Z"},
+                      {"correlation_id", "replay-test"}, {"actor_id", nullptr}, {"data", {{"adjustment_id", adjustment}}}};
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  broker.enable_confirms();
+  broker.publish({ims::infra::dead_letter_exchange, "stock", envelope.dump(), id, "", "dead_letter",
+                  {{"x-ims-reason", "test"}, {"x-ims-original-routing-key", "stock.adjustment.requested"}}});
+  broker.wait_for_confirms();
+  const std::string cli = env_or("IMS_BUILD_DIR", "build") + "/api/ims replay-dead-letters stock >/dev/null";
+  ASSERT_EQ(std::system(cli.c_str()), 0);
+  EXPECT_EQ(wait_decided(token, adjustment)["status"], "applied");
+  EXPECT_DOUBLE_EQ(on_hand(product, factory), 7);
 }

@@ -135,6 +135,9 @@ void Consumer::process(const infra::Delivery& d, infra::StopSignal& stop) {
         dead_letter(d, std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
         broker_->ack(d.delivery_tag);
       } else {
+        // Back off before handing it back, so a short-lived cause (a deploy ahead of its migration)
+        // does not burn every delivery within milliseconds.
+        stop.wait_for(std::chrono::milliseconds(std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
         broker_->reject(d.delivery_tag, true);
       }
       return;

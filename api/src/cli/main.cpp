@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ims/domain/user_rules.hpp"
+#include "ims/infra/amqp.hpp"
 #include "ims/infra/amqp_probe.hpp"
 #include "ims/infra/config.hpp"
 #include "ims/infra/crypto.hpp"
@@ -25,7 +26,8 @@ constexpr const char* usage =
     "  migrate                 apply pending database migrations\n"
     "  create-admin USERNAME EMAIL   create an admin (password from IMS_ADMIN_PASSWORD or stdin)\n"
     "  seed-demo               load the demo chain, catalog, stock and one user per role\n"
-    "  check                   check configuration, PostgreSQL, RabbitMQ and Redis\n";
+    "  check                   check configuration, PostgreSQL, RabbitMQ and Redis\n"
+    "  replay-dead-letters ROLE   put the role's dead-lettered messages back on their way (after fixing the cause)\n";
 
 int migrate(const infra::Config& cfg) {
   auto report = infra::migrate(cfg.database_url, infra::bundled_migrations());
@@ -98,6 +100,27 @@ int seed_demo(const infra::Config& cfg) {
   return 0;
 }
 
+// Moves every message of ims.<role>.dead back to ims.events under its original routing key. The
+// consumers are idempotent, so a message that was in fact processed has no second effect.
+int replay_dead_letters(const infra::Config& cfg, const std::string& role) {
+  if (!infra::queue_bindings().contains(role)) {
+    std::cerr << "ims replay-dead-letters: unknown role " << role << "\n";
+    return 2;
+  }
+  infra::AmqpConnection broker(cfg.amqp_url);
+  broker.enable_confirms();
+  int moved = 0;
+  while (auto d = broker.get("ims." + role + ".dead")) {
+    auto key = d->headers.count("x-ims-original-routing-key") ? d->headers["x-ims-original-routing-key"] : d->routing_key;
+    broker.publish({infra::events_exchange, key, d->body, d->message_id, "", "replayed", {}});
+    broker.wait_for_confirms();
+    broker.ack(d->delivery_tag);  // only once the copy is safely published
+    ++moved;
+  }
+  std::cout << moved << " message(s) replayed from ims." << role << ".dead\n";
+  return 0;
+}
+
 int check(const infra::Config& cfg) {
   int failures = 0;
   auto probe = [&](const char* name, auto&& fn) {
@@ -133,6 +156,7 @@ int main(int argc, char** argv) {
     if (args[0] == "migrate") return migrate(*config);
     if (args[0] == "seed-demo") return seed_demo(*config);
     if (args[0] == "check") return check(*config);
+    if (args[0] == "replay-dead-letters" && args.size() == 2) return replay_dead_letters(*config, args[1]);
     if (args[0] == "create-admin" && args.size() == 3) return create_admin(*config, args[1], args[2]);
   } catch (const std::exception& e) {
     std::cerr << "ims " << args[0] << ": " << e.what() << "\n";

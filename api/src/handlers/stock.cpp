@@ -5,6 +5,7 @@
 
 #include "ims/api/input.hpp"
 #include "ims/domain/stock.hpp"
+#include "ims/infra/crypto.hpp"
 #include "ims/infra/outbox.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/user_store.hpp"
@@ -31,6 +32,25 @@ bool valid_date(const std::string& s) {
   if (m < 1 || m > 12 || d < 1) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// The cache is an optimisation: when Redis is away, reads go to PostgreSQL.
+std::optional<std::string> cache_get(Context& ctx, const std::string& key) {
+  try {
+    auto v = ctx.resources.redis.command({"GET", key});
+    if (v.kind == infra::RedisValue::Kind::text) return v.text;
+  } catch (const std::exception& e) {
+    ctx.log.debug("stock cache unavailable", {{"error", e.what()}});
+  }
+  return std::nullopt;
+}
+
+void cache_put(Context& ctx, const std::string& key, const std::string& body) {
+  try {
+    ctx.resources.redis.command({"SET", key, body, "EX", "300"});
+  } catch (const std::exception& e) {
+    ctx.log.debug("stock cache unavailable", {{"error", e.what()}});
+  }
 }
 
 // The location a scoped user is limited to; nullopt for roles that see every location.
@@ -150,6 +170,21 @@ Response list_stock(Context& ctx) {
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
   if (auto scope = scope_of(auth->actor)) location_id = scope;  // scoped users see their own rows only
   const bool below = ctx.request.query_param("below_reorder").value_or("false") == "true";
+  // Location-filtered reads (every scoped user's dashboard) come from Redis when the location's
+  // stock version is unchanged; the version is read before the data, so a cached body is never
+  // older than the version it is filed under.
+  std::string cache_key;
+  if (location_id) {
+    const auto version = ctx.resources.db.transact([&](pqxx::work& txn) {
+      auto v = txn.exec_params("SELECT version FROM inventory.stock_versions WHERE location_id = $1", *location_id);
+      return v.empty() ? std::int64_t{0} : v[0][0].as<std::int64_t>();
+    });
+    cache_key = "ims:stock:" + std::to_string(*location_id) + ":" + std::to_string(version) + ":" +
+                infra::sha256_hex(std::to_string(product_id.value_or(0)) + "|" + kind.value_or("") + "|" +
+                                  (below ? "1" : "0") + "|" + std::to_string(page->after_id.value_or(0)) + "|" +
+                                  std::to_string(page->limit));
+    if (auto cached = cache_get(ctx, cache_key)) return json_response(200, *cached).header("X-Cache", "hit");
+  }
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
     return txn.exec_params(
         "SELECT s.id, s.product_id, p.sku, p.name, s.location_id, loc.code, s.lot_id, l.lot_code, l.expires_on::text,"
@@ -175,7 +210,9 @@ Response list_stock(Context& ctx) {
                             {"available", quantity(r[11].as<std::string>())}});
   }
   if (static_cast<int>(rows.size()) > page->limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
-  return json_response(200, out.dump());
+  const auto body = out.dump();
+  if (!cache_key.empty()) cache_put(ctx, cache_key, body);
+  return json_response(200, body).header("X-Cache", cache_key.empty() ? "bypass" : "miss");
 }
 
 // Newest first; the cursor is the last movement id seen.

@@ -57,6 +57,11 @@ std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>
                         t.stock_id, quantity);
     if (!first) first = id;
   }
+  // Invalidates cached reads of this location's stock, atomically with the change.
+  ctx.txn.exec_params(
+      "INSERT INTO inventory.stock_versions (location_id) VALUES ($1)"
+      " ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1",
+      location_id);
   return first.value_or(0);
 }
 

@@ -78,6 +78,10 @@ void add_auth_routes(Router<Handler>& router);
 void add_user_routes(Router<Handler>& router);
 void add_product_routes(Router<Handler>& router);
 void add_stock_routes(Router<Handler>& router);
+void add_supplier_routes(Router<Handler>& router);
+void add_location_routes(Router<Handler>& router);
+void add_reorder_rule_routes(Router<Handler>& router);
+void add_bom_and_audit_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.
 std::string request_id_for(const Request& request);

@@ -1,0 +1,39 @@
+#pragma once
+// Small pieces every catalog resource handler shares.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "ims/api/input.hpp"
+
+namespace ims::api {
+
+inline nlohmann::json text_or_null(const pqxx::field& f) {
+  return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::string>());
+}
+inline nlohmann::json id_or_null(const pqxx::field& f) {
+  return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::int64_t>());
+}
+
+// 412 unless If-Match is absent, "*", or names `version` (quoted or not, weak or strong).
+std::optional<Response> precondition(const Request& request, int version, const std::string& what);
+
+// A JSON object with its ETag header from its "version" member.
+Response versioned(int status, const nlohmann::json& body);
+
+// {items, next_cursor} from rows already cut to limit + 1 and turned to JSON by `to_json`.
+template <typename ToJson>
+nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
+  nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
+  const int n = std::min<int>(static_cast<int>(rows.size()), limit);
+  for (int i = 0; i < n; ++i) out["items"].push_back(to_json(rows[i]));
+  if (static_cast<int>(rows.size()) > limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  return out;
+}
+
+// A 409 when a field is "is taken", else the 422 of the reader's errors.
+Response refusal_for(const FieldReader& in);
+
+}  // namespace ims::api
