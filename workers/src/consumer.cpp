@@ -69,32 +69,129 @@ void Consumer::run(infra::StopSignal& stop) {
   log_.info("stopped");
 }
 
+struct Consumer::Item {
+  infra::Delivery delivery;
+  infra::Envelope event;
+  const MessageHandler* handler = nullptr;
+  infra::Log log;
+};
+
+namespace {
+constexpr std::size_t max_batch = 64;
+
+// Failures that concern the whole transaction, not one message: retried as a whole.
+bool whole_transaction_failure(const std::exception& e) {
+  return dynamic_cast<const infra::DependencyUnavailable*>(&e) || dynamic_cast<const pqxx::broken_connection*>(&e) ||
+         dynamic_cast<const pqxx::transaction_rollback*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e);
+}
+}  // namespace
+
 void Consumer::consume(infra::StopSignal& stop) {
   while (!stop.wait_for(std::chrono::milliseconds(0))) {
-    auto delivery = broker_->next_delivery(500);
-    if (delivery) process(*delivery, stop);
+    auto first = broker_->next_delivery(500);
+    if (!first) continue;
+    // Whatever else is already here rides in the same commit (a group commit on the consuming side).
+    std::vector<infra::Delivery> batch;
+    batch.push_back(std::move(*first));
+    while (batch.size() < max_batch) {
+      auto more = broker_->next_delivery(0);
+      if (!more) break;
+      batch.push_back(std::move(*more));
+    }
+    process_batch(batch, stop);
   }
 }
 
-void Consumer::process(const infra::Delivery& d, infra::StopSignal& stop) {
-  std::string why;
-  auto event = infra::parse_envelope(d.body, why);
-  if (event && !d.message_id.empty() && d.message_id != event->id) {
-    why = "message_id property and envelope id differ";
-    event.reset();
+void Consumer::process_batch(std::vector<infra::Delivery>& batch, infra::StopSignal& stop) {
+  std::vector<Item> items;
+  items.reserve(batch.size());
+  for (auto& d : batch) {
+    std::string why;
+    auto event = infra::parse_envelope(d.body, why);
+    if (event && !d.message_id.empty() && d.message_id != event->id) {
+      why = "message_id property and envelope id differ";
+      event.reset();
+    }
+    if (!event) {
+      dead_letter(d, "malformed: " + why);
+      broker_->ack(d.delivery_tag);
+      continue;
+    }
+    auto handler = handlers_.find(event->type);
+    if (handler == handlers_.end()) {  // bound by a wildcard but not this role's business
+      meters_->consumed.Add({{"queue", queue_}, {"outcome", "ignored"}}).Increment();
+      broker_->ack(d.delivery_tag);
+      continue;
+    }
+    auto log = log_.with("correlation_id", event->correlation_id).with("message_id", event->id);
+    items.push_back(Item{std::move(d), std::move(*event), &handler->second, std::move(log)});
   }
-  if (!event) {
-    dead_letter(d, "malformed: " + why);
-    broker_->ack(d.delivery_tag);
-    return;
+  if (items.empty()) return;
+  bool interrupted = false;
+  auto failed = run_together(items, stop, interrupted);
+  if (interrupted) return;
+  for (auto* item : failed) process_one(*item, stop);  // alone, with its own retries and dead-lettering
+}
+
+std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, infra::StopSignal& stop, bool& interrupted) {
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<int> outcome(items.size());  // 1 processed, 0 duplicate, -1 failed alone
+    try {
+      db_->transact([&](pqxx::work& txn) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          auto& item = items[i];
+          txn.exec("SAVEPOINT ims_message");
+          try {
+            auto inserted = txn.exec_params(
+                "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                role_, item.event.id);
+            if (!inserted.empty()) {  // processed before: no second effect
+              MessageContext ctx{txn, item.event, item.event.id, item.log};
+              (*item.handler)(ctx);
+            }
+            outcome[i] = inserted.empty() ? 0 : 1;
+            txn.exec("RELEASE SAVEPOINT ims_message");
+          } catch (const std::exception& e) {
+            if (whole_transaction_failure(e)) throw;
+            txn.exec("ROLLBACK TO SAVEPOINT ims_message");  // this message alone is undone
+            outcome[i] = -1;
+          }
+        }
+      });
+    } catch (const std::exception& e) {
+      if (!whole_transaction_failure(e)) throw;
+      // The database is away (or the batch lost a serialization race): keep the messages, try again.
+      meters_->failed.Increment();
+      log_.warn("batch not committed; retrying", {{"error", e.what()}, {"messages", std::to_string(items.size())},
+                                                  {"retry_ms", std::to_string(backoff.count())}});
+      if (stop.wait_for(backoff)) {
+        for (auto& item : items) broker_->reject(item.delivery.delivery_tag, true);
+        interrupted = true;
+        return {};
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::vector<Item*> failed;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (outcome[i] < 0) {
+        failed.push_back(&items[i]);
+        continue;
+      }
+      meters_->duration.Observe(seconds / static_cast<double>(items.size()));
+      meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}}).Increment();
+      broker_->ack(items[i].delivery.delivery_tag);  // only after commit
+    }
+    return failed;
   }
-  auto handler = handlers_.find(event->type);
-  if (handler == handlers_.end()) {  // bound by a wildcard but not this role's business
-    meters_->consumed.Add({{"queue", queue_}, {"outcome", "ignored"}}).Increment();
-    broker_->ack(d.delivery_tag);
-    return;
-  }
-  auto log = log_.with("correlation_id", event->correlation_id).with("message_id", event->id);
+}
+
+void Consumer::process_one(Item& item, infra::StopSignal& stop) {
+  const auto& d = item.delivery;
+  const auto& log = item.log;
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
@@ -102,16 +199,15 @@ void Consumer::process(const infra::Delivery& d, infra::StopSignal& stop) {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
         auto inserted = txn.exec_params(
             "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-            role_, event->id);
+            role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
-        MessageContext ctx{txn, *event, event->id, log};
-        handler->second(ctx);
+        MessageContext ctx{txn, item.event, item.event.id, log};
+        (*item.handler)(ctx);
         return true;
       });
       meters_->duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       meters_->consumed.Add({{"queue", queue_}, {"outcome", fresh ? "processed" : "duplicate"}}).Increment();
       broker_->ack(d.delivery_tag);  // only after commit
-      log.debug("message processed", {{"type", event->type}, {"duplicate", fresh ? "false" : "true"}});
       return;
     } catch (const infra::DependencyUnavailable& e) {
       // The database is away: keep the message and try again; it is not the message's fault.
@@ -130,7 +226,7 @@ void Consumer::process(const infra::Delivery& d, infra::StopSignal& stop) {
     } catch (const std::exception& e) {
       meters_->failed.Increment();
       const bool last_try = d.delivery_count + 1 >= infra::delivery_limit;
-      log.error("handler failed", {{"type", event->type}, {"error", e.what()}, {"delivery_count", std::to_string(d.delivery_count)}});
+      log.error("handler failed", {{"type", item.event.type}, {"error", e.what()}, {"delivery_count", std::to_string(d.delivery_count)}});
       if (last_try) {
         dead_letter(d, std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
         broker_->ack(d.delivery_tag);

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 #include <string>
 
 #include <pqxx/pqxx>
@@ -49,8 +50,13 @@ class Consumer {
 
  private:
   struct Meters;
+  struct Item;
   void consume(infra::StopSignal& stop);
-  void process(const infra::Delivery& delivery, infra::StopSignal& stop);
+  // Classifies a batch (malformed → dead letters, not ours → ack), then runs the rest together.
+  void process_batch(std::vector<infra::Delivery>& batch, infra::StopSignal& stop);
+  // The handled messages in one transaction, a savepoint each; returns those that failed alone.
+  std::vector<Item*> run_together(std::vector<Item>& items, infra::StopSignal& stop, bool& interrupted);
+  void process_one(Item& item, infra::StopSignal& stop);
   void dead_letter(const infra::Delivery& delivery, const std::string& reason);
 
   const infra::Config& config_;
