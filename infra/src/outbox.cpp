@@ -43,9 +43,10 @@ std::string append_event(pqxx::work& txn, const EventDraft& e) {
                           {"actor_id", nullptr},
                           {"data", e.data}};
   if (e.actor_id) envelope["actor_id"] = *e.actor_id;
-  txn.exec_params("INSERT INTO messaging.outbox (id, type, envelope) VALUES ($1::uuid, $2, $3::jsonb)", id, e.type,
-                  envelope.dump());
-  txn.exec(std::string("NOTIFY ") + outbox_channel);
+  // One round trip: the row and the relay's wake-up (delivered at commit, once per transaction).
+  txn.exec_params(std::string("WITH e AS (INSERT INTO messaging.outbox (id, type, envelope) VALUES ($1::uuid, $2, $3::jsonb)"
+                              " RETURNING 1) SELECT pg_notify('") + outbox_channel + "', '') FROM e",
+                  id, e.type, envelope.dump());
   return id;
 }
 

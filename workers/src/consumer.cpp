@@ -22,9 +22,11 @@ struct Consumer::Meters {
 };
 
 Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
-                   std::map<std::string, MessageHandler> handlers)
-    : config_(config), role_(std::move(role)), queue_("ims." + role_), log_(std::move(log)), handlers_(std::move(handlers)),
-      db_(std::make_unique<infra::PgSession>(config.database_url)) {
+                   std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements)
+    : config_(config), role_(std::move(role)), queue_("ims." + role_), log_(std::move(log)), handlers_(std::move(handlers)) {
+  statements.emplace_back("inbox_insert",
+                          "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1");
+  db_ = std::make_unique<infra::PgSession>(config.database_url, std::move(statements));
   auto& r = metrics.registry();
   const prometheus::Labels q{{"queue", queue_}};
   meters_.reset(new Meters{
@@ -144,9 +146,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
           auto& item = items[i];
           txn.exec("SAVEPOINT ims_message");
           try {
-            auto inserted = txn.exec_params(
-                "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-                role_, item.event.id);
+            auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
             if (!inserted.empty()) {  // processed before: no second effect
               MessageContext ctx{txn, item.event, item.event.id, item.log};
               (*item.handler)(ctx);
@@ -197,9 +197,7 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
     const auto started = std::chrono::steady_clock::now();
     try {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
-        auto inserted = txn.exec_params(
-            "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-            role_, item.event.id);
+        auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
         MessageContext ctx{txn, item.event, item.event.id, log};
         (*item.handler)(ctx);

@@ -42,7 +42,7 @@ using MessageHandler = std::function<void(MessageContext&)>;
 class Consumer {
  public:
   Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
-           std::map<std::string, MessageHandler> handlers);
+           std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements = {});
   ~Consumer();
 
   // Runs until a stop signal; reconnects with backoff whenever the broker goes away.

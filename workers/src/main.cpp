@@ -31,8 +31,12 @@ int main(int argc, char** argv) {
     endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
   }
   std::map<std::string, workers::MessageHandler> handlers;
-  if (role == "stock") handlers = workers::stock::handlers();
-  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers));
+  infra::PreparedStatements statements;
+  if (role == "stock") {
+    handlers = workers::stock::handlers();
+    statements = workers::stock::prepared_statements();
+  }
+  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements));
   consumer.run(stop);
   return 0;
 }

@@ -21,10 +21,7 @@ struct Adjustment {
 };
 
 std::optional<Adjustment> lock_pending(pqxx::work& txn, std::int64_t id) {
-  auto rows = txn.exec_params(
-      "SELECT product_id, location_id, lot_code, expires_on::text, quantity_delta::text, requested_by, status"
-      " FROM inventory.adjustments WHERE id = $1 FOR UPDATE",
-      id);
+  auto rows = txn.exec_prepared("adjustment_lock", id);
   if (rows.empty()) throw MalformedMessage("adjustment " + std::to_string(id) + " does not exist");
   const auto& r = rows[0];
   if (r[6].as<std::string>() != "pending") return std::nullopt;  // decided already
@@ -85,9 +82,7 @@ void adjustment_requested(MessageContext& ctx) {
   }
   const auto first_movement =
       book_movements(ctx, takes, a.product_id, a.location_id, "adjustment", "ADJ-" + std::to_string(a.id), a.requested_by);
-  ctx.txn.exec_params(
-      "UPDATE inventory.adjustments SET status = 'applied', movement_id = $2, decided_at = now() WHERE id = $1", a.id,
-      first_movement);
+  ctx.txn.exec_prepared("adjustment_applied", a.id, first_movement);
   announce_stock_change(ctx, a.product_id, a.location_id, a.requested_by,
                         {{"adjustment_id", a.id}, {"quantity_delta", a.delta.to_double()}});
 }

@@ -16,6 +16,8 @@ void adjustment_requested(MessageContext& ctx);
 
 // The message types this worker handles, with their handlers.
 std::map<std::string, MessageHandler> handlers();
+// The named statements those handlers use, prepared on every connection of the worker.
+infra::PreparedStatements prepared_statements();
 
 // --- ledger operations (ledger.cpp) ---
 std::string today(pqxx::work& txn);

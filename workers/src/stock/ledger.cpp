@@ -8,31 +8,57 @@ std::map<std::string, MessageHandler> handlers() {
   return {{"stock.adjustment.requested", adjustment_requested}};
 }
 
+infra::PreparedStatements prepared_statements() {
+  return {
+      {"adjustment_lock",
+       "SELECT product_id, location_id, lot_code, expires_on::text, quantity_delta::text, requested_by, status"
+       " FROM inventory.adjustments WHERE id = $1 FOR UPDATE"},
+      {"adjustment_applied",
+       "UPDATE inventory.adjustments SET status = 'applied', movement_id = $2, decided_at = now() WHERE id = $1"},
+      {"stock_row_insert",
+       "INSERT INTO inventory.stock (product_id, location_id, lot_id) VALUES ($1, $2, $3)"
+       " ON CONFLICT (product_id, location_id, (coalesce(lot_id, 0))) DO NOTHING RETURNING id"},
+      {"stock_row_lock",
+       "SELECT id FROM inventory.stock WHERE product_id = $1 AND location_id = $2 AND coalesce(lot_id, 0) = coalesce($3, 0)"
+       " FOR UPDATE"},
+      {"stock_slots_lock",
+       "SELECT s.id, s.lot_id, l.expires_on::text, s.on_hand::text, s.reserved::text"
+       " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
+       " WHERE s.product_id = $1 AND s.location_id = $2 AND (NOT $4 OR coalesce(s.lot_id, 0) = coalesce($3, 0))"
+       " ORDER BY s.id FOR UPDATE OF s"},
+      // The movement, the stock it changes and the location's stock version (which invalidates
+      // cached reads) in one statement.
+      {"movement_book",
+       "WITH moved AS (INSERT INTO inventory.movements (product_id, location_id, lot_id, quantity, reason,"
+       "   reference, actor_id, message_id) VALUES ($1, $2, $3, $4::numeric, $5, $6, $7, $8) RETURNING id),"
+       " stocked AS (UPDATE inventory.stock SET on_hand = on_hand + $4::numeric, updated_at = now() WHERE id = $9),"
+       " versioned AS (INSERT INTO inventory.stock_versions (location_id) VALUES ($2)"
+       "   ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
+       " SELECT id FROM moved"},
+      // Sellable stock: on hand, less reserved, in lots that have not expired.
+      {"stock_level",
+       "SELECT coalesce(sum(s.on_hand), 0)::text,"
+       "       coalesce(sum(s.on_hand - s.reserved) FILTER (WHERE l.expires_on IS NULL OR l.expires_on >= current_date), 0)::text"
+       " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
+       " WHERE s.product_id = $1 AND s.location_id = $2"},
+      {"reorder_rule_lock",
+       "SELECT id, min_quantity::text, max_quantity::text, low_since IS NOT NULL FROM inventory.reorder_rules"
+       " WHERE product_id = $1 AND location_id = $2 FOR UPDATE"},
+  };
+}
+
 std::string today(pqxx::work& txn) { return txn.exec("SELECT current_date::text")[0][0].as<std::string>(); }
 
 std::int64_t ensure_stock_row(pqxx::work& txn, std::int64_t product_id, std::int64_t location_id,
                               std::optional<std::int64_t> lot_id) {
-  auto rows = txn.exec_params(
-      "INSERT INTO inventory.stock (product_id, location_id, lot_id) VALUES ($1, $2, $3)"
-      " ON CONFLICT (product_id, location_id, (coalesce(lot_id, 0))) DO NOTHING RETURNING id",
-      product_id, location_id, lot_id);
+  auto rows = txn.exec_prepared("stock_row_insert", product_id, location_id, lot_id);
   if (!rows.empty()) return rows[0][0].as<std::int64_t>();
-  return txn
-      .exec_params1(
-          "SELECT id FROM inventory.stock WHERE product_id = $1 AND location_id = $2 AND coalesce(lot_id, 0) = coalesce($3, 0)"
-          " FOR UPDATE",
-          product_id, location_id, lot_id)[0]
-      .as<std::int64_t>();
+  return txn.exec_prepared1("stock_row_lock", product_id, location_id, lot_id)[0].as<std::int64_t>();
 }
 
 std::vector<domain::StockSlot> lock_slots(pqxx::work& txn, std::int64_t product_id, std::int64_t location_id,
                                           std::optional<std::int64_t> lot_id, bool only_lot) {
-  auto rows = txn.exec_params(
-      "SELECT s.id, s.lot_id, l.expires_on::text, s.on_hand::text, s.reserved::text"
-      " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
-      " WHERE s.product_id = $1 AND s.location_id = $2 AND (NOT $4 OR coalesce(s.lot_id, 0) = coalesce($3, 0))"
-      " ORDER BY s.id FOR UPDATE OF s",
-      product_id, location_id, lot_id, only_lot);
+  auto rows = txn.exec_prepared("stock_slots_lock", product_id, location_id, lot_id, only_lot);
   std::vector<domain::StockSlot> slots;
   for (const auto& r : rows) {
     slots.push_back({r[0].as<std::int64_t>(), infra::nullable<std::int64_t>(r[1]), infra::nullable<std::string>(r[2]),
@@ -46,34 +72,20 @@ std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>
                             std::optional<std::int64_t> actor_id) {
   std::optional<std::int64_t> first;
   for (const auto& t : takes) {
-    const auto quantity = t.quantity.to_string();
     auto id = ctx.txn
-                  .exec_params1(
-                      "INSERT INTO inventory.movements (product_id, location_id, lot_id, quantity, reason, reference,"
-                      " actor_id, message_id) VALUES ($1, $2, $3, $4::numeric, $5, $6, $7, $8) RETURNING id",
-                      product_id, location_id, t.lot_id, quantity, reason, reference, actor_id, ctx.message_id)[0]
+                  .exec_prepared1(
+                      "movement_book", product_id, location_id, t.lot_id, t.quantity.to_string(), reason, reference, actor_id, ctx.message_id,
+                      t.stock_id)[0]
                   .as<std::int64_t>();
-    ctx.txn.exec_params("UPDATE inventory.stock SET on_hand = on_hand + $2::numeric, updated_at = now() WHERE id = $1",
-                        t.stock_id, quantity);
     if (!first) first = id;
   }
-  // Invalidates cached reads of this location's stock, atomically with the change.
-  ctx.txn.exec_params(
-      "INSERT INTO inventory.stock_versions (location_id) VALUES ($1)"
-      " ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1",
-      location_id);
   return first.value_or(0);
 }
 
 void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::int64_t location_id,
                            std::optional<std::int64_t> actor_id, nlohmann::json cause) {
   // Sellable stock: on hand, less reserved, in lots that have not expired.
-  auto level = ctx.txn.exec_params1(
-      "SELECT coalesce(sum(s.on_hand), 0)::text,"
-      "       coalesce(sum(s.on_hand - s.reserved) FILTER (WHERE l.expires_on IS NULL OR l.expires_on >= current_date), 0)::text"
-      " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
-      " WHERE s.product_id = $1 AND s.location_id = $2",
-      product_id, location_id);
+  auto level = ctx.txn.exec_prepared1("stock_level", product_id, location_id);
   const auto on_hand = *Quantity::parse(level[0].as<std::string>());
   const auto available = *Quantity::parse(level[1].as<std::string>());
   nlohmann::json data{{"product_id", product_id},
@@ -83,10 +95,7 @@ void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::in
                       {"cause", std::move(cause)}};
   infra::append_event(ctx.txn, {"stock.changed", data, ctx.event.correlation_id, actor_id});
 
-  auto rule = ctx.txn.exec_params(
-      "SELECT id, min_quantity::text, max_quantity::text, low_since IS NOT NULL FROM inventory.reorder_rules"
-      " WHERE product_id = $1 AND location_id = $2 FOR UPDATE",
-      product_id, location_id);
+  auto rule = ctx.txn.exec_prepared("reorder_rule_lock", product_id, location_id);
   if (rule.empty()) return;
   const auto min = *Quantity::parse(rule[0][1].as<std::string>());
   const auto max = *Quantity::parse(rule[0][2].as<std::string>());

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -24,9 +25,13 @@ std::optional<T> nullable(const pqxx::field& f) {
 // Adds connect_timeout to a libpq URI unless it has one.
 std::string with_connect_timeout(const std::string& url, int seconds);
 
+// Named statements a session prepares on every (re)connection; libpqxx prepares them on first use.
+using PreparedStatements = std::vector<std::pair<std::string, std::string>>;
+
 class PgSession {
  public:
-  explicit PgSession(std::string url) : url_(std::move(url)) {}
+  explicit PgSession(std::string url, PreparedStatements statements = {})
+      : url_(std::move(url)), statements_(std::move(statements)) {}
   PgSession(const PgSession&) = delete;
   PgSession& operator=(const PgSession&) = delete;
 
@@ -77,6 +82,7 @@ class PgSession {
   void drop() { conn_.reset(); }
 
   std::string url_;
+  PreparedStatements statements_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 
