@@ -92,8 +92,7 @@ Response put_bom(Context& ctx) {
                       *id, material, quantity);
     }
     auto after = bom_of(txn, *id);
-    infra::audit::record(txn, {auth->actor.user_id, "product.bom.replace", "product", std::to_string(*id), before.dump(),
-                               after.dump(), ctx.request.request_id});
+    audit_change(ctx, txn, auth->actor.user_id, "product.bom.replace", "product", *id, before, after);
     return after;
   });
   return refusal ? *refusal : json_response(200, bom->dump());

@@ -60,11 +60,6 @@ void check_upstream(pqxx::work& txn, FieldReader& in, const Fields& f, std::int6
   if (loops > 0) in.fail("upstream_location_id", "would make the chain loop");
 }
 
-void audit(Context& ctx, pqxx::work& txn, std::int64_t actor, const char* action, std::int64_t id,
-           const std::optional<json>& before, const std::optional<json>& after) {
-  infra::audit::record(txn, {actor, action, "location", std::to_string(id), before ? std::optional(before->dump()) : std::nullopt,
-                             after ? std::optional(after->dump()) : std::nullopt, ctx.request.request_id});
-}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_locations);
@@ -108,7 +103,7 @@ Response create(Context& ctx) {
     auto id = txn.exec_params1("INSERT INTO inventory.locations (code, name, kind, upstream_location_id) VALUES ($1, $2, $3, $4) RETURNING id",
                                f.code, f.name, f.kind, f.upstream)[0].as<std::int64_t>();
     auto l = find(txn, id);
-    audit(ctx, txn, auth->actor.user_id, "location.create", id, std::nullopt, l);
+    audit_change(ctx, txn, auth->actor.user_id, "location.create", "location", id, std::nullopt, l);
     return l;
   });
   if (!created) return refusal_for(in);
@@ -137,7 +132,7 @@ Response update(Context& ctx) {
                     " version = version + 1, updated_at = now() WHERE id = $1",
                     *id, f.code, f.name, f.kind, f.upstream);
     auto after = find(txn, *id);
-    audit(ctx, txn, auth->actor.user_id, "location.update", *id, before, after);
+    audit_change(ctx, txn, auth->actor.user_id, "location.update", "location", *id, before, after);
     return after;
   });
   return refusal ? *refusal : versioned(200, *updated);
@@ -153,7 +148,7 @@ Response remove(Context& ctx) {
     auto before = find(txn, *id, true);
     if (!before) return false;
     txn.exec_params("DELETE FROM inventory.locations WHERE id = $1", *id);
-    audit(ctx, txn, auth->actor.user_id, "location.delete", *id, before, std::nullopt);
+    audit_change(ctx, txn, auth->actor.user_id, "location.delete", "location", *id, before, std::nullopt);
     return true;
   });
   return found ? no_content() : not_found();

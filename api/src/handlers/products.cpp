@@ -1,7 +1,7 @@
 // /products: the catalog. Read by everyone; written by manufacturer and admin.
 #include <nlohmann/json.hpp>
 
-#include "ims/api/input.hpp"
+#include "ims/api/resource.hpp"
 #include "ims/domain/catalog.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/user_store.hpp"
@@ -44,9 +44,6 @@ std::optional<json> find_product(pqxx::work& txn, std::int64_t id) {
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such product")); }
 
-Response product_response(int status, const json& p) {
-  return json_response(status, p.dump()).header("ETag", "\"" + std::to_string(p["version"].get<int>()) + "\"");
-}
 
 // Money may come as a JSON number or a decimal string.
 std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const char* name) {
@@ -109,13 +106,6 @@ void check_references(pqxx::work& txn, FieldReader& in, const ProductFields& f, 
   }
 }
 
-Response refusal_for(const FieldReader& in) {
-  auto err = in.error();
-  for (const auto& f : err.fields) {
-    if (f.message == "is taken") return problem(Error{ErrorCode::conflict, f.field + " is taken", err.fields, 0});
-  }
-  return problem(err);
-}
 
 Response list_products(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_catalog);
@@ -143,11 +133,7 @@ Response list_products(Context& ctx) {
                                " ORDER BY p.id LIMIT $7",
                            page->after_id, kind, category, pattern, low_stock, scope, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const bool more = static_cast<int>(rows.size()) > page->limit;
-  for (int i = 0; i < std::min<int>(static_cast<int>(rows.size()), page->limit); ++i) out["items"].push_back(product_json(rows[i]));
-  if (more) out["next_cursor"] = std::to_string(out["items"].back()["id"].get<std::int64_t>());
-  return json_response(200, out.dump());
+  return json_response(200, page_of(rows, page->limit, product_json).dump());
 }
 
 Response get_product(Context& ctx) {
@@ -156,7 +142,7 @@ Response get_product(Context& ctx) {
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
   auto p = ctx.resources.db.transact([&](pqxx::work& txn) { return find_product(txn, *id); });
-  return p ? product_response(200, *p) : not_found();
+  return p ? versioned(200, *p) : not_found();
 }
 
 Response create_product(Context& ctx) {
@@ -176,12 +162,11 @@ Response create_product(Context& ctx) {
                      f.sku, f.name, f.kind, f.category, f.unit_of_measure, f.price, f.cost, f.gtin, f.supplier_id, f.is_active)[0]
                   .as<std::int64_t>();
     auto p = find_product(txn, id);
-    infra::audit::record(txn, {auth->actor.user_id, "product.create", "product", std::to_string(id), std::nullopt,
-                               p->dump(), ctx.request.request_id});
+    audit_change(ctx, txn, auth->actor.user_id, "product.create", "product", id, std::nullopt, p);
     return p;
   });
   if (!created) return refusal_for(in);
-  return product_response(201, *created).header("Location", "/api/v1/products/" + std::to_string((*created)["id"].get<std::int64_t>()));
+  return versioned(201, *created).header("Location", "/api/v1/products/" + std::to_string((*created)["id"].get<std::int64_t>()));
 }
 
 Response update_product(Context& ctx) {
@@ -201,11 +186,7 @@ Response update_product(Context& ctx) {
       refusal = not_found();
       return std::nullopt;
     }
-    if (auto tag = ctx.request.header("if-match"); tag && *tag != "*" &&
-        *tag != "\"" + before[0][0].as<std::string>() + "\"" && *tag != before[0][0].as<std::string>()) {
-      refusal = problem(Error::of(ErrorCode::precondition_failed, "the product has changed since you read it"));
-      return std::nullopt;
-    }
+    if ((refusal = precondition(ctx.request, before[0][0].as<int>(), "product"))) return std::nullopt;
     check_references(txn, in, f, *id);
     if (!in.ok()) {
       refusal = refusal_for(in);
@@ -218,12 +199,11 @@ Response update_product(Context& ctx) {
         " version = version + 1, updated_at = now() WHERE id = $1",
         *id, f.sku, f.name, f.kind, f.category, f.unit_of_measure, f.price, f.cost, f.gtin, f.supplier_id, f.is_active);
     auto p = find_product(txn, *id);
-    infra::audit::record(txn, {auth->actor.user_id, "product.update", "product", std::to_string(*id), old->dump(),
-                               p->dump(), ctx.request.request_id});
+    audit_change(ctx, txn, auth->actor.user_id, "product.update", "product", *id, old, p);
     return p;
   });
   if (refusal) return *refusal;
-  return product_response(200, *updated);
+  return versioned(200, *updated);
 }
 
 Response delete_product(Context& ctx) {
@@ -236,8 +216,7 @@ Response delete_product(Context& ctx) {
     auto old = find_product(txn, *id);
     if (!old) return false;
     txn.exec_params("DELETE FROM catalog.products WHERE id = $1", *id);
-    infra::audit::record(txn, {auth->actor.user_id, "product.delete", "product", std::to_string(*id), old->dump(),
-                               std::nullopt, ctx.request.request_id});
+    audit_change(ctx, txn, auth->actor.user_id, "product.delete", "product", *id, old, std::nullopt);
     return true;
   });
   return found ? no_content() : not_found();

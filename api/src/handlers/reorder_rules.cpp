@@ -48,11 +48,6 @@ void check_bounds(FieldReader& in, const std::optional<Quantity>& min, const std
   if (min && max && *max <= *min) in.fail("max", "must be greater than min");
 }
 
-void audit(Context& ctx, pqxx::work& txn, std::int64_t actor, const char* action, std::int64_t id,
-           const std::optional<json>& before, const std::optional<json>& after) {
-  infra::audit::record(txn, {actor, action, "reorder_rule", std::to_string(id), before ? std::optional(before->dump()) : std::nullopt,
-                             after ? std::optional(after->dump()) : std::nullopt, ctx.request.request_id});
-}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_reorder_rules);
@@ -109,7 +104,7 @@ Response create(Context& ctx) {
                                " VALUES ($1, $2, $3::numeric, $4::numeric) RETURNING id",
                                *product, *location, min->to_string(), max->to_string())[0].as<std::int64_t>();
     auto r = find(txn, id);
-    audit(ctx, txn, auth->actor.user_id, "reorder_rule.create", id, std::nullopt, r);
+    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.create", "reorder_rule", id, std::nullopt, r);
     return r;
   });
   if (!created) return refusal_for(in);
@@ -137,7 +132,7 @@ Response update(Context& ctx) {
                     " version = version + 1 WHERE id = $1",
                     *id, min->to_string(), max->to_string());
     auto after = find(txn, *id);
-    audit(ctx, txn, auth->actor.user_id, "reorder_rule.update", *id, before, after);
+    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.update", "reorder_rule", *id, before, after);
     return after;
   });
   return refusal ? *refusal : versioned(200, *updated);
@@ -152,7 +147,7 @@ Response remove(Context& ctx) {
     auto before = find(txn, *id, true);
     if (!before) return false;
     txn.exec_params("DELETE FROM inventory.reorder_rules WHERE id = $1", *id);
-    audit(ctx, txn, auth->actor.user_id, "reorder_rule.delete", *id, before, std::nullopt);
+    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.delete", "reorder_rule", *id, before, std::nullopt);
     return true;
   });
   return found ? no_content() : not_found();

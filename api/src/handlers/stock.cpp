@@ -3,7 +3,7 @@
 // scoped: cfa, stockist and retailer users see their own location only.
 #include <nlohmann/json.hpp>
 
-#include "ims/api/input.hpp"
+#include "ims/api/resource.hpp"
 #include "ims/domain/stock.hpp"
 #include "ims/infra/crypto.hpp"
 #include "ims/infra/outbox.hpp"
@@ -19,8 +19,6 @@ using domain::Quantity;
 using nlohmann::json;
 
 json quantity(const std::string& decimal) { return Quantity::parse(decimal).value_or(Quantity()).to_double(); }
-json text_or_null(const pqxx::field& f) { return f.is_null() ? json(nullptr) : json(f.as<std::string>()); }
-json id_or_null(const pqxx::field& f) { return f.is_null() ? json(nullptr) : json(f.as<std::int64_t>()); }
 
 bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -198,18 +196,14 @@ Response list_stock(Context& ctx) {
         " ORDER BY s.id LIMIT $6",
         page->after_id, product_id, location_id, kind, below, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const int n = std::min<int>(static_cast<int>(rows.size()), page->limit);
-  for (int i = 0; i < n; ++i) {
-    const auto& r = rows[i];
-    out["items"].push_back({{"product_id", r[1].as<std::int64_t>()}, {"sku", r[2].as<std::string>()},
-                            {"product_name", r[3].as<std::string>()}, {"location_id", r[4].as<std::int64_t>()},
-                            {"location_code", r[5].as<std::string>()}, {"lot_id", id_or_null(r[6])},
-                            {"lot_code", text_or_null(r[7])}, {"expires_on", text_or_null(r[8])},
-                            {"on_hand", quantity(r[9].as<std::string>())}, {"reserved", quantity(r[10].as<std::string>())},
-                            {"available", quantity(r[11].as<std::string>())}});
-  }
-  if (static_cast<int>(rows.size()) > page->limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  auto out = page_of(rows, page->limit, [](const pqxx::row& r) {
+    return json{{"product_id", r[1].as<std::int64_t>()}, {"sku", r[2].as<std::string>()},
+                {"product_name", r[3].as<std::string>()}, {"location_id", r[4].as<std::int64_t>()},
+                {"location_code", r[5].as<std::string>()}, {"lot_id", id_or_null(r[6])},
+                {"lot_code", text_or_null(r[7])}, {"expires_on", text_or_null(r[8])},
+                {"on_hand", quantity(r[9].as<std::string>())}, {"reserved", quantity(r[10].as<std::string>())},
+                {"available", quantity(r[11].as<std::string>())}};
+  });
   const auto body = out.dump();
   if (!cache_key.empty()) cache_put(ctx, cache_key, body);
   return json_response(200, body).header("X-Cache", cache_key.empty() ? "bypass" : "miss");
@@ -240,18 +234,13 @@ Response movements(Context& ctx, std::optional<std::int64_t> product_id) {
         " ORDER BY m.id DESC LIMIT $6",
         page->after_id, product_id, location_id, reason, reference, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const int n = std::min<int>(static_cast<int>(rows.size()), page->limit);
-  for (int i = 0; i < n; ++i) {
-    const auto& r = rows[i];
-    out["items"].push_back({{"id", r[0].as<std::int64_t>()}, {"product_id", r[1].as<std::int64_t>()},
-                            {"location_id", r[2].as<std::int64_t>()}, {"lot_id", id_or_null(r[3])},
-                            {"lot_code", text_or_null(r[4])}, {"quantity", quantity(r[5].as<std::string>())},
-                            {"reason", r[6].as<std::string>()}, {"reference", text_or_null(r[7])},
-                            {"actor_id", id_or_null(r[8])}, {"message_id", text_or_null(r[9])},
-                            {"at", r[10].as<std::string>()}});
-  }
-  if (static_cast<int>(rows.size()) > page->limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  auto out = page_of(rows, page->limit, [](const pqxx::row& r) {
+    return json{{"id", r[0].as<std::int64_t>()}, {"product_id", r[1].as<std::int64_t>()},
+                {"location_id", r[2].as<std::int64_t>()}, {"lot_id", id_or_null(r[3])},
+                {"lot_code", text_or_null(r[4])}, {"quantity", quantity(r[5].as<std::string>())},
+                {"reason", r[6].as<std::string>()}, {"reference", text_or_null(r[7])},
+                {"actor_id", id_or_null(r[8])}, {"message_id", text_or_null(r[9])}, {"at", r[10].as<std::string>()}};
+  });
   return json_response(200, out.dump());
 }
 
@@ -296,16 +285,11 @@ Response list_lots(Context& ctx) {
         " GROUP BY l.id, p.sku ORDER BY l.id LIMIT $5",
         page->after_id, product_id, within, scope, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const int n = std::min<int>(static_cast<int>(rows.size()), page->limit);
-  for (int i = 0; i < n; ++i) {
-    const auto& r = rows[i];
-    out["items"].push_back({{"id", r[0].as<std::int64_t>()}, {"product_id", r[1].as<std::int64_t>()},
-                            {"sku", r[2].as<std::string>()}, {"lot_code", r[3].as<std::string>()},
-                            {"manufactured_on", text_or_null(r[4])}, {"expires_on", text_or_null(r[5])},
-                            {"on_hand", quantity(r[6].as<std::string>())}});
-  }
-  if (static_cast<int>(rows.size()) > page->limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  auto out = page_of(rows, page->limit, [](const pqxx::row& r) {
+    return json{{"id", r[0].as<std::int64_t>()}, {"product_id", r[1].as<std::int64_t>()}, {"sku", r[2].as<std::string>()},
+                {"lot_code", r[3].as<std::string>()}, {"manufactured_on", text_or_null(r[4])},
+                {"expires_on", text_or_null(r[5])}, {"on_hand", quantity(r[6].as<std::string>())}};
+  });
   return json_response(200, out.dump());
 }
 

@@ -41,11 +41,6 @@ Fields read_fields(FieldReader& in) {
   return f;
 }
 
-void audit(Context& ctx, pqxx::work& txn, std::int64_t actor, const char* action, std::int64_t id,
-           std::optional<json> before, std::optional<json> after) {
-  infra::audit::record(txn, {actor, action, "supplier", std::to_string(id), before ? std::optional(before->dump()) : std::nullopt,
-                             after ? std::optional(after->dump()) : std::nullopt, ctx.request.request_id});
-}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_suppliers);
@@ -87,7 +82,7 @@ Response create(Context& ctx) {
     auto id = txn.exec_params1("INSERT INTO procurement.suppliers (name, email, phone, payment_terms) VALUES ($1, $2, $3, $4) RETURNING id",
                                f.name, f.email, f.phone, f.payment_terms)[0].as<std::int64_t>();
     auto s = find(txn, id);
-    audit(ctx, txn, auth->actor.user_id, "supplier.create", id, std::nullopt, s);
+    audit_change(ctx, txn, auth->actor.user_id, "supplier.create", "supplier", id, std::nullopt, s);
     return *s;
   });
   return versioned(201, created).header("Location", "/api/v1/suppliers/" + std::to_string(created["id"].get<std::int64_t>()));
@@ -112,7 +107,7 @@ Response update(Context& ctx) {
                     " version = version + 1, updated_at = now() WHERE id = $1",
                     *id, f.name, f.email, f.phone, f.payment_terms);
     auto after = find(txn, *id);
-    audit(ctx, txn, auth->actor.user_id, "supplier.update", *id, before, after);
+    audit_change(ctx, txn, auth->actor.user_id, "supplier.update", "supplier", *id, before, after);
     return after;
   });
   return refusal ? *refusal : versioned(200, *updated);
@@ -135,7 +130,7 @@ Response set_status(Context& ctx) {
     if ((refusal = precondition(ctx.request, (*before)["version"], "supplier"))) return std::nullopt;
     txn.exec_params("UPDATE procurement.suppliers SET is_active = $2, version = version + 1, updated_at = now() WHERE id = $1", *id, active);
     auto after = find(txn, *id);
-    audit(ctx, txn, auth->actor.user_id, active ? "supplier.activate" : "supplier.deactivate", *id, before, after);
+    audit_change(ctx, txn, auth->actor.user_id, active ? "supplier.activate" : "supplier.deactivate", "supplier", *id, before, after);
     return after;
   });
   return refusal ? *refusal : versioned(200, *updated);
@@ -157,7 +152,7 @@ Response remove(Context& ctx) {
       return;
     }
     txn.exec_params("DELETE FROM procurement.suppliers WHERE id = $1", *id);
-    audit(ctx, txn, auth->actor.user_id, "supplier.delete", *id, before, std::nullopt);
+    audit_change(ctx, txn, auth->actor.user_id, "supplier.delete", "supplier", *id, before, std::nullopt);
   });
   return refusal ? *refusal : no_content();
 }

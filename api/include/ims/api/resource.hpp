@@ -33,6 +33,11 @@ nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
   return out;
 }
 
+// Writes the audit row of a change (before/after as JSON, either may be absent) with the request id.
+void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action, const std::string& entity,
+                  std::int64_t entity_id, const std::optional<nlohmann::json>& before,
+                  const std::optional<nlohmann::json>& after);
+
 // A 409 when a field is "is taken", else the 422 of the reader's errors.
 Response refusal_for(const FieldReader& in);
 
