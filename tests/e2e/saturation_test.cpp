@@ -60,14 +60,18 @@ TEST(Saturation, BusyServerAnswers503AtOnceWithRetryAfter) {
   TinyApi server(std::stoi(env_or("IMS_HTTP_PORT", "18080")) + 7);
   ASSERT_EQ(http("GET", server.url() + "/health").status, 200);
   // Each login spends ~50 ms in argon2id, so 24 at once overwhelm one thread with a queue of one.
-  const std::string body = json{{"username", "manufacturer"}, {"password", "wrong-password-x"}}.dump();
+  // A user of its own and an address of its own, so the failed logins it provokes cannot lock out
+  // anybody else's tests.
+  const std::string body = json{{"username", "saturation-" + unique_suffix()}, {"password", "wrong-password-x"}}.dump();
+  HttpOptions from_elsewhere;
+  from_elsewhere.source_address = "127.0.0.3";
   std::atomic<int> ok{0}, unavailable{0}, other{0};
   std::atomic<long> slowest_503_ms{0};
   std::vector<std::thread> clients;
   for (int i = 0; i < 24; ++i) {
     clients.emplace_back([&] {
       const auto started = std::chrono::steady_clock::now();
-      auto r = http("POST", server.url() + "/api/v1/auth/login", body);
+      auto r = http("POST", server.url() + "/api/v1/auth/login", body, from_elsewhere);
       const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
       if (r.status == 503) {
         ++unavailable;
