@@ -33,21 +33,26 @@ std::string now_iso8601() {
 }
 }  // namespace
 
+PreparedEvent prepare_event(const EventDraft& e) {
+  PreparedEvent out{uuid_v4(), {}};
+  out.envelope = nlohmann::json{{"id", out.id},
+                                {"type", e.type},
+                                {"version", event_version},
+                                {"occurred_at", now_iso8601()},
+                                {"correlation_id", e.correlation_id},
+                                {"actor_id", nullptr},
+                                {"data", e.data}};
+  if (e.actor_id) out.envelope["actor_id"] = *e.actor_id;
+  return out;
+}
+
 std::string append_event(pqxx::work& txn, const EventDraft& e) {
-  const std::string id = uuid_v4();
-  nlohmann::json envelope{{"id", id},
-                          {"type", e.type},
-                          {"version", event_version},
-                          {"occurred_at", now_iso8601()},
-                          {"correlation_id", e.correlation_id},
-                          {"actor_id", nullptr},
-                          {"data", e.data}};
-  if (e.actor_id) envelope["actor_id"] = *e.actor_id;
+  auto event = prepare_event(e);
   // One round trip: the row and the relay's wake-up (delivered at commit, once per transaction).
   txn.exec_params(std::string("WITH e AS (INSERT INTO messaging.outbox (id, type, envelope) VALUES ($1::uuid, $2, $3::jsonb)"
                               " RETURNING 1) SELECT pg_notify('") + outbox_channel + "', '') FROM e",
-                  id, e.type, envelope.dump());
-  return id;
+                  event.id, e.type, event.envelope.dump());
+  return event.id;
 }
 
 std::optional<Envelope> parse_envelope(const std::string& body, std::string& why) {

@@ -13,6 +13,9 @@
 namespace ims::workers::stock {
 
 void adjustment_requested(MessageContext& ctx);
+void order_created(MessageContext& ctx);
+void order_status_changed(MessageContext& ctx);
+infra::PreparedStatements order_statements();
 
 // The message types this worker handles, with their handlers.
 std::map<std::string, MessageHandler> handlers();

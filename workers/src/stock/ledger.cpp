@@ -5,11 +5,14 @@ namespace ims::workers::stock {
 using domain::Quantity;
 
 std::map<std::string, MessageHandler> handlers() {
-  return {{"stock.adjustment.requested", adjustment_requested}};
+  return {{"stock.adjustment.requested", adjustment_requested},
+          {"order.created", order_created},
+          {"order.status_changed", order_status_changed}};
 }
 
 infra::PreparedStatements prepared_statements() {
-  return {
+  auto statements = order_statements();
+  statements.insert(statements.end(), {
       {"adjustment_lock",
        "SELECT product_id, location_id, lot_code, expires_on::text, quantity_delta::text, requested_by, status"
        " FROM inventory.adjustments WHERE id = $1 FOR UPDATE"},
@@ -44,7 +47,8 @@ infra::PreparedStatements prepared_statements() {
       {"reorder_rule_lock",
        "SELECT id, min_quantity::text, max_quantity::text, low_since IS NOT NULL FROM inventory.reorder_rules"
        " WHERE product_id = $1 AND location_id = $2 FOR UPDATE"},
-  };
+  });
+  return statements;
 }
 
 std::string today(pqxx::work& txn) { return txn.exec("SELECT current_date::text")[0][0].as<std::string>(); }

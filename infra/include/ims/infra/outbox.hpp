@@ -20,6 +20,14 @@ struct EventDraft {
   std::optional<std::int64_t> actor_id;
 };
 
+// The envelope of an event, for statements that insert the outbox row themselves (folding it into
+// a larger statement); they must also pg_notify(outbox_channel, '').
+struct PreparedEvent {
+  std::string id;
+  nlohmann::json envelope;
+};
+PreparedEvent prepare_event(const EventDraft& event);
+
 // Appends the event and wakes the relay (NOTIFY is delivered at commit). Returns the event id.
 std::string append_event(pqxx::work& txn, const EventDraft& event);
 
