@@ -96,3 +96,5 @@ CREATE TABLE sales.order_events (
 );
 CREATE INDEX order_events_order ON sales.order_events (order_id, id);
 CREATE INDEX movements_reference ON inventory.movements (reference) WHERE reference IS NOT NULL;
+-- What dashboards look for: a location's orders still waiting for a decision.
+CREATE INDEX orders_pending ON sales.orders (seller_location_id, id) WHERE status = 'pending';

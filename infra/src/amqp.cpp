@@ -141,6 +141,11 @@ void AmqpConnection::bind(const std::string& queue, const std::string& exchange,
   check_rpc("queue.bind");
 }
 
+void AmqpConnection::unbind(const std::string& queue, const std::string& exchange, const std::string& key) {
+  amqp_queue_unbind(conn_, 1, bytes(queue), bytes(exchange), bytes(key), amqp_empty_table);
+  check_rpc("queue.unbind");
+}
+
 void AmqpConnection::enable_confirms() {
   amqp_confirm_select(conn_, 1);
   check_rpc("confirm.select");
@@ -265,7 +270,8 @@ void AmqpConnection::reject(std::uint64_t delivery_tag, bool requeue) {
 
 const std::map<std::string, std::vector<std::string>>& queue_bindings() {
   static const std::map<std::string, std::vector<std::string>> bindings{
-      {"stock", {"order.#", "production.#", "request.#", "transfer.#", "stock.adjustment.#"}},
+      // The stock worker takes the commands it carries out, not the events it announces itself.
+      {"stock", {"order.created", "order.status_changed", "production.#", "request.#", "transfer.#", "stock.adjustment.#"}},
       {"alerts", {"stock.low.#", "inventory.check.#", "lot.expiring.#", "transfer.discrepancy.#"}},
       {"labels", {"label.#"}},
       {"reports", {"report.#"}},
@@ -284,6 +290,8 @@ void declare_topology(AmqpConnection& c) {
     c.declare_quorum_queue(queue, dead_letter_exchange, role, delivery_limit);
     for (const auto& key : keys) c.bind(queue, events_exchange, key);
   }
+  // Bindings of earlier releases, narrowed since.
+  c.unbind("ims.stock", events_exchange, "order.#");
 }
 
 }  // namespace ims::infra

@@ -142,24 +142,31 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
     std::vector<int> outcome(items.size());  // 1 processed, 0 duplicate, -1 failed alone
     try {
       db_->transact([&](pqxx::work& txn) {
+        // One round trip per message for the bookkeeping: close the previous message's savepoint,
+        // open this one's and record it in the inbox, as one multi-statement query.
+        bool open_savepoint = false;
         for (std::size_t i = 0; i < items.size(); ++i) {
           auto& item = items[i];
-          txn.exec("SAVEPOINT ims_message");
+          // A failure here is the database's, not the message's: the whole batch is retried.
+          auto inserted = txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
+                                   "SAVEPOINT ims_message; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
+                                   txn.quote(role_) + ", " + txn.quote(item.event.id) +
+                                   ") ON CONFLICT DO NOTHING RETURNING 1");
+          open_savepoint = true;
           try {
-            auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
             if (!inserted.empty()) {  // processed before: no second effect
               MessageContext ctx{txn, item.event, item.event.id, item.log};
               (*item.handler)(ctx);
             }
             outcome[i] = inserted.empty() ? 0 : 1;
-            txn.exec("RELEASE SAVEPOINT ims_message");
           } catch (const std::exception& e) {
             if (whole_transaction_failure(e)) throw;
-            txn.exec("ROLLBACK TO SAVEPOINT ims_message");  // this message alone is undone
+            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");  // this message alone is undone
+            open_savepoint = false;
             outcome[i] = -1;
           }
         }
-      });
+      });  // the commit releases the last savepoint
     } catch (const std::exception& e) {
       if (!whole_transaction_failure(e)) throw;
       // The database is away (or the batch lost a serialization race): keep the messages, try again.

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ims/api/order_statements.hpp"
 #include "ims/api/resource.hpp"
 #include "ims/domain/catalog.hpp"
 #include "ims/domain/order.hpp"
@@ -15,6 +16,44 @@
 #include "ims/infra/pg.hpp"
 
 namespace ims::api {
+
+// Everything an order names, in one round trip: its products, locations and supplier.
+const char* const order_lookup_sql =
+    "SELECT 'p', id, is_active, (price * 100)::bigint, (cost * 100)::bigint, kind, NULL::bigint, sku"
+    " FROM catalog.products WHERE id = ANY($1::bigint[])"
+    " UNION ALL SELECT 'l', id, is_active, NULL, NULL, kind, upstream_location_id, NULL"
+    " FROM inventory.locations WHERE id = ANY($2::bigint[])"
+    " UNION ALL SELECT 's', id, is_active, NULL, NULL, NULL, NULL, NULL FROM procurement.suppliers WHERE id = $3";
+
+// The order row, its lines, its first history entry and its order.created event: one statement.
+const char* const order_insert_sql =
+    "WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(line_no int, product_id bigint, quantity numeric,"
+    "           unit_price numeric, lot_code text, expires_on date)),"
+    " o AS (INSERT INTO sales.orders (number, kind, seller_location_id, buyer_location_id, supplier_id, customer, total,"
+    "           created_by, request_id)"
+    "       SELECT sales.next_order_number($2), $2, $3, $4, $5, $6,"
+    "              (SELECT sum(round(quantity * unit_price, 2)) FROM l), $7, $8"
+    "       RETURNING id, number, total, created_at),"
+    " ins AS (INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, lot_code, expires_on)"
+    "       SELECT o.id, l.line_no, l.product_id, l.quantity, l.unit_price, l.lot_code, l.expires_on FROM o, l"
+    "       RETURNING id, line_no, product_id, quantity, unit_price, amount, lot_code, expires_on),"
+    " hist AS (INSERT INTO sales.order_events (order_id, to_status, actor_id, request_id) SELECT id, 'pending', $7, $8 FROM o),"
+    " ev AS (INSERT INTO messaging.outbox (id, type, envelope)"
+    "       SELECT $9::uuid, 'order.created', jsonb_set(jsonb_set($10::jsonb, '{data,order_id}', to_jsonb(o.id)),"
+    "                                                   '{data,number}', to_jsonb(o.number)) FROM o RETURNING 1)"
+    " SELECT o.id, o.number, o.total::text,"
+    "        to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    "        (SELECT json_agg(json_build_object('id', id, 'line_no', line_no, 'product_id', product_id,"
+    "                'quantity', quantity, 'unit_price', unit_price::text, 'amount', amount::text, 'lot_code', lot_code,"
+    "                'expires_on', expires_on, 'rejection_reason', NULL, 'allocations', '[]'::json) ORDER BY line_no)"
+    "         FROM ins)::text,"
+    "        (SELECT pg_notify('ims_outbox', '') FROM ev)"
+    " FROM o";
+
+infra::PreparedStatements Resources::hot_statements() {
+  return {{"order_lookup", order_lookup_sql}, {"order_insert", order_insert_sql}};
+}
+
 namespace {
 
 using domain::Error;
@@ -135,7 +174,6 @@ struct ProductFacts {
   std::int64_t cost_cents = 0;
 };
 
-// One round trip for everything the order names: its products, locations and supplier.
 void look_up(pqxx::work& txn, OrderInput& input, const std::optional<std::int64_t>& default_buyer,
              std::map<std::int64_t, ProductFacts>& products) {
   auto& p = input.parties;
@@ -145,13 +183,7 @@ void look_up(pqxx::work& txn, OrderInput& input, const std::optional<std::int64_
   for (const auto& id : {p.seller_id, p.buyer_id}) {
     if (id) location_ids.push_back(*id);
   }
-  auto rows = txn.exec_params(
-      "SELECT 'p', id, is_active, (price * 100)::bigint, (cost * 100)::bigint, kind, NULL::bigint, sku"
-      " FROM catalog.products WHERE id = ANY($1::bigint[])"
-      " UNION ALL SELECT 'l', id, is_active, NULL, NULL, kind, upstream_location_id, NULL"
-      " FROM inventory.locations WHERE id = ANY($2::bigint[])"
-      " UNION ALL SELECT 's', id, is_active, NULL, NULL, NULL, NULL, NULL FROM procurement.suppliers WHERE id = $3",
-      id_array(product_ids), id_array(location_ids), p.supplier_id);
+  auto rows = txn.exec_prepared("order_lookup", id_array(product_ids), id_array(location_ids), p.supplier_id);
   for (const auto& r : rows) {
     const auto what = r[0].as<std::string>();
     const auto id = r[1].as<std::int64_t>();
@@ -179,30 +211,7 @@ void look_up(pqxx::work& txn, OrderInput& input, const std::optional<std::int64_
   }
 }
 
-// The order row, its lines, its first history entry and its order.created event: one statement.
-constexpr const char* insert_order_sql =
-    "WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(line_no int, product_id bigint, quantity numeric,"
-    "           unit_price numeric, lot_code text, expires_on date)),"
-    " o AS (INSERT INTO sales.orders (number, kind, seller_location_id, buyer_location_id, supplier_id, customer, total,"
-    "           created_by, request_id)"
-    "       SELECT sales.next_order_number($2), $2, $3, $4, $5, $6,"
-    "              (SELECT sum(round(quantity * unit_price, 2)) FROM l), $7, $8"
-    "       RETURNING id, number, total, created_at),"
-    " ins AS (INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, lot_code, expires_on)"
-    "       SELECT o.id, l.line_no, l.product_id, l.quantity, l.unit_price, l.lot_code, l.expires_on FROM o, l"
-    "       RETURNING id, line_no, product_id, quantity, unit_price, amount, lot_code, expires_on),"
-    " hist AS (INSERT INTO sales.order_events (order_id, to_status, actor_id, request_id) SELECT id, 'pending', $7, $8 FROM o),"
-    " ev AS (INSERT INTO messaging.outbox (id, type, envelope)"
-    "       SELECT $9::uuid, 'order.created', jsonb_set(jsonb_set($10::jsonb, '{data,order_id}', to_jsonb(o.id)),"
-    "                                                   '{data,number}', to_jsonb(o.number)) FROM o RETURNING 1)"
-    " SELECT o.id, o.number, o.total::text,"
-    "        to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    "        (SELECT json_agg(json_build_object('id', id, 'line_no', line_no, 'product_id', product_id,"
-    "                'quantity', quantity, 'unit_price', unit_price::text, 'amount', amount::text, 'lot_code', lot_code,"
-    "                'expires_on', expires_on, 'rejection_reason', NULL, 'allocations', '[]'::json) ORDER BY line_no)"
-    "         FROM ins)::text,"
-    "        (SELECT pg_notify('ims_outbox', '') FROM ev)"
-    " FROM o";
+
 
 Response create_order(Context& ctx) {
   auto auth = authenticate(ctx);
@@ -261,7 +270,7 @@ Response create_order(Context& ctx) {
       refusal = in.error();
       return std::nullopt;
     }
-    auto row = txn.exec_params1(insert_order_sql, lines.dump(), kind_text, parties->seller_id, parties->buyer_id,
+    auto row = txn.exec_prepared1("order_insert", lines.dump(), kind_text, parties->seller_id, parties->buyer_id,
                                 parties->supplier_id, input.customer, actor.user_id, ctx.request.request_id, event.id,
                                 event.envelope.dump());
     json order{{"id", row[0].as<std::int64_t>()},

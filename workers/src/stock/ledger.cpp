@@ -38,15 +38,23 @@ infra::PreparedStatements prepared_statements() {
        " versioned AS (INSERT INTO inventory.stock_versions (location_id) VALUES ($2)"
        "   ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
        " SELECT id FROM moved"},
-      // Sellable stock: on hand, less reserved, in lots that have not expired.
-      {"stock_level",
-       "SELECT coalesce(sum(s.on_hand), 0)::text,"
-       "       coalesce(sum(s.on_hand - s.reserved) FILTER (WHERE l.expires_on IS NULL OR l.expires_on >= current_date), 0)::text"
-       " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
-       " WHERE s.product_id = $1 AND s.location_id = $2"},
-      {"reorder_rule_lock",
-       "SELECT id, min_quantity::text, max_quantity::text, low_since IS NOT NULL FROM inventory.reorder_rules"
-       " WHERE product_id = $1 AND location_id = $2 FOR UPDATE"},
+      // Sellable stock (on hand, less reserved, in lots that have not expired), announced as
+      // stock.changed with it, and the reorder rule locked for the low-stock decision: one round trip.
+      {"stock_announce",
+       "WITH lvl AS (SELECT coalesce(sum(s.on_hand), 0) AS on_hand,"
+       "       coalesce(sum(s.on_hand - s.reserved) FILTER (WHERE l.expires_on IS NULL OR l.expires_on >= current_date), 0)"
+       "         AS available"
+       "     FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
+       "     WHERE s.product_id = $1 AND s.location_id = $2),"
+       " ev AS (INSERT INTO messaging.outbox (id, type, envelope)"
+       "     SELECT $3::uuid, 'stock.changed', jsonb_set(jsonb_set($4::jsonb, '{data,on_hand}', to_jsonb(lvl.on_hand::float8)),"
+       "                                                  '{data,available}', to_jsonb(lvl.available::float8)) FROM lvl"
+       "     RETURNING 1),"
+       " rule AS (SELECT id, min_quantity, max_quantity, low_since IS NOT NULL AS was_low FROM inventory.reorder_rules"
+       "     WHERE product_id = $1 AND location_id = $2 FOR UPDATE)"
+       " SELECT lvl.on_hand::text, lvl.available::text, rule.id, rule.min_quantity::text, rule.max_quantity::text, rule.was_low,"
+       "        (SELECT pg_notify('ims_outbox', '') FROM ev)"
+       " FROM lvl LEFT JOIN rule ON true"},
   });
   return statements;
 }
@@ -88,25 +96,19 @@ std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>
 
 void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::int64_t location_id,
                            std::optional<std::int64_t> actor_id, nlohmann::json cause) {
-  // Sellable stock: on hand, less reserved, in lots that have not expired.
-  auto level = ctx.txn.exec_prepared1("stock_level", product_id, location_id);
-  const auto on_hand = *Quantity::parse(level[0].as<std::string>());
-  const auto available = *Quantity::parse(level[1].as<std::string>());
-  nlohmann::json data{{"product_id", product_id},
-                      {"location_id", location_id},
-                      {"on_hand", on_hand.to_double()},
-                      {"available", available.to_double()},
-                      {"cause", std::move(cause)}};
-  infra::append_event(ctx.txn, {"stock.changed", data, ctx.event.correlation_id, actor_id});
-
-  auto rule = ctx.txn.exec_prepared("reorder_rule_lock", product_id, location_id);
-  if (rule.empty()) return;
-  const auto min = *Quantity::parse(rule[0][1].as<std::string>());
-  const auto max = *Quantity::parse(rule[0][2].as<std::string>());
-  const bool was_low = rule[0][3].as<bool>();
+  auto event = infra::prepare_event({"stock.changed",
+                                     {{"product_id", product_id}, {"location_id", location_id}, {"cause", std::move(cause)}},
+                                     ctx.event.correlation_id, actor_id});
+  auto row = ctx.txn.exec_prepared1("stock_announce", product_id, location_id, event.id, event.envelope.dump());
+  if (row[2].is_null()) return;  // no reorder rule here
+  const auto available = *Quantity::parse(row[1].as<std::string>());
+  const auto rule_id = row[2].as<std::int64_t>();
+  const auto min = *Quantity::parse(row[3].as<std::string>());
+  const auto max = *Quantity::parse(row[4].as<std::string>());
+  const bool was_low = row[5].as<bool>();
   const bool is_low = available <= min;
   if (is_low && !was_low) {
-    ctx.txn.exec_params("UPDATE inventory.reorder_rules SET low_since = now() WHERE id = $1", rule[0][0].as<std::int64_t>());
+    ctx.txn.exec_params("UPDATE inventory.reorder_rules SET low_since = now() WHERE id = $1", rule_id);
     infra::append_event(ctx.txn, {"stock.low",
                                   {{"product_id", product_id},
                                    {"location_id", location_id},
@@ -116,7 +118,7 @@ void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::in
                                    {"suggested_quantity", (max - available).to_double()}},
                                   ctx.event.correlation_id, actor_id});
   } else if (!is_low && was_low) {
-    ctx.txn.exec_params("UPDATE inventory.reorder_rules SET low_since = NULL WHERE id = $1", rule[0][0].as<std::int64_t>());
+    ctx.txn.exec_params("UPDATE inventory.reorder_rules SET low_since = NULL WHERE id = $1", rule_id);
   }
 }
 

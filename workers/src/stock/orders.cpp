@@ -29,6 +29,7 @@ struct Order {
   std::optional<std::int64_t> seller_id;
   std::optional<std::int64_t> buyer_id;
   std::optional<std::int64_t> created_by;
+  std::string today;  // the database's date, for expiry
 };
 
 struct Line {
@@ -57,7 +58,28 @@ Order lock_order(pqxx::work& txn, std::int64_t id) {
                *domain::parse_order_status(r[2].as<std::string>()),
                infra::nullable<std::int64_t>(r[3]),
                infra::nullable<std::int64_t>(r[4]),
-               infra::nullable<std::int64_t>(r[5])};
+               infra::nullable<std::int64_t>(r[5]),
+               r[6].as<std::string>()};
+}
+
+// The order, locked, with its lines: one round trip.
+Order lock_order_with_lines(pqxx::work& txn, std::int64_t id, std::vector<Line>& lines) {
+  auto rows = txn.exec_prepared("order_lock_with_lines", id);
+  if (rows.empty()) throw MalformedMessage("order " + std::to_string(id) + " does not exist");
+  for (const auto& r : rows) {
+    lines.push_back({r[7].as<std::int64_t>(), r[8].as<int>(), r[9].as<std::int64_t>(), r[10].as<std::string>(),
+                     *Quantity::parse(r[11].as<std::string>()), infra::nullable<std::string>(r[12]),
+                     infra::nullable<std::string>(r[13])});
+  }
+  const auto& r = rows[0];
+  return Order{id,
+               r[0].as<std::string>(),
+               *domain::parse_order_kind(r[1].as<std::string>()),
+               *domain::parse_order_status(r[2].as<std::string>()),
+               infra::nullable<std::int64_t>(r[3]),
+               infra::nullable<std::int64_t>(r[4]),
+               infra::nullable<std::int64_t>(r[5]),
+               r[6].as<std::string>()};
 }
 
 std::vector<Line> lines_of(pqxx::work& txn, std::int64_t order_id) {
@@ -70,19 +92,21 @@ std::vector<Line> lines_of(pqxx::work& txn, std::int64_t order_id) {
   return lines;
 }
 
+// The decision, its history entry and its event: one round trip.
 void record_status(MessageContext& ctx, const Order& o, const std::string& to, const std::optional<std::string>& reason) {
-  ctx.txn.exec_prepared("order_decide", o.id, to, reason);
-  ctx.txn.exec_prepared("order_history", o.id, std::string(domain::to_string(o.status)), to, reason, ctx.event.correlation_id);
-  infra::append_event(ctx.txn, {"order." + to,
-                                {{"order_id", o.id},
-                                 {"number", o.number},
-                                 {"kind", domain::to_string(o.kind)},
-                                 {"from", domain::to_string(o.status)},
-                                 {"to", to},
-                                 {"seller_location_id", o.seller_id ? nlohmann::json(*o.seller_id) : nlohmann::json(nullptr)},
-                                 {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
-                                 {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
-                                ctx.event.correlation_id, o.created_by});
+  const auto event = infra::prepare_event(
+      {"order." + to,
+       {{"order_id", o.id},
+        {"number", o.number},
+        {"kind", domain::to_string(o.kind)},
+        {"from", domain::to_string(o.status)},
+        {"to", to},
+        {"seller_location_id", o.seller_id ? nlohmann::json(*o.seller_id) : nlohmann::json(nullptr)},
+        {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
+        {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
+       ctx.event.correlation_id, o.created_by});
+  ctx.txn.exec_prepared("order_decide", o.id, to, reason, std::string(domain::to_string(o.status)), ctx.event.correlation_id,
+                        event.id, "order." + to, event.envelope.dump());
 }
 
 // Every product's stock changed at `location`: stock.changed (and stock.low) once per product.
@@ -94,15 +118,21 @@ void announce(MessageContext& ctx, const std::set<std::int64_t>& products, std::
 }
 
 // pending → confirmed with every line reserved, or rejected with each short line's reason.
-void reserve(MessageContext& ctx, const Order& o) {
-  const auto lines = lines_of(ctx.txn, o.id);
+void reserve(MessageContext& ctx, const Order& o, const std::vector<Line>& lines) {
   const auto seller = *o.seller_id;
-  const auto today_is = today(ctx.txn);
+  const auto& today_is = o.today;
   // Lock each product's stock once, in product order (so two workers never deadlock), and plan
   // every line against what the lines before it have already taken.
   std::map<std::int64_t, std::vector<domain::StockSlot>> slots;
-  for (const auto& l : lines) slots.try_emplace(l.product_id);
-  for (auto& [product, s] : slots) s = lock_slots(ctx.txn, product, seller, std::nullopt, false);
+  std::string product_ids;
+  for (const auto& l : lines) {
+    if (slots.try_emplace(l.product_id).second) product_ids += (product_ids.empty() ? "" : ",") + std::to_string(l.product_id);
+  }
+  for (const auto& r : ctx.txn.exec_prepared("order_stock_lock", seller, "{" + product_ids + "}")) {
+    slots[r[5].as<std::int64_t>()].push_back({r[0].as<std::int64_t>(), infra::nullable<std::int64_t>(r[1]),
+                                              infra::nullable<std::string>(r[2]), *Quantity::parse(r[3].as<std::string>()),
+                                              *Quantity::parse(r[4].as<std::string>())});
+  }
 
   std::vector<std::pair<const Line*, std::vector<domain::Take>>> plan;
   std::vector<std::string> reasons;
@@ -130,12 +160,20 @@ void reserve(MessageContext& ctx, const Order& o) {
     return;
   }
   std::set<std::int64_t> products;
+  std::string line_ids, stock_ids, product_of, lot_ids, quantities;
+  auto add = [](std::string& list, const std::string& v) { list += (list.empty() ? "" : ",") + v; };
   for (const auto& [line, takes] : plan) {
     for (const auto& t : takes) {
-      ctx.txn.exec_prepared("reservation_make", line->id, t.stock_id, line->product_id, seller, t.lot_id, t.quantity.to_string());
+      add(line_ids, std::to_string(line->id));
+      add(stock_ids, std::to_string(t.stock_id));
+      add(product_of, std::to_string(line->product_id));
+      add(lot_ids, t.lot_id ? std::to_string(*t.lot_id) : "NULL");
+      add(quantities, t.quantity.to_string());
     }
     products.insert(line->product_id);
   }
+  ctx.txn.exec_prepared("reservations_make", "{" + line_ids + "}", "{" + stock_ids + "}", "{" + product_of + "}",
+                        "{" + lot_ids + "}", "{" + quantities + "}", seller);
   record_status(ctx, o, "confirmed", std::nullopt);
   announce(ctx, products, seller, o, "reserved");
   ctx.log.info("order confirmed", {{"order_id", std::to_string(o.id)}, {"number", o.number}});
@@ -233,10 +271,11 @@ void settle(MessageContext& ctx, const Order& o) {
 }  // namespace
 
 void order_created(MessageContext& ctx) {
-  const auto o = lock_order(ctx.txn, order_id_of(ctx));
+  std::vector<Line> lines;
+  const auto o = lock_order_with_lines(ctx.txn, order_id_of(ctx), lines);
   if (o.kind == OrderKind::purchase) return;  // nothing to reserve: the goods come from a supplier
   if (o.status == OrderStatus::pending) {
-    reserve(ctx, o);
+    reserve(ctx, o, lines);
   } else {
     settle(ctx, o);  // moved on (canceled) before this message arrived
   }
@@ -247,26 +286,42 @@ void order_status_changed(MessageContext& ctx) { settle(ctx, lock_order(ctx.txn,
 infra::PreparedStatements order_statements() {
   return {
       {"order_lock",
-       "SELECT number, kind, status, seller_location_id, buyer_location_id, created_by FROM sales.orders WHERE id = $1"
-       " FOR UPDATE"},
+       "SELECT number, kind, status, seller_location_id, buyer_location_id, created_by, current_date::text"
+       " FROM sales.orders WHERE id = $1 FOR UPDATE"},
+      // Every stock row of the order's products at the seller, locked in (product, row) order so
+      // two workers never deadlock.
+      {"order_stock_lock",
+       "SELECT s.id, s.lot_id, l.expires_on::text, s.on_hand::text, s.reserved::text, s.product_id"
+       " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
+       " WHERE s.location_id = $1 AND s.product_id = ANY($2::bigint[]) ORDER BY s.product_id, s.id FOR UPDATE OF s"},
+      {"order_lock_with_lines",
+       "SELECT o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.created_by, current_date::text,"
+       "       l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.lot_code, l.expires_on::text"
+       " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id"
+       " WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o"},
       {"order_lines",
        "SELECT l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.lot_code, l.expires_on::text"
        " FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no"},
       {"order_decide",
-       "UPDATE sales.orders SET status = $2, rejection_reason = $3, version = version + 1, updated_at = now(),"
-       " confirmed_at = CASE WHEN $2 = 'confirmed' THEN now() ELSE confirmed_at END,"
-       " closed_at = CASE WHEN $2 = 'rejected' THEN now() ELSE closed_at END WHERE id = $1"},
-      {"order_history",
-       "INSERT INTO sales.order_events (order_id, from_status, to_status, note, request_id) VALUES ($1, $2, $3, $4, $5)"},
+       "WITH o AS (UPDATE sales.orders SET status = $2, rejection_reason = $3, version = version + 1, updated_at = now(),"
+       "     confirmed_at = CASE WHEN $2 = 'confirmed' THEN clock_timestamp() ELSE confirmed_at END,"
+       "     closed_at = CASE WHEN $2 = 'rejected' THEN clock_timestamp() ELSE closed_at END WHERE id = $1 RETURNING id),"
+       " h AS (INSERT INTO sales.order_events (order_id, from_status, to_status, note, request_id)"
+       "     SELECT id, $4, $2, $3, $5 FROM o),"
+       " e AS (INSERT INTO messaging.outbox (id, type, envelope) VALUES ($6::uuid, $7, $8::jsonb) RETURNING 1)"
+       " SELECT pg_notify('ims_outbox', '') FROM e"},
       {"order_line_reject", "UPDATE sales.order_lines SET rejection_reason = $2 WHERE id = $1"},
-      // The reservation and the stock it holds, and the location's stock version (available
-      // changed, so cached reads must go).
-      {"reservation_make",
-       "WITH r AS (INSERT INTO inventory.reservations (order_line_id, stock_id, product_id, location_id, lot_id, quantity)"
-       "   VALUES ($1, $2, $3, $4, $5, $6::numeric) RETURNING 1),"
-       " s AS (UPDATE inventory.stock SET reserved = reserved + $6::numeric, updated_at = now() WHERE id = $2),"
-       " v AS (INSERT INTO inventory.stock_versions (location_id) VALUES ($4)"
-       "   ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
+      // The reservations of an order (one per line and lot), the stock they hold, and the
+      // location's stock version (available changed, so cached reads must go): one round trip.
+      {"reservations_make",
+       "WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::numeric[])"
+       "     AS t(line_id, stock_id, product_id, lot_id, quantity)),"
+       " r AS (INSERT INTO inventory.reservations (order_line_id, stock_id, product_id, location_id, lot_id, quantity)"
+       "     SELECT line_id, stock_id, product_id, $6, lot_id, quantity FROM t RETURNING 1),"
+       " s AS (UPDATE inventory.stock s SET reserved = s.reserved + x.quantity, updated_at = now()"
+       "     FROM (SELECT stock_id, sum(quantity) AS quantity FROM t GROUP BY stock_id) x WHERE s.id = x.stock_id),"
+       " v AS (INSERT INTO inventory.stock_versions (location_id) VALUES ($6)"
+       "     ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
        " SELECT count(*) FROM r"},
       {"reservations_lock",
        "SELECT r.id, r.stock_id, r.product_id, r.lot_id, r.quantity::text FROM inventory.reservations r"

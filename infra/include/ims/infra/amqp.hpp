@@ -45,6 +45,8 @@ class AmqpConnection {
   void declare_quorum_queue(const std::string& name, const std::string& dead_letter_exchange,
                             const std::string& dead_letter_routing_key, int delivery_limit);
   void bind(const std::string& queue, const std::string& exchange, const std::string& routing_key);
+  // Removes a binding; a binding that does not exist is not an error.
+  void unbind(const std::string& queue, const std::string& exchange, const std::string& routing_key);
 
   // Publishing with confirms: enable once, publish any number, then wait for all to be confirmed.
   void enable_confirms();
