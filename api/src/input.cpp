@@ -104,8 +104,13 @@ domain::Result<Page> read_page(const Request& request) {
 }
 
 domain::Result<Authenticated> authenticate(Context& ctx) {
-  const auto header = ctx.request.header("authorization");
+  auto header = ctx.request.header("authorization");
   const std::string prefix = "Bearer ";
+  // Browsers' EventSource cannot send headers, so the event stream alone also takes the token
+  // from the query string.
+  if (!header && ctx.request.path == "/api/v1/events") {
+    if (auto token = ctx.request.query_param("access_token")) header = prefix + *token;
+  }
   if (!header || header->size() <= prefix.size() || header->compare(0, prefix.size(), prefix) != 0) {
     return domain::Error::of(domain::ErrorCode::unauthenticated, "a bearer token is required");
   }

@@ -1,4 +1,5 @@
 // ims-api: wires the concrete parts together and serves until SIGINT/SIGTERM.
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <iostream>
@@ -40,7 +41,11 @@ int main() {
   api::BoundedExecutor<api::Resources> executor(
       cfg.executor_threads, static_cast<std::size_t>(cfg.executor_queue_limit),
       [&cfg] { return std::make_unique<api::Resources>(cfg.database_url, cfg.redis_url); });
-  api::HttpServer server(app, executor, cfg);
+  // Heartbeats well inside the server's request timer, which a quiet stream would otherwise trip.
+  api::EventFeed feed(cfg.database_url, log.with("component", "event-feed"), metrics,
+                      std::chrono::seconds(std::max(1, std::min(15, cfg.request_timeout_s / 2))));
+  feed.start();
+  api::HttpServer server(app, executor, feed, cfg);
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -54,6 +59,7 @@ int main() {
   int received = 0;
   sigwait(&signals, &received);
   log.info("stopping", {{"signal", std::to_string(received)}});
+  feed.stop();  // ends the streams, so the server can close their connections
   server.stop();
   executor.stop();
   relay.stop();

@@ -3,7 +3,9 @@
 
 #include <restinio/all.hpp>
 
+#include <atomic>
 #include <cctype>
+#include <mutex>
 
 namespace ims::api {
 namespace {
@@ -23,6 +25,51 @@ Request to_request(const restinio::request_t& req) {
   return r;
 }
 
+// A Server-Sent Events stream: chunks go out as they are written; a failed write marks it dead.
+class StreamSink : public FeedSink, public std::enable_shared_from_this<StreamSink> {
+ public:
+  explicit StreamSink(restinio::response_builder_t<restinio::chunked_output_t> out) : out_(std::move(out)) {}
+
+  void write(std::string chunk) override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    const auto size = chunk.size();
+    pending_ += size;
+    out_.append_chunk(std::move(chunk));
+    out_.flush([self = weak_from_this(), size](const restinio::asio_ns::error_code& ec) {
+      if (auto s = self.lock()) {
+        s->pending_ -= size;
+        if (ec) s->alive_ = false;
+      }
+    });
+  }
+  bool alive() const override { return alive_; }
+  std::size_t pending_bytes() const override { return pending_; }
+  void close() override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    out_.done();
+  }
+
+ private:
+  std::mutex mutex_;
+  restinio::response_builder_t<restinio::chunked_output_t> out_;
+  std::atomic<bool> alive_{true};
+  std::atomic<std::size_t> pending_{0};
+  bool closed_ = false;
+};
+
+void open_stream(const restinio::request_handle_t& req, const Response& r, EventFeed& feed) {
+  auto out = req->create_response<restinio::chunked_output_t>();
+  out.append_header(restinio::http_field::content_type, "text/event-stream; charset=utf-8");
+  out.append_header(restinio::http_field::cache_control, "no-cache");
+  out.append_header("X-Accel-Buffering", "no");  // proxies must not hold events back
+  for (const auto& [name, value] : r.headers) out.append_header(name, value);
+  out.flush();
+  feed.subscribe(*r.event_stream, std::make_shared<StreamSink>(std::move(out)));
+}
+
 void send(const restinio::request_handle_t& req, const Response& r) {
   auto out = req->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason_phrase(r.status)});
@@ -37,6 +84,7 @@ void send(const restinio::request_handle_t& req, const Response& r) {
 struct HttpServer::Impl {
   App& app;
   BoundedExecutor<Resources>& executor;
+  EventFeed& feed;
   const infra::Config& config;
   restinio::running_server_handle_t<restinio::default_traits_t> running;
 
@@ -44,7 +92,12 @@ struct HttpServer::Impl {
     auto request = std::make_shared<Request>(to_request(*req));
     // Network threads only parse and hand off; handlers run on the executor's threads.
     const bool accepted = executor.try_submit([this, req, request](Resources& resources) {
-      send(req, app.handle(*request, resources));
+      auto response = app.handle(*request, resources);
+      if (response.event_stream) {
+        open_stream(req, response, feed);
+      } else {
+        send(req, response);
+      }
     });
     app.http_metrics().set_queue_depth(executor.queue_depth());
     if (!accepted) {
@@ -58,8 +111,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(App& app, BoundedExecutor<Resources>& executor, const infra::Config& config)
-    : impl_(new Impl{app, executor, config, {}}) {}
+HttpServer::HttpServer(App& app, BoundedExecutor<Resources>& executor, EventFeed& feed, const infra::Config& config)
+    : impl_(new Impl{app, executor, feed, config, {}}) {}
 
 HttpServer::~HttpServer() { stop(); }
 

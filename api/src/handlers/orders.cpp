@@ -239,7 +239,6 @@ Response create_order(Context& ctx) {
     return problem(Error::of(ErrorCode::forbidden, "only a manufacturer or admin may set unit_price; leave it out to use the catalog price"));
   }
 
-  const auto event = infra::prepare_event({"order.created", {{"kind", kind_text}}, ctx.request.request_id, actor.user_id});
   std::optional<Error> refusal;
   auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
     std::map<std::int64_t, ProductFacts> products;
@@ -270,6 +269,14 @@ Response create_order(Context& ctx) {
       refusal = in.error();
       return std::nullopt;
     }
+    auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
+    const auto event = infra::prepare_event({"order.created",
+                                             {{"kind", kind_text},
+                                              {"seller_location_id", opt(parties->seller_id)},
+                                              {"buyer_location_id", opt(parties->buyer_id)},
+                                              {"supplier_id", opt(parties->supplier_id)}},
+                                             ctx.request.request_id,
+                                             actor.user_id});
     auto row = txn.exec_prepared1("order_insert", lines.dump(), kind_text, parties->seller_id, parties->buyer_id,
                                 parties->supplier_id, input.customer, actor.user_id, ctx.request.request_id, event.id,
                                 event.envelope.dump());

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "ims/api/event_feed.hpp"
 #include "ims/domain/result.hpp"
 
 namespace ims::api {
@@ -30,6 +31,8 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by GET /events: instead of a body, the network layer opens a stream and subscribes it.
+  std::optional<FeedSubscription> event_stream;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -4,13 +4,14 @@
 #include <memory>
 
 #include "ims/api/app.hpp"
+#include "ims/api/event_feed.hpp"
 #include "ims/api/executor.hpp"
 
 namespace ims::api {
 
 class HttpServer {
  public:
-  HttpServer(App& app, BoundedExecutor<Resources>& executor, const infra::Config& config);
+  HttpServer(App& app, BoundedExecutor<Resources>& executor, EventFeed& feed, const infra::Config& config);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

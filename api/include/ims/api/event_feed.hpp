@@ -1,0 +1,80 @@
+#pragma once
+// The live feed behind GET /api/v1/events (Server-Sent Events): one thread follows the outbox
+// (woken by its NOTIFY, polling otherwise) and hands each event to the subscribers whose scope it
+// is in. The SSE id is the outbox sequence number, so a client that reconnects with Last-Event-ID
+// is first sent what it missed (while the outbox keeps it), then the live stream.
+//
+// Sequence numbers are taken at insert and become visible at commit, so a lower number can appear
+// after a higher one; such gaps are re-read for a few seconds before they are given up.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ims/domain/policy.hpp"
+#include "ims/infra/log.hpp"
+#include "ims/infra/metrics.hpp"
+
+namespace ims::api {
+
+// Where a subscriber's bytes go (the network layer implements it). Writes never block.
+class FeedSink {
+ public:
+  virtual ~FeedSink() = default;
+  virtual void write(std::string chunk) = 0;
+  // False once the client has gone or writes have failed.
+  virtual bool alive() const = 0;
+  // Bytes handed to write() and not yet on the wire (a slow client).
+  virtual std::size_t pending_bytes() const = 0;
+  virtual void close() = 0;
+};
+
+struct FeedSubscription {
+  domain::Actor actor;
+  std::optional<std::int64_t> last_event_id;
+  std::int64_t expires_at = 0;  // seconds since the epoch: the stream ends with the access token
+};
+
+// Whether an event (its type and data) belongs in the actor's feed.
+bool in_scope(const domain::Actor& actor, const std::string& type, const std::string& envelope_json);
+// Event types the feed carries.
+bool feed_type(const std::string& type);
+// One SSE message: id, event and data lines, blank line.
+std::string sse_message(std::int64_t seq, const std::string& type, const std::string& data);
+
+class EventFeed {
+ public:
+  EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat);
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+
+  void start();
+  void stop();  // ends every stream
+  void subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink);
+
+ private:
+  struct Subscriber;
+  struct State;
+  void run();
+  void wake();
+
+  std::string database_url_;
+  infra::Log log_;
+  std::chrono::seconds heartbeat_;
+  std::unique_ptr<State> state_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<Subscriber>> joining_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ims::api

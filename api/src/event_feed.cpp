@@ -1,0 +1,229 @@
+#include "ims/api/event_feed.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <ctime>
+#include <map>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "ims/infra/outbox.hpp"
+#include "ims/infra/pg.hpp"
+
+namespace ims::api {
+namespace {
+
+constexpr std::size_t max_backfill = 1000;               // events replayed to one reconnecting client
+constexpr std::size_t max_pending_bytes = 4 * 1024 * 1024;  // a client further behind is cut off
+constexpr auto gap_patience = std::chrono::seconds(10);    // how long a missing sequence number is awaited
+
+class Wakeup : public pqxx::notification_receiver {
+ public:
+  explicit Wakeup(pqxx::connection_base& c) : pqxx::notification_receiver(c, infra::outbox_channel) {}
+  void operator()(const std::string&, int) override {}
+};
+
+constexpr const char* feed_types_sql =
+    "(type LIKE 'order.%' OR type LIKE 'stock.%' OR type LIKE 'alert.%' OR type LIKE 'transfer.%'"
+    " OR type LIKE 'request.%' OR type LIKE 'production.%' OR type LIKE 'inventory.%')";
+
+struct Row {
+  std::int64_t seq;
+  std::string type;
+  std::string envelope;
+};
+
+}  // namespace
+
+bool feed_type(const std::string& type) {
+  for (const char* prefix : {"order.", "stock.", "alert.", "transfer.", "request.", "production.", "inventory."}) {
+    if (type.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+bool in_scope(const domain::Actor& actor, const std::string& type, const std::string& envelope_json) {
+  if (!feed_type(type)) return false;
+  if (!domain::is_location_scoped(actor.role)) return true;
+  if (!actor.location_id) return false;
+  auto envelope = nlohmann::json::parse(envelope_json, nullptr, false);
+  if (!envelope.is_object() || !envelope.contains("data") || !envelope["data"].is_object()) return false;
+  const auto& data = envelope["data"];
+  for (const char* field : {"location_id", "seller_location_id", "buyer_location_id", "from_location_id", "to_location_id"}) {
+    if (data.contains(field) && data[field].is_number_integer() && data[field].get<std::int64_t>() == *actor.location_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string sse_message(std::int64_t seq, const std::string& type, const std::string& data) {
+  // The envelope is one line of JSON (no raw newlines), so one data line carries it.
+  return "id: " + std::to_string(seq) + "\nevent: " + type + "\ndata: " + data + "\n\n";
+}
+
+struct EventFeed::Subscriber {
+  FeedSubscription subscription;
+  std::shared_ptr<FeedSink> sink;
+  std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+};
+
+struct EventFeed::State {
+  prometheus::Gauge& subscribers;
+  prometheus::Counter& delivered;
+  prometheus::Counter& dropped;
+  std::vector<std::shared_ptr<Subscriber>> live;
+  std::int64_t cursor = -1;  // highest sequence number handed out; -1 until first read
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> gaps;  // missing numbers below cursor
+};
+
+EventFeed::EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat)
+    : database_url_(std::move(database_url)), log_(std::move(log)), heartbeat_(heartbeat) {
+  auto& r = metrics.registry();
+  state_.reset(new State{
+      prometheus::BuildGauge().Name("ims_event_stream_subscribers").Help("Open /events streams").Register(r).Add({}),
+      prometheus::BuildCounter().Name("ims_event_stream_events_total").Help("Events written to /events streams").Register(r).Add({}),
+      prometheus::BuildCounter()
+          .Name("ims_event_stream_dropped_total")
+          .Help("Streams cut off because the client fell too far behind")
+          .Register(r)
+          .Add({}),
+      {}, -1, {}});
+}
+
+EventFeed::~EventFeed() { stop(); }
+
+void EventFeed::start() { thread_ = std::thread([this] { run(); }); }
+
+void EventFeed::stop() {
+  if (stopping_.exchange(true)) return;
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventFeed::wake() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+void EventFeed::subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink) {
+  {
+    std::lock_guard lock(mutex_);
+    joining_.push_back(std::make_shared<Subscriber>(Subscriber{std::move(subscription), std::move(sink)}));
+  }
+  cv_.notify_all();
+}
+
+void EventFeed::run() {
+  auto& s = *state_;
+  std::unique_ptr<pqxx::connection> db;
+  std::unique_ptr<Wakeup> wakeup;
+  auto deliver = [&](Subscriber& sub, const Row& row) {
+    if (!in_scope(sub.subscription.actor, row.type, row.envelope)) return;
+    sub.sink->write(sse_message(row.seq, row.type, row.envelope));
+    sub.last_write = std::chrono::steady_clock::now();
+    s.delivered.Increment();
+  };
+  auto read = [&](const std::string& where, auto... params) {
+    pqxx::nontransaction q(*db);
+    std::vector<Row> rows;
+    const pqxx::result result = q.exec_params("SELECT seq, type, CASE WHEN " + std::string(feed_types_sql) +
+                                           " THEN envelope::text ELSE '' END FROM messaging.outbox WHERE " + where +
+                                           " ORDER BY seq",
+                                       params...);
+    for (const pqxx::row& r : result) {
+      rows.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>()});
+    }
+    return rows;
+  };
+
+  while (!stopping_) {
+    try {
+      if (!db || !db->is_open()) {
+        wakeup.reset();
+        db = std::make_unique<pqxx::connection>(infra::with_connect_timeout(database_url_, 3));
+        wakeup = std::make_unique<Wakeup>(*db);
+      }
+      if (s.cursor < 0) {
+        pqxx::nontransaction q(*db);
+        s.cursor = q.exec("SELECT coalesce(max(seq), 0) FROM messaging.outbox")[0][0].as<std::int64_t>();
+      }
+      // Newcomers: what they missed since their Last-Event-ID, up to the live cursor, then live.
+      std::vector<std::shared_ptr<Subscriber>> joining;
+      {
+        std::lock_guard lock(mutex_);
+        joining.swap(joining_);
+      }
+      for (auto& sub : joining) {
+        sub->sink->write("retry: 3000\n\n");
+        if (auto last = sub->subscription.last_event_id; last && *last < s.cursor) {
+          std::size_t sent = 0;
+          // At most the last 50,000 events are looked at (the outbox keeps a day's events anyway).
+          for (const auto& row : read("seq > greatest($1::bigint, $2::bigint - 50000) AND seq <= $2", *last, s.cursor)) {
+            if (!in_scope(sub->subscription.actor, row.type, row.envelope)) continue;
+            if (++sent > max_backfill) break;
+            deliver(*sub, row);
+          }
+        }
+        s.live.push_back(sub);
+      }
+
+      // New events, and any late arrivals below the cursor (every type moves the cursor; only the
+      // feed's types are sent).
+      std::vector<Row> rows = read("seq > $1", s.cursor);
+      if (!s.gaps.empty()) {
+        std::string ids = "{";
+        for (const auto& [seq, since] : s.gaps) ids += (ids.size() > 1 ? "," : "") + std::to_string(seq);
+        auto late = read("seq = ANY($1::bigint[])", ids + "}");
+        for (const auto& row : late) s.gaps.erase(row.seq);
+        rows.insert(rows.begin(), late.begin(), late.end());
+      }
+      for (const auto& row : rows) {
+        if (row.seq > s.cursor) {
+          const auto from = std::max(s.cursor + 1, row.seq - 1000);
+          for (auto missing = from; missing < row.seq; ++missing) s.gaps.emplace(missing, std::chrono::steady_clock::now());
+          s.cursor = row.seq;
+        }
+        if (!feed_type(row.type)) continue;
+        for (auto& sub : s.live) deliver(*sub, row);
+      }
+      const auto now = std::chrono::steady_clock::now();
+      std::erase_if(s.gaps, [&](const auto& g) { return now - g.second > gap_patience; });
+
+      // Heartbeats keep proxies and the server's own request timer from closing quiet streams;
+      // gone, expired or hopelessly slow clients are let go.
+      const auto epoch_now = static_cast<std::int64_t>(std::time(nullptr));
+      std::erase_if(s.live, [&](const std::shared_ptr<Subscriber>& sub) {
+        const bool expired = sub->subscription.expires_at > 0 && epoch_now >= sub->subscription.expires_at;
+        const bool slow = sub->sink->pending_bytes() > max_pending_bytes;
+        if (!sub->sink->alive() || expired || slow) {
+          if (slow) s.dropped.Increment();
+          sub->sink->close();
+          return true;
+        }
+        if (now - sub->last_write >= heartbeat_) {
+          sub->sink->write(": keep-alive\n\n");
+          sub->last_write = now;
+        }
+        return false;
+      });
+      s.subscribers.Set(static_cast<double>(s.live.size()));
+
+      db->await_notification(0, 200'000);  // woken by the outbox's NOTIFY, else poll
+    } catch (const std::exception& e) {
+      log_.warn("event feed round failed; retrying", {{"error", e.what()}});
+      wakeup.reset();
+      db.reset();
+      std::unique_lock lock(mutex_);
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+    }
+  }
+  for (auto& sub : s.live) sub->sink->close();
+  std::lock_guard lock(mutex_);
+  for (auto& sub : joining_) sub->sink->close();
+}
+
+}  // namespace ims::api

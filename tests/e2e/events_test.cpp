@@ -1,0 +1,267 @@
+// The live feed (GET /api/v1/events) as a dashboard uses it: Server-Sent Events of the caller's
+// scope, resumable with Last-Event-ID.
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "support/fixtures.hpp"
+
+using namespace ims::test;
+using nlohmann::json;
+
+namespace {
+
+struct SseEvent {
+  long id = 0;
+  std::string type;
+  json data;  // the envelope
+};
+
+// A stream read on a thread of its own until stop() or the end of the test.
+class SseReader {
+ public:
+  SseReader(const std::string& path, std::vector<std::string> headers) {
+    thread_ = std::thread([this, path, headers] { run(path, headers); });
+  }
+  ~SseReader() { stop(); }
+
+  void stop() {
+    stopping_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Waits until the events so far satisfy `done`; returns them.
+  std::vector<SseEvent> wait_for(const std::function<bool(const std::vector<SseEvent>&)>& done,
+                                 std::chrono::seconds limit = std::chrono::seconds(30)) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, limit, [&] { return done(events_) || finished_; });
+    return events_;
+  }
+  bool wait_connected(std::chrono::seconds limit = std::chrono::seconds(10)) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, limit, [&] { return connected_ || finished_; }) && connected_;
+  }
+  std::vector<SseEvent> events() {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+  long status() {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
+  std::string raw() {
+    std::lock_guard lock(mutex_);
+    return raw_;
+  }
+
+ private:
+  static size_t on_data(char* p, size_t size, size_t n, void* self_ptr) {
+    auto* self = static_cast<SseReader*>(self_ptr);
+    std::lock_guard lock(self->mutex_);
+    self->raw_.append(p, size * n);
+    self->buffer_.append(p, size * n);
+    self->connected_ = true;
+    for (auto end = self->buffer_.find("\n\n"); end != std::string::npos; end = self->buffer_.find("\n\n")) {
+      const auto block = self->buffer_.substr(0, end);
+      self->buffer_.erase(0, end + 2);
+      SseEvent e;
+      std::size_t at = 0;
+      while (at < block.size()) {
+        auto nl = block.find('\n', at);
+        const auto line = block.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+        at = nl == std::string::npos ? block.size() : nl + 1;
+        if (line.rfind("id: ", 0) == 0) e.id = std::stol(line.substr(4));
+        if (line.rfind("event: ", 0) == 0) e.type = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) e.data = json::parse(line.substr(6), nullptr, false);
+      }
+      if (!e.type.empty()) self->events_.push_back(std::move(e));
+    }
+    self->cv_.notify_all();
+    return size * n;
+  }
+  static int on_progress(void* self_ptr, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<SseReader*>(self_ptr)->stopping_ ? 1 : 0;
+  }
+
+  void run(const std::string& path, const std::vector<std::string>& headers) {
+    CURL* curl = curl_easy_init();
+    curl_slist* list = nullptr;
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    const auto url = base_url() + path;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 120000L);
+    curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    std::lock_guard lock(mutex_);
+    status_ = status;
+    finished_ = true;
+    cv_.notify_all();
+  }
+
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::string raw_, buffer_;
+  std::vector<SseEvent> events_;
+  bool connected_ = false, finished_ = false;
+  long status_ = 0;
+};
+
+long place_sale(const std::string& token, std::int64_t store, std::int64_t product, double quantity) {
+  auto r = api("POST", "/api/v1/orders",
+               json{{"kind", "sale"}, {"seller_location_id", store},
+                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}.dump(),
+               {{bearer(token)}});
+  EXPECT_EQ(r.status, 202) << r.body;
+  return r.json().value("id", -1L);
+}
+
+bool has(const std::vector<SseEvent>& events, const std::string& type, long order_id) {
+  for (const auto& e : events) {
+    if (e.type == type && e.data["data"].value("order_id", -1L) == order_id) return true;
+  }
+  return false;
+}
+
+void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity) {
+  auto r = post_adjustment(token, product, location, quantity);
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
+}
+
+// A retail store of its own with its retailer, so no other test's events reach its stream.
+std::pair<std::int64_t, std::string> new_store() {
+  const auto admin = token_for("admin");
+  std::string code = "EV-" + unique_suffix().substr(0, 12);
+  auto loc = api("POST", "/api/v1/locations",
+                 json{{"code", code}, {"name", "Events store"}, {"kind", "retail"}, {"upstream_location_id", location_id("STK-MUMBAI")}}.dump(),
+                 {{bearer(admin)}});
+  EXPECT_EQ(loc.status, 201) << loc.body;
+  const auto name = "events-" + unique_suffix();
+  auto user = api("POST", "/api/v1/users",
+                  json{{"username", name}, {"email", name + "@example.com"}, {"password", "events-store-pw"},
+                       {"role", "retailer"}, {"location_id", loc.json()["id"]}}.dump(),
+                  {{bearer(admin)}});
+  EXPECT_EQ(user.status, 201) << user.body;
+  return {loc.json()["id"].get<std::int64_t>(), token_for(name, "events-store-pw")};
+}
+
+}  // namespace
+
+TEST(Events, AnOrderIsFollowedLiveFromPlacedToConfirmedWithItsStockChange) {
+  const auto maker = token_for("manufacturer");
+  auto [store, retailer] = new_store();
+  const auto product = create_product(maker);
+  stock_up(maker, product, store, 5);
+  SseReader stream("/api/v1/events", {bearer(retailer)});
+  ASSERT_TRUE(stream.wait_connected());
+  const auto order = place_sale(retailer, store, product, 2);
+  auto reserved = [&](const std::vector<SseEvent>& events) {
+    for (const auto& e : events) {
+      if (e.type == "stock.changed" && e.data["data"]["cause"].value("order_id", -1L) == order) return true;
+    }
+    return false;
+  };
+  auto events = stream.wait_for([&](const auto& e) { return has(e, "order.confirmed", order) && reserved(e); });
+  ASSERT_TRUE(has(events, "order.created", order)) << stream.raw();
+  ASSERT_TRUE(has(events, "order.confirmed", order)) << stream.raw();
+  bool stock_changed = false;
+  long previous = 0;
+  for (const auto& e : events) {
+    EXPECT_GT(e.id, previous) << "ids increase";
+    previous = e.id;
+    if (e.type == "stock.changed" && e.data["data"]["cause"].value("order_id", -1L) == order) {
+      stock_changed = true;
+      EXPECT_DOUBLE_EQ(e.data["data"]["available"].get<double>(), 3);
+    }
+  }
+  EXPECT_TRUE(stock_changed) << stream.raw();
+  // The request id that placed the order travels with its events.
+  for (const auto& e : events) {
+    if (e.type == "order.confirmed") {
+      EXPECT_FALSE(e.data["correlation_id"].get<std::string>().empty());
+    }
+  }
+}
+
+TEST(Events, AStoreSeesOnlyItsOwnEvents) {
+  const auto maker = token_for("manufacturer");
+  auto [store_a, retailer_a] = new_store();
+  auto [store_b, retailer_b] = new_store();
+  const auto product = create_product(maker);
+  stock_up(maker, product, store_a, 5);
+  stock_up(maker, product, store_b, 5);
+  SseReader stream_b("/api/v1/events", {bearer(retailer_b)});
+  ASSERT_TRUE(stream_b.wait_connected());
+  const auto order_a = place_sale(retailer_a, store_a, product, 1);
+  const auto order_b = place_sale(retailer_b, store_b, product, 1);
+  auto events = stream_b.wait_for([&](const auto& e) { return has(e, "order.confirmed", order_b); });
+  ASSERT_TRUE(has(events, "order.confirmed", order_b)) << stream_b.raw();
+  // A's order was confirmed too (the worker takes messages in order), and none of it reached B.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (api("GET", "/api/v1/orders/" + std::to_string(order_a), "", {{bearer(retailer_a)}}).json()["status"] == "pending" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const auto& e : stream_b.events()) {
+    EXPECT_NE(e.data["data"].value("order_id", -1L), order_a) << e.type;
+    if (e.data["data"].contains("location_id")) {
+      EXPECT_EQ(e.data["data"]["location_id"], store_b) << e.type;
+    }
+  }
+}
+
+TEST(Events, AReconnectingClientIsSentWhatItMissed) {
+  const auto maker = token_for("manufacturer");
+  auto [store, retailer] = new_store();
+  const auto product = create_product(maker);
+  stock_up(maker, product, store, 5);
+  long last_seen = 0;
+  {
+    SseReader stream("/api/v1/events", {bearer(retailer)});
+    ASSERT_TRUE(stream.wait_connected());
+    const auto first = place_sale(retailer, store, product, 1);
+    auto events = stream.wait_for([&](const auto& e) { return has(e, "order.confirmed", first); });
+    ASSERT_TRUE(has(events, "order.confirmed", first));
+    last_seen = events.back().id;
+  }
+  // Disconnected: another order is placed and confirmed meanwhile.
+  const auto missed = place_sale(retailer, store, product, 1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (api("GET", "/api/v1/orders/" + std::to_string(missed), "", {{bearer(retailer)}}).json()["status"] == "pending" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  SseReader resumed("/api/v1/events", {bearer(retailer), "Last-Event-ID: " + std::to_string(last_seen)});
+  auto events = resumed.wait_for([&](const auto& e) { return has(e, "order.confirmed", missed); });
+  EXPECT_TRUE(has(events, "order.created", missed)) << resumed.raw();
+  EXPECT_TRUE(has(events, "order.confirmed", missed)) << resumed.raw();
+  for (const auto& e : events) EXPECT_GT(e.id, last_seen);
+}
+
+TEST(Events, TheStreamNeedsAToken) {
+  auto r = api("GET", "/api/v1/events");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("content-type"), "application/problem+json");
+  // EventSource cannot send headers: the token may come in the query string instead.
+  SseReader stream("/api/v1/events?access_token=" + token_for("manufacturer"), {});
+  EXPECT_TRUE(stream.wait_connected());
+  EXPECT_NE(stream.raw().find("retry: 3000"), std::string::npos) << stream.raw();
+  EXPECT_EQ(api("GET", "/api/v1/events", "", {{bearer(token_for("retailer")), "Last-Event-ID: soon"}}).status, 422);
+}
