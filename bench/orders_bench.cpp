@@ -267,9 +267,10 @@ std::string confirm_script() {
   std::string s = "BEGIN;\n";
   s += "SAVEPOINT ims_message;\n";  // the worker sends these two in one round trip; pgbench cannot
   s += "INSERT INTO messaging.inbox (consumer, message_id) VALUES ('pgbench', gen_random_uuid()::text) ON CONFLICT DO NOTHING RETURNING 1;\n";
-  s += "SELECT o.id AS oid, (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id) AS n FROM sales.orders o"
-       " WHERE o.seller_location_id = :loc AND o.status = 'pending' AND o.customer = 'pgbench' ORDER BY o.id LIMIT 1"
-       " FOR UPDATE SKIP LOCKED\n\\gset\n";
+  // Which order this transaction confirms: the next of those the intake run left pending (the
+  // worker is handed it by its message; here a sequence deals them out, one per transaction).
+  s += "SELECT q.id AS oid, (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = q.id) AS n"
+       " FROM public.ims_bench_queue q WHERE q.n = (SELECT nextval('public.ims_bench_pick'))\n\\gset\n";
   s += one_line(bind(statement("order_lock_with_lines"), {":oid"})) + ";\n";
   const std::string products = "(SELECT array_agg(product_id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)";
   s += one_line(bind(statement("order_stock_lock"), {":loc", products})) + ";\n";
@@ -377,8 +378,18 @@ int main(int argc, char** argv) {
   double pg_intake = 0, pg_confirm_1 = 0, pg_confirm_4 = 0;
   if (with_pgbench) {
     pg_intake = pgbench(intake_script(), "intake", concurrency, "-T " + std::to_string(seconds), s, actor);
+    db.transact([&](pqxx::work& txn) {
+      txn.exec("DROP TABLE IF EXISTS public.ims_bench_queue; DROP SEQUENCE IF EXISTS public.ims_bench_pick;"
+               " CREATE SEQUENCE public.ims_bench_pick;"
+               " CREATE TABLE public.ims_bench_queue AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM sales.orders"
+               " WHERE seller_location_id = " + std::to_string(s.location) + " AND status = 'pending' AND customer = 'pgbench';"
+               " CREATE UNIQUE INDEX ON public.ims_bench_queue (n); ANALYZE public.ims_bench_queue");
+    });
     pg_confirm_1 = pgbench(confirm_script(), "confirm", 1, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
     pg_confirm_4 = pgbench(confirm_script(), "confirm4", 4, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
+    db.transact([](pqxx::work& txn) {
+      txn.exec("DROP TABLE IF EXISTS public.ims_bench_queue; DROP SEQUENCE IF EXISTS public.ims_bench_pick");
+    });
   }
 
   std::printf("| part | measure | value |\n|---|---|---|\n");

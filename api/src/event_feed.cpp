@@ -147,6 +147,21 @@ void EventFeed::run() {
         db = std::make_unique<pqxx::connection>(infra::with_connect_timeout(database_url_, 3));
         wakeup = std::make_unique<Wakeup>(*db);
       }
+      bool anyone_joining = false;
+      {
+        std::lock_guard lock(mutex_);
+        anyone_joining = !joining_.empty();
+      }
+      if (s.live.empty() && !anyone_joining) {
+        // Nobody is listening: no reading at all; the cursor is taken afresh for the next one.
+        s.cursor = -1;
+        s.gaps.clear();
+        s.subscribers.Set(0);
+        db->get_notifs();
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load() || !joining_.empty(); });
+        continue;
+      }
       if (s.cursor < 0) {
         pqxx::nontransaction q(*db);
         s.cursor = q.exec("SELECT coalesce(max(seq), 0) FROM messaging.outbox")[0][0].as<std::int64_t>();
@@ -212,7 +227,10 @@ void EventFeed::run() {
       });
       s.subscribers.Set(static_cast<double>(s.live.size()));
 
-      db->await_notification(0, 200'000);  // woken by the outbox's NOTIFY, else poll
+      // Woken by the outbox's NOTIFY (else poll); a short pause first lets a burst of commits
+      // arrive as one read instead of one read per commit.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (db->get_notifs() == 0) db->await_notification(0, 200'000);
     } catch (const std::exception& e) {
       log_.warn("event feed round failed; retrying", {{"error", e.what()}});
       wakeup.reset();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "ims/infra/errors.hpp"
 #include "ims/infra/pg.hpp"
@@ -22,10 +23,19 @@ struct Consumer::Meters {
 };
 
 Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
-                   std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements)
-    : config_(config), role_(std::move(role)), queue_("ims." + role_), log_(std::move(log)), handlers_(std::move(handlers)) {
+                   std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements,
+                   std::map<std::string, BatchHandler> batch_handlers)
+    : config_(config),
+      role_(std::move(role)),
+      queue_("ims." + role_),
+      log_(std::move(log)),
+      handlers_(std::move(handlers)),
+      batch_handlers_(std::move(batch_handlers)) {
   statements.emplace_back("inbox_insert",
                           "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1");
+  statements.emplace_back("inbox_insert_many",
+                          "INSERT INTO messaging.inbox (consumer, message_id) SELECT $1, unnest($2::text[])"
+                          " ON CONFLICT DO NOTHING RETURNING message_id");
   db_ = std::make_unique<infra::PgSession>(config.database_url, std::move(statements));
   auto& r = metrics.registry();
   const prometheus::Labels q{{"queue", queue_}};
@@ -82,6 +92,16 @@ namespace {
 constexpr std::size_t max_batch = 64;
 
 // Failures that concern the whole transaction, not one message: retried as a whole.
+// A text[] literal's element: double-quoted, with quotes and backslashes escaped.
+std::string array_element(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 bool whole_transaction_failure(const std::exception& e) {
   return dynamic_cast<const infra::DependencyUnavailable*>(&e) || dynamic_cast<const pqxx::broken_connection*>(&e) ||
          dynamic_cast<const pqxx::transaction_rollback*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e);
@@ -143,9 +163,10 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
     try {
       db_->transact([&](pqxx::work& txn) {
         // One round trip per message for the bookkeeping: close the previous message's savepoint,
-        // open this one's and record it in the inbox, as one multi-statement query.
+        // open this one's and record it in the inbox, as one multi-statement query. Runs of
+        // messages with a batch handler go together, under one savepoint.
         bool open_savepoint = false;
-        for (std::size_t i = 0; i < items.size(); ++i) {
+        auto run_alone = [&](std::size_t i) {
           auto& item = items[i];
           // A failure here is the database's, not the message's: the whole batch is retried.
           auto inserted = txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
@@ -165,6 +186,40 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
             open_savepoint = false;
             outcome[i] = -1;
           }
+        };
+        for (std::size_t i = 0; i < items.size();) {
+          auto batch = batch_handlers_.find(items[i].event.type);
+          std::size_t end = i + 1;
+          while (batch != batch_handlers_.end() && end < items.size() && items[end].event.type == items[i].event.type) ++end;
+          if (batch == batch_handlers_.end() || end - i < 2) {
+            run_alone(i++);
+            continue;
+          }
+          std::string ids = "{";
+          for (std::size_t j = i; j < end; ++j) ids += (j > i ? "," : "") + array_element(items[j].event.id);
+          ids += "}";
+          txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") + "SAVEPOINT ims_message");
+          open_savepoint = true;
+          auto fresh_rows = txn.exec_prepared("inbox_insert_many", role_, ids);
+          std::set<std::string> fresh;
+          for (const auto& r : fresh_rows) fresh.insert(r[0].as<std::string>());
+          std::vector<MessageContext> contexts;
+          for (std::size_t j = i; j < end; ++j) {
+            if (fresh.contains(items[j].event.id)) contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log});
+          }
+          try {
+            if (!contexts.empty()) batch->second(txn, contexts);
+            for (std::size_t j = i; j < end; ++j) outcome[j] = fresh.contains(items[j].event.id) ? 1 : 0;
+          } catch (const std::exception& e) {
+            if (whole_transaction_failure(e)) throw;
+            // Back to before the run; each of its messages then goes alone.
+            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");
+            open_savepoint = false;
+            log_.warn("batch handler failed; running its messages one by one",
+                      {{"type", items[i].event.type}, {"error", e.what()}});
+            for (std::size_t j = i; j < end; ++j) run_alone(j);
+          }
+          i = end;
         }
       });  // the commit releases the last savepoint
     } catch (const std::exception& e) {

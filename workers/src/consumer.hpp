@@ -38,11 +38,16 @@ struct MessageContext {
 };
 
 using MessageHandler = std::function<void(MessageContext&)>;
+// Runs several messages of one type together (set-based SQL instead of one message at a time). If
+// it throws, the transaction goes back to before it and each message runs alone through the
+// type's MessageHandler, so a batch handler is only ever an optimisation of that handler.
+using BatchHandler = std::function<void(pqxx::work&, std::vector<MessageContext>&)>;
 
 class Consumer {
  public:
   Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
-           std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements = {});
+           std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements = {},
+           std::map<std::string, BatchHandler> batch_handlers = {});
   ~Consumer();
 
   // Runs until a stop signal; reconnects with backoff whenever the broker goes away.
@@ -64,6 +69,7 @@ class Consumer {
   std::string queue_;
   infra::Log log_;
   std::map<std::string, MessageHandler> handlers_;
+  std::map<std::string, BatchHandler> batch_handlers_;
   std::unique_ptr<Meters> meters_;
   std::unique_ptr<infra::AmqpConnection> broker_;
   std::unique_ptr<infra::AmqpConnection> dead_letters_;

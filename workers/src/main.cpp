@@ -32,11 +32,14 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, workers::MessageHandler> handlers;
   infra::PreparedStatements statements;
+  std::map<std::string, workers::BatchHandler> batch_handlers;
   if (role == "stock") {
     handlers = workers::stock::handlers();
     statements = workers::stock::prepared_statements();
+    batch_handlers = {{"order.created", workers::stock::orders_created}};
   }
-  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements));
+  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
+                             std::move(batch_handlers));
   consumer.run(stop);
   return 0;
 }

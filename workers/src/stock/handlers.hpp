@@ -16,6 +16,11 @@ void adjustment_requested(MessageContext& ctx);
 void order_created(MessageContext& ctx);
 void order_status_changed(MessageContext& ctx);
 infra::PreparedStatements order_statements();
+// order.created for several orders at once: one round trip per step instead of per order.
+void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages);
+
+// A PostgreSQL array literal of texts (NULL for absent ones), for unnest() parameters.
+std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 // The message types this worker handles, with their handlers.
 std::map<std::string, MessageHandler> handlers();

@@ -59,6 +59,24 @@ infra::PreparedStatements prepared_statements() {
   return statements;
 }
 
+std::string text_array(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ",";
+    if (!values[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (char c : *values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string today(pqxx::work& txn) { return txn.exec("SELECT current_date::text")[0][0].as<std::string>(); }
 
 std::int64_t ensure_stock_row(pqxx::work& txn, std::int64_t product_id, std::int64_t location_id,

@@ -113,7 +113,7 @@ void record_status(MessageContext& ctx, const Order& o, const std::string& to, c
 void announce(MessageContext& ctx, const std::set<std::int64_t>& products, std::int64_t location, const Order& o,
               const std::string& what) {
   for (auto product : products) {
-    announce_stock_change(ctx, product, location, o.created_by, {{"order_id", o.id}, {"number", o.number}, {"event", what}});
+    announce_stock_change(ctx, product, location, o.created_by, {{"event", what}, {"order_ids", {o.id}}});
   }
 }
 
@@ -283,6 +283,160 @@ void order_created(MessageContext& ctx) {
 
 void order_status_changed(MessageContext& ctx) { settle(ctx, lock_order(ctx.txn, order_id_of(ctx))); }
 
+void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages) {
+  using Key = std::pair<std::int64_t, std::int64_t>;  // (location, product)
+  auto ids = [](const std::vector<std::int64_t>& v) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
+    return out + "}";
+  };
+  // 1. Every order with its lines, locked in id order.
+  std::vector<std::int64_t> order_ids;
+  for (auto& m : messages) order_ids.push_back(order_id_of(m));
+  std::map<std::int64_t, std::pair<Order, std::vector<Line>>> orders;
+  for (const auto& r : txn.exec_prepared("orders_lock_with_lines", ids(order_ids))) {
+    const auto id = r[14].as<std::int64_t>();
+    auto [it, fresh] = orders.try_emplace(id);
+    if (fresh) {
+      it->second.first = Order{id,
+                               r[0].as<std::string>(),
+                               *domain::parse_order_kind(r[1].as<std::string>()),
+                               *domain::parse_order_status(r[2].as<std::string>()),
+                               infra::nullable<std::int64_t>(r[3]),
+                               infra::nullable<std::int64_t>(r[4]),
+                               infra::nullable<std::int64_t>(r[5]),
+                               r[6].as<std::string>()};
+    }
+    it->second.second.push_back({r[7].as<std::int64_t>(), r[8].as<int>(), r[9].as<std::int64_t>(), r[10].as<std::string>(),
+                                 *Quantity::parse(r[11].as<std::string>()), infra::nullable<std::string>(r[12]),
+                                 infra::nullable<std::string>(r[13])});
+  }
+  // Pending sales and replenishments are reserved together; anything else (a purchase, an order
+  // canceled before this message) takes the one-at-a-time path.
+  std::vector<std::pair<MessageContext*, std::pair<Order, std::vector<Line>>*>> pending;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto found = orders.find(order_ids[i]);
+    if (found == orders.end()) throw MalformedMessage("order " + std::to_string(order_ids[i]) + " does not exist");
+    const auto& o = found->second.first;
+    if (o.kind != OrderKind::purchase && o.status == OrderStatus::pending) {
+      pending.emplace_back(&messages[i], &found->second);
+    } else {
+      order_created(messages[i]);
+    }
+  }
+  if (pending.empty()) return;
+
+  // 2. The stock of every (seller, product) involved, locked in (location, product, row) order.
+  std::set<Key> keys;
+  for (auto& [m, entry] : pending) {
+    for (const auto& l : entry->second) keys.emplace(*entry->first.seller_id, l.product_id);
+  }
+  std::vector<std::int64_t> key_locations, key_products;
+  for (const auto& [loc, product] : keys) {
+    key_locations.push_back(loc);
+    key_products.push_back(product);
+  }
+  std::map<Key, std::vector<domain::StockSlot>> slots;
+  for (const auto& r : txn.exec_prepared("orders_stock_lock", ids(key_locations), ids(key_products))) {
+    slots[{r[6].as<std::int64_t>(), r[5].as<std::int64_t>()}].push_back(
+        {r[0].as<std::int64_t>(), infra::nullable<std::int64_t>(r[1]), infra::nullable<std::string>(r[2]),
+         *Quantity::parse(r[3].as<std::string>()), *Quantity::parse(r[4].as<std::string>())});
+  }
+
+  // 3. Each order in message order, all lines or none, against what the orders before it took.
+  std::vector<std::int64_t> r_lines, r_stock, r_products, r_locations;
+  std::vector<std::optional<std::string>> r_lots, r_quantities;
+  std::vector<std::int64_t> rejected_lines;
+  std::vector<std::optional<std::string>> rejected_reasons;
+  std::vector<std::int64_t> d_ids;
+  std::vector<std::optional<std::string>> d_status, d_reason, d_from, d_request, d_event, d_type, d_envelope;
+  std::map<Key, std::pair<MessageContext*, std::vector<std::int64_t>>> touched;  // announced once per batch
+  for (auto& [m, entry] : pending) {
+    const auto& o = entry->first;
+    const auto& lines = entry->second;
+    std::map<Key, std::vector<domain::StockSlot>> trial;
+    std::vector<std::pair<const Line*, std::vector<domain::Take>>> plan;
+    std::vector<std::string> reasons;
+    for (const auto& l : lines) {
+      const Key key{*o.seller_id, l.product_id};
+      auto& s = trial.try_emplace(key, slots[key]).first->second;
+      auto takes = domain::allocate_fefo(s, l.quantity, o.today, true);
+      if (!takes) {
+        rejected_lines.push_back(l.id);
+        rejected_reasons.emplace_back(takes.error().message);
+        reasons.push_back("line " + std::to_string(l.line_no) + " (" + l.sku + "): " + takes.error().message);
+        continue;
+      }
+      for (const auto& t : *takes) {
+        for (auto& slot : s) {
+          if (slot.stock_id == t.stock_id) slot.reserved = slot.reserved + t.quantity;
+        }
+      }
+      plan.emplace_back(&l, std::move(*takes));
+    }
+    std::optional<std::string> reason;
+    if (reasons.empty()) {
+      for (auto& [key, s] : trial) slots[key] = std::move(s);
+      for (const auto& [line, takes] : plan) {
+        for (const auto& t : takes) {
+          r_lines.push_back(line->id);
+          r_stock.push_back(t.stock_id);
+          r_products.push_back(line->product_id);
+          r_locations.push_back(*o.seller_id);
+          r_lots.push_back(t.lot_id ? std::optional(std::to_string(*t.lot_id)) : std::nullopt);
+          r_quantities.emplace_back(t.quantity.to_string());
+        }
+        auto& t = touched[{*o.seller_id, line->product_id}];
+        t.first = m;
+        if (t.second.empty() || t.second.back() != o.id) t.second.push_back(o.id);
+      }
+    } else {
+      std::string joined;
+      for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
+      reason = joined;
+    }
+    const std::string to = reason ? "rejected" : "confirmed";
+    const auto event = infra::prepare_event(
+        {"order." + to,
+         {{"order_id", o.id},
+          {"number", o.number},
+          {"kind", domain::to_string(o.kind)},
+          {"from", domain::to_string(o.status)},
+          {"to", to},
+          {"seller_location_id", o.seller_id ? nlohmann::json(*o.seller_id) : nlohmann::json(nullptr)},
+          {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
+          {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
+         m->event.correlation_id, o.created_by});
+    d_ids.push_back(o.id);
+    d_status.emplace_back(to);
+    d_reason.push_back(reason);
+    d_from.emplace_back(std::string(domain::to_string(o.status)));
+    d_request.emplace_back(m->event.correlation_id);
+    d_event.emplace_back(event.id);
+    d_type.emplace_back("order." + to);
+    d_envelope.emplace_back(event.envelope.dump());
+    if (reason) {
+      m->log.info("order rejected", {{"order_id", std::to_string(o.id)}, {"number", o.number}, {"reason", *reason}});
+    } else {
+      m->log.info("order confirmed", {{"order_id", std::to_string(o.id)}, {"number", o.number}});
+    }
+  }
+
+  // 4. The writes: reservations, rejected lines, decisions with their history and events, then
+  //    one stock.changed per (location, product) the batch reserved from.
+  if (!r_lines.empty()) {
+    txn.exec_prepared("reservations_make_many", ids(r_lines), ids(r_stock), ids(r_products), ids(r_locations), text_array(r_lots),
+                      text_array(r_quantities));
+  }
+  if (!rejected_lines.empty()) txn.exec_prepared("order_lines_reject_many", ids(rejected_lines), text_array(rejected_reasons));
+  txn.exec_prepared("orders_decide_many", ids(d_ids), text_array(d_status), text_array(d_reason), text_array(d_from),
+                    text_array(d_request), text_array(d_event), text_array(d_type), text_array(d_envelope));
+  for (const auto& [key, who] : touched) {
+    const auto& o = orders.at(who.second.back()).first;
+    announce_stock_change(*who.first, key.second, key.first, o.created_by, {{"event", "reserved"}, {"order_ids", who.second}});
+  }
+}
+
 infra::PreparedStatements order_statements() {
   return {
       {"order_lock",
@@ -299,6 +453,45 @@ infra::PreparedStatements order_statements() {
        "       l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.lot_code, l.expires_on::text"
        " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id"
        " WHERE o.id = $1 ORDER BY l.line_no FOR UPDATE OF o"},
+      {"orders_lock_with_lines",
+       "SELECT o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.created_by, current_date::text,"
+       "       l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.lot_code, l.expires_on::text, o.id"
+       " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id"
+       " WHERE o.id = ANY($1::bigint[]) ORDER BY o.id, l.line_no FOR UPDATE OF o"},
+      {"orders_stock_lock",
+       "SELECT s.id, s.lot_id, l.expires_on::text, s.on_hand::text, s.reserved::text, s.product_id, s.location_id"
+       " FROM inventory.stock s LEFT JOIN inventory.lots l ON l.id = s.lot_id"
+       " JOIN unnest($1::bigint[], $2::bigint[]) AS k(location_id, product_id)"
+       "   ON s.location_id = k.location_id AND s.product_id = k.product_id"
+       " ORDER BY s.location_id, s.product_id, s.id FOR UPDATE OF s"},
+      {"reservations_make_many",
+       "WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::numeric[])"
+       "     AS t(line_id, stock_id, product_id, location_id, lot_id, quantity)),"
+       " r AS (INSERT INTO inventory.reservations (order_line_id, stock_id, product_id, location_id, lot_id, quantity)"
+       "     SELECT line_id, stock_id, product_id, location_id, lot_id, quantity FROM t RETURNING 1),"
+       " s AS (UPDATE inventory.stock s SET reserved = s.reserved + x.quantity, updated_at = now()"
+       "     FROM (SELECT stock_id, sum(quantity) AS quantity FROM t GROUP BY stock_id) x WHERE s.id = x.stock_id),"
+       " v AS (INSERT INTO inventory.stock_versions (location_id) SELECT DISTINCT location_id FROM t"
+       "     ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
+       " SELECT count(*) FROM r"},
+      {"order_lines_reject_many",
+       "UPDATE sales.order_lines l SET rejection_reason = x.reason FROM unnest($1::bigint[], $2::text[]) AS x(id, reason)"
+       " WHERE l.id = x.id"},
+      // Decisions in message order, so their events keep that order in the outbox.
+      {"orders_decide_many",
+       "WITH d AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],"
+       "                               $8::text[]) WITH ORDINALITY"
+       "     AS d(id, status, reason, from_status, request_id, event_id, type, envelope, n)),"
+       " o AS (UPDATE sales.orders o SET status = d.status, rejection_reason = d.reason, version = o.version + 1,"
+       "     updated_at = now(),"
+       "     confirmed_at = CASE WHEN d.status = 'confirmed' THEN clock_timestamp() ELSE o.confirmed_at END,"
+       "     closed_at = CASE WHEN d.status = 'rejected' THEN clock_timestamp() ELSE o.closed_at END"
+       "     FROM d WHERE o.id = d.id RETURNING o.id),"
+       " h AS (INSERT INTO sales.order_events (order_id, from_status, to_status, note, request_id)"
+       "     SELECT id, from_status, status, reason, request_id FROM d ORDER BY n),"
+       " e AS (INSERT INTO messaging.outbox (id, type, envelope) SELECT event_id, type, envelope::jsonb FROM d ORDER BY n"
+       "     RETURNING 1)"
+       " SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM e), pg_notify('ims_outbox', '')"},
       {"order_lines",
        "SELECT l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.lot_code, l.expires_on::text"
        " FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no"},
