@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     if (a == "--requests") requests = std::stoi(argv[++i]);
     else if (a == "--concurrency") concurrency = std::stoi(argv[++i]);
   }
-  const std::string db_url = env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:55432/ims");
+  const std::string db_url = env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims");
   const auto token = token_for("manufacturer");
   const auto sku = "BENCH-" + unique_suffix();
   auto product = api("POST", "/api/v1/products",

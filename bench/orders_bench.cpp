@@ -302,7 +302,7 @@ double pgbench(const std::string& script, const std::string& name, int clients, 
   std::ostringstream cmd;
   cmd << binary << " -n -M prepared -c " << clients << " -j " << std::min(clients, 2) << " " << duration_flag << " -f " << path
       << " -D loc=" << s.location << " -D p1=" << s.products[0] << " -D p2=" << s.products[1] << " -D p3=" << s.products[2]
-      << " -D actor=" << actor << " '" << env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:55432/ims") << "' 2>&1";
+      << " -D actor=" << actor << " '" << env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims") << "' 2>&1";
   FILE* pipe = ::popen(cmd.str().c_str(), "r");
   std::string out;
   char buf[4096];
@@ -329,7 +329,7 @@ int main(int argc, char** argv) {
     else if (a == "--no-pgbench") with_pgbench = false;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  ims::infra::PgSession db(env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:55432/ims"));
+  ims::infra::PgSession db(env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims"));
   const auto s = prepare();
   const auto actor = db.transact([](pqxx::work& txn) {
     return txn.exec("SELECT id FROM auth.users WHERE username = 'manufacturer'")[0][0].as<long>();

@@ -24,7 +24,7 @@ std::string escape(const std::string& text) {
 }
 
 json prometheus(const std::string& path) {
-  return http("GET", "http://127.0.0.1:" + env_or("IMS_PROMETHEUS_PORT", "60090") + path).json();
+  return http("GET", "http://127.0.0.1:" + env_or("IMS_PROMETHEUS_PORT", "30090") + path).json();
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ pid_t start_stock_worker() {
   for (char** e = environ; *e; ++e) {
     if (std::string(*e).rfind("IMS_METRICS_PORT=", 0) != 0) env.emplace_back(*e);
   }
-  env.push_back("IMS_METRICS_PORT=" + env_or("IMS_METRICS_PORT_BASE", "60100"));
+  env.push_back("IMS_METRICS_PORT=" + env_or("IMS_METRICS_PORT_BASE", "30100"));
   std::vector<char*> envp;
   for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);

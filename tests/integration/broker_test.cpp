@@ -13,7 +13,7 @@ using namespace ims::infra;
 namespace {
 std::string amqp_url() {
   const char* url = std::getenv("IMS_AMQP_URL");
-  return url ? url : "amqp://ims:ims@127.0.0.1:56672";
+  return url ? url : "amqp://ims:ims@127.0.0.1:26672";
 }
 }  // namespace
 

@@ -12,7 +12,7 @@ using namespace ims::infra;
 namespace {
 std::string database_url() {
   const char* url = std::getenv("IMS_DATABASE_URL");
-  return url ? url : "postgresql://ims:ims@127.0.0.1:56432/ims";
+  return url ? url : "postgresql://ims:ims@127.0.0.1:26432/ims";
 }
 std::string unique(const std::string& prefix) {
   return prefix + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());

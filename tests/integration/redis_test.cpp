@@ -12,7 +12,7 @@ using namespace ims::infra;
 namespace {
 std::string redis_url() {
   const char* url = std::getenv("IMS_REDIS_URL");
-  return url ? url : "redis://127.0.0.1:57379/0";
+  return url ? url : "redis://127.0.0.1:27379/0";
 }
 std::string unique(const std::string& prefix) {
   return prefix + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());

@@ -11,7 +11,7 @@
 
 namespace ims::test {
 
-inline std::string database_url() { return env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:56432/ims"); }
+inline std::string database_url() { return env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:26432/ims"); }
 
 template <typename T>
 T query_one(const std::string& sql) {

@@ -20,10 +20,10 @@ struct Config {
   int executor_queue_limit = 512;  // requests waiting for a handler before the API answers 503
   int request_timeout_s = 30;
   std::size_t max_body_bytes = 1024 * 1024;
-  std::string database_url = "postgresql://ims:ims@127.0.0.1:55432/ims";
-  std::string amqp_url = "amqp://ims:ims@127.0.0.1:55672";
-  std::string redis_url = "redis://127.0.0.1:56379/0";
-  std::string smtp_url = "smtp://127.0.0.1:51025";
+  std::string database_url = "postgresql://ims:ims@127.0.0.1:25432/ims";
+  std::string amqp_url = "amqp://ims:ims@127.0.0.1:25672";
+  std::string redis_url = "redis://127.0.0.1:26379/0";
+  std::string smtp_url = "smtp://127.0.0.1:21025";
   std::string jwt_secret = default_jwt_secret;
   std::string jwt_issuer = "ims";
   int access_token_ttl_s = 15 * 60;
