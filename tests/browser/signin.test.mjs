@@ -1,4 +1,4 @@
-// The sign-in page and the API reference in headless Chromium (Debian's), driven by playwright-core,
+// The sign-in page, the location dashboard and the API reference in headless Chromium (Debian's), driven by playwright-core,
 // against the running ims-api of the test stack — what a person sees, not what the API returns.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,5 +62,48 @@ test('the API reference renders the OpenAPI document', async () => {
   assert.match(await page.textContent('.swagger-ui .info .title'), /IMS API/);
   await page.waitForSelector('[data-path="/api/v1/stock/adjustments"]');
   await page.screenshot({ path: path.join(shots, 'browser-api-docs.png') });
+  await page.close();
+});
+
+test('a retailer sells from the dashboard and sees the order confirmed live, without reloading', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.fill('input[name=username]', 'retailer');
+  await page.fill('input[name=password]', 'demo-password');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#home-view:not(.hidden)', { timeout: 10000 });
+  await page.waitForSelector('#live.on', { timeout: 10000 });  // the event stream is open
+  await page.waitForSelector('#stock tbody tr', { timeout: 10000 });
+  assert.ok((await page.textContent('#stock tbody')).includes('FG-SOAP-100'));
+  assert.equal(await page.isVisible('#sales-chart'), true);
+
+  const soap = await page.evaluate(() =>
+    [...document.querySelectorAll('#sale-product option')].find((o) => o.textContent.startsWith('FG-SOAP-100')).value);
+  await page.selectOption('#sale-product', soap);
+  await page.fill('#sale-form input[name=quantity]', '1');
+  await page.click('#sale-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#sale-result').dataset.number, null, { timeout: 10000 });
+  const number = await page.evaluate(() => document.querySelector('#sale-result').dataset.number);
+  assert.match(number, /^SO-\d{6}$/);
+  // The stock worker confirms it; the page learns it from /events and redraws, no reload.
+  await page.waitForFunction((n) => [...document.querySelectorAll('#orders tbody tr')]
+    .some((tr) => tr.cells[0].textContent === n && tr.cells[2].textContent === 'confirmed'), number, { timeout: 20000 });
+  const today = new Date().toISOString().slice(0, 10);
+  await page.waitForFunction((d) => Number(document.querySelector(`#sales-chart rect[data-day="${d}"]`)?.dataset.revenue) > 0,
+    today, { timeout: 10000 });
+  await page.screenshot({ path: path.join(shots, 'browser-dashboard.png'), fullPage: true });
+  await page.close();
+});
+
+test('a CFA user sees no sale form and no sales chart', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.fill('input[name=username]', 'cfa');
+  await page.fill('input[name=password]', 'demo-password');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#home-view:not(.hidden)', { timeout: 10000 });
+  await page.waitForSelector('#stock tbody tr', { timeout: 10000 });
+  assert.equal(await page.isVisible('#sale-panel'), false);
+  assert.equal(await page.isVisible('#sales-panel'), false);
   await page.close();
 });

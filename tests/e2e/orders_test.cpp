@@ -467,3 +467,17 @@ TEST(Orders, OneRequestIdFollowsTheOrderThroughTheApiAndTheStockWorker) {
   EXPECT_TRUE(recorded);
   EXPECT_TRUE(confirmed);
 }
+
+TEST(Orders, AreCountedByKindAndOutcomeInTheMetrics) {
+  const auto maker = token_for("manufacturer");
+  const auto store = location_id("RET-ANDHERI");
+  const auto product = create_product(maker);
+  stock_up(maker, product, store, 1);
+  ASSERT_EQ(wait_status(maker, place(maker, sale(store, product, 1)).json()["id"])["status"], "confirmed");
+  auto scrape = [](const std::string& url) { return http("GET", url).body; };
+  const auto api_metrics = scrape(base_url() + "/metrics");
+  EXPECT_NE(api_metrics.find("ims_orders_total{kind=\"sale\",outcome=\"recorded\"}"), std::string::npos);
+  // The stock worker is the first role: its /metrics is on IMS_METRICS_PORT_BASE.
+  const auto worker_metrics = scrape("http://127.0.0.1:" + env_or("IMS_METRICS_PORT_BASE", "30100") + "/metrics");
+  EXPECT_NE(worker_metrics.find("ims_orders_total{kind=\"sale\",outcome=\"confirmed\"}"), std::string::npos);
+}

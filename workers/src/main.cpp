@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     handlers = workers::stock::handlers();
     statements = workers::stock::prepared_statements();
     batch_handlers = {{"order.created", workers::stock::orders_created}};
+    workers::stock::register_order_metrics(metrics);
   }
   workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
                              std::move(batch_handlers));

@@ -5,6 +5,9 @@
 #include <map>
 #include <set>
 
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
 #include <nlohmann/json.hpp>
 
 #include "ims/api/order_statements.hpp"
@@ -298,7 +301,15 @@ Response create_order(Context& ctx) {
     for (auto& line : order["lines"]) line["quantity"] = line["quantity"].get<double>();
     return order;
   });
-  if (!created) return problem(*refusal);
+  static auto& orders_total = prometheus::BuildCounter()
+                                  .Name("ims_orders_total")
+                                  .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
+                                  .Register(ctx.services.metrics.registry());
+  if (!created) {
+    orders_total.Add({{"kind", kind_text}, {"outcome", "refused"}}).Increment();
+    return problem(*refusal);
+  }
+  orders_total.Add({{"kind", kind_text}, {"outcome", "recorded"}}).Increment();
   const auto id = std::to_string((*created)["id"].get<std::int64_t>());
   ctx.log.info("order recorded", {{"order_id", id}, {"number", (*created)["number"].get<std::string>()}});
   return versioned(202, *created).header("Location", "/api/v1/orders/" + id);

@@ -18,6 +18,8 @@ void order_status_changed(MessageContext& ctx);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.
 void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages);
+// ims_orders_total{kind, outcome} for the worker's decisions.
+void register_order_metrics(infra::Metrics& metrics);
 
 // A PostgreSQL array literal of texts (NULL for absent ones), for unnest() parameters.
 std::string text_array(const std::vector<std::optional<std::string>>& values);

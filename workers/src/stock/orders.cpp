@@ -11,6 +11,9 @@
 #include <map>
 #include <set>
 
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
 #include "ims/domain/order.hpp"
 #include "stock/handlers.hpp"
 
@@ -20,6 +23,13 @@ namespace {
 using domain::OrderKind;
 using domain::OrderStatus;
 using domain::Quantity;
+
+prometheus::Family<prometheus::Counter>* decisions = nullptr;  // set by register_order_metrics
+
+// Counted when decided; a transaction that is then retried counts its orders again (rare).
+void count_decision(OrderKind kind, const std::string& outcome) {
+  if (decisions) decisions->Add({{"kind", std::string(domain::to_string(kind))}, {"outcome", outcome}}).Increment();
+}
 
 struct Order {
   std::int64_t id = 0;
@@ -105,6 +115,7 @@ void record_status(MessageContext& ctx, const Order& o, const std::string& to, c
         {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
         {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
        ctx.event.correlation_id, o.created_by});
+  count_decision(o.kind, to);
   ctx.txn.exec_prepared("order_decide", o.id, to, reason, std::string(domain::to_string(o.status)), ctx.event.correlation_id,
                         event.id, "order." + to, event.envelope.dump());
 }
@@ -396,6 +407,7 @@ void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages) {
       reason = joined;
     }
     const std::string to = reason ? "rejected" : "confirmed";
+    count_decision(o.kind, to);
     const auto event = infra::prepare_event(
         {"order." + to,
          {{"order_id", o.id},
@@ -435,6 +447,13 @@ void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages) {
     const auto& o = orders.at(who.second.back()).first;
     announce_stock_change(*who.first, key.second, key.first, o.created_by, {{"event", "reserved"}, {"order_ids", who.second}});
   }
+}
+
+void register_order_metrics(infra::Metrics& metrics) {
+  decisions = &prometheus::BuildCounter()
+                   .Name("ims_orders_total")
+                   .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
+                   .Register(metrics.registry());
 }
 
 infra::PreparedStatements order_statements() {
