@@ -11,6 +11,8 @@
 #include <fstream>
 #include <thread>
 
+#include "ims/infra/amqp.hpp"
+#include "ims/infra/outbox.hpp"
 #include "support/fixtures.hpp"
 
 extern char** environ;
@@ -135,4 +137,87 @@ TEST(Resilience, BrokerAwayForThirtySecondsLosesNoAdjustment) {
   ASSERT_TRUE(wait_all_decided(reason, sent, std::chrono::seconds(120)));
   EXPECT_DOUBLE_EQ(on_hand(product, cfa), sent);
   expect_exactly_once(reason, product, cfa);
+}
+
+// The stock worker confirms consecutive order.created messages as one batch. A message in the
+// run that cannot be processed (its order does not exist) makes the batch fail; the worker must
+// then take the messages one by one: every real order decided exactly once, the bad message
+// dead-lettered, nothing reserved twice.
+TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
+  const auto token = token_for("manufacturer");
+  const auto store = location_id("RET-ANDHERI");
+  const auto product = create_product(token);
+  ASSERT_EQ(wait_decided(token, post_adjustment(token, product, store, 5).json()["id"])["status"], "applied");
+  const pid_t worker = running_stock_worker();
+  ASSERT_GT(worker, 0);
+  ASSERT_EQ(::kill(worker, SIGSTOP), 0);  // the messages pile up and arrive together
+  auto sale = [&] {
+    auto r = api("POST", "/api/v1/orders",
+                 nlohmann::json{{"kind", "sale"}, {"seller_location_id", store},
+                                {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", 1}}})}}.dump(),
+                 {{bearer(token)}});
+    EXPECT_EQ(r.status, 202) << r.body;
+    return r.json()["id"].get<long>();
+  };
+  std::vector<long> orders{sale(), sale(), sale()};
+  // A well-formed event for an order that does not exist, between real ones.
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  broker.enable_confirms();
+  const auto bogus = ims::infra::uuid_v4();
+  const nlohmann::json envelope{{"id", bogus}, {"type", "order.created"}, {"version", 1}, {"occurred_at", "2026-11-23T00:00:00Z"},
+                                {"correlation_id", "batch-fallback"}, {"actor_id", nullptr}, {"data", {{"order_id", 999999999}}}};
+  broker.publish({ims::infra::events_exchange, "order.created", envelope.dump(), bogus, "", "order.created", {}});
+  broker.wait_for_confirms();
+  orders.push_back(sale());
+  orders.push_back(sale());
+  orders.push_back(sale());  // six orders of one unit for five units
+  // Every event is on the queue before the worker wakes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (query_one<long>("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL") > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(::kill(worker, SIGCONT), 0);
+
+  std::string ids;
+  for (long id : orders) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'pending' AND id IN (" + ids + ")") > 0 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'confirmed' AND id IN (" + ids + ")"), 5);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'rejected' AND id IN (" + ids + ")"), 1);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.reservations r JOIN sales.order_lines l ON l.id = r.order_line_id"
+                            " WHERE l.order_id IN (" + ids + ")"),
+            5);
+  EXPECT_DOUBLE_EQ(query_one<double>("SELECT reserved FROM inventory.stock WHERE product_id = " + std::to_string(product) +
+                                     " AND location_id = " + std::to_string(store)),
+                   5);
+  // The bad message went to the dead letters, its reason recorded, after one try.
+  bool dead_lettered = false;
+  for (int i = 0; i < 100 && !dead_lettered; ++i) {
+    std::vector<std::uint64_t> others;
+    while (auto d = broker.get("ims.stock.dead")) {
+      if (d->message_id != bogus) {
+        others.push_back(d->delivery_tag);
+        continue;
+      }
+      broker.ack(d->delivery_tag);
+      dead_lettered = true;
+      EXPECT_NE(d->headers["x-ims-reason"].find("does not exist"), std::string::npos) << d->headers["x-ims-reason"];
+    }
+    for (auto tag : others) broker.reject(tag, true);
+    if (!dead_lettered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(dead_lettered);
+  EXPECT_EQ(ledger_drift(), 0);
+  // And it was the batch that failed and fell back (not messages that happened to arrive apart).
+  std::ifstream log(env_or("IMS_DATA_DIR", "/tmp") + "/logs/ims-worker-stock.log");
+  bool fell_back = false;
+  for (std::string line; std::getline(log, line);) {
+    fell_back = fell_back || (line.find("batch handler failed") != std::string::npos &&
+                              line.find("order 999999999 does not exist") != std::string::npos);
+  }
+  EXPECT_TRUE(fell_back);
 }
