@@ -135,12 +135,26 @@ std::vector<MaterialNeed> material_needs(const std::vector<BomLine>& bom, Quanti
   std::map<std::int64_t, Quantity> have(available.begin(), available.end());
   std::vector<MaterialNeed> needs;
   for (const auto& line : bom) {
-    // milli × milli / 1000, rounded up: never book less than was used.
-    const auto product = static_cast<Wide>(line.per_unit.milli()) * quantity.milli();
-    const auto milli = static_cast<std::int64_t>((product + Quantity::scale - 1) / Quantity::scale);
+    // e4 × milli / 10,000 = milli, rounded up: never book less than was used.
+    const auto product = static_cast<Wide>(line.per_unit_e4) * quantity.milli();
+    const auto milli = static_cast<std::int64_t>((product + 9'999) / 10'000);
     needs.push_back({line.material_id, Quantity::from_milli(milli), have[line.material_id]});
   }
   return needs;
+}
+
+std::optional<std::int64_t> parse_per_unit(const std::string& text) {
+  const auto dot = text.find('.');
+  const auto whole = text.substr(0, dot);
+  const auto frac = dot == std::string::npos ? std::string() : text.substr(dot + 1);
+  if (whole.empty() && frac.empty()) return std::nullopt;
+  if (whole.size() > 10 || frac.size() > 4) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : whole + frac + std::string(4 - frac.size(), '0')) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
 }
 
 std::vector<MaterialNeed> shortages(const std::vector<MaterialNeed>& needs) {
@@ -164,10 +178,10 @@ std::string describe_shortages(const std::vector<MaterialNeed>& short_ones,
 }
 
 std::int64_t cost_per_unit_cents(const std::vector<BomLine>& bom) {
-  // Σ cents × milli, then / 1000 rounded half up.
+  // Σ cents × e4, then / 10,000 rounded half up.
   Wide total = 0;
-  for (const auto& line : bom) total += static_cast<Wide>(line.cost_cents) * line.per_unit.milli();
-  return static_cast<std::int64_t>((total + Quantity::scale / 2) / Quantity::scale);
+  for (const auto& line : bom) total += static_cast<Wide>(line.cost_cents) * line.per_unit_e4;
+  return static_cast<std::int64_t>((total + 5'000) / 10'000);
 }
 
 }  // namespace ims::domain

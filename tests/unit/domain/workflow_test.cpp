@@ -10,6 +10,7 @@ using namespace ims::domain;
 
 namespace {
 Quantity q(const char* text) { return *Quantity::parse(text); }
+std::int64_t e4(const char* text) { return *parse_per_unit(text); }
 
 template <typename S>
 void expect_exactly(const std::vector<S>& all, const std::set<std::pair<S, S>>& legal) {
@@ -67,7 +68,7 @@ TEST(Workflow, NamesRoundTrip) {
 }
 
 TEST(Production, ABatchOfAHundredNeedingThreeKgEachIsShortByFiftyWithTwoHundredFifty) {
-  const std::vector<BomLine> bom{{7, q("3"), 24000}, {8, q("0.05"), 9500}};
+  const std::vector<BomLine> bom{{7, e4("3"), 24000}, {8, e4("0.05"), 9500}};
   auto needs = material_needs(bom, q("100"), {{7, q("250")}, {8, q("400")}});
   ASSERT_EQ(needs.size(), 2u);
   EXPECT_EQ(needs[0].needed, q("300"));
@@ -82,18 +83,26 @@ TEST(Production, ABatchOfAHundredNeedingThreeKgEachIsShortByFiftyWithTwoHundredF
 }
 
 TEST(Production, NeedsAreRoundedUpToTheThousandthNeverDown) {
-  // 0.0005 per unit cannot be written; 0.333 per unit × 0.5 units = 0.1665 → 0.167.
-  auto needs = material_needs({{1, q("0.333"), 100}}, q("0.5"), {});
+  // 0.333 per unit × 0.5 units = 0.1665 → 0.167; 0.0005 per unit × 3 = 0.0015 → 0.002.
+  auto needs = material_needs({{1, e4("0.333"), 100}, {2, e4("0.0005"), 100}}, q("0.5"), {});
   EXPECT_EQ(needs[0].needed, q("0.167"));
   EXPECT_EQ(needs[0].available, q("0"));  // a material with no stock at all
+  EXPECT_EQ(material_needs({{2, e4("0.0005"), 100}}, q("3"), {})[0].needed, q("0.002"));
+}
+
+TEST(Production, QuantitiesPerUnitHaveUpToFourDecimalsLikeTheBom) {
+  EXPECT_EQ(e4("0.0005"), 5);
+  EXPECT_EQ(e4("3"), 30000);
+  EXPECT_EQ(e4(".25"), 2500);
+  for (const char* bad : {"", ".", "0.00001", "-1", "1e3", "abc"}) EXPECT_FALSE(parse_per_unit(bad).has_value()) << bad;
 }
 
 TEST(Production, CostPerUnitIsTheSumOfMaterialCostsExactToTheCent) {
   // 3 kg × 240.00 + 0.05 kg × 95.00 + 1 wrapper × 0.80 = 720.00 + 4.75 + 0.80
-  EXPECT_EQ(cost_per_unit_cents({{1, q("3"), 24000}, {2, q("0.05"), 9500}, {3, q("1"), 80}}), 72555);
+  EXPECT_EQ(cost_per_unit_cents({{1, e4("3"), 24000}, {2, e4("0.05"), 9500}, {3, e4("1"), 80}}), 72555);
   // 0.333 × 0.10 = 0.0333 → 0.03; 0.005 × 1.00 = 0.005 → 0.01 (half up)
-  EXPECT_EQ(cost_per_unit_cents({{1, q("0.333"), 10}}), 3);
-  EXPECT_EQ(cost_per_unit_cents({{1, q("0.005"), 100}}), 1);
+  EXPECT_EQ(cost_per_unit_cents({{1, e4("0.333"), 10}}), 3);
+  EXPECT_EQ(cost_per_unit_cents({{1, e4("0.005"), 100}}), 1);
   EXPECT_EQ(cost_per_unit_cents({}), 0);
 }
 

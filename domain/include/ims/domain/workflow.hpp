@@ -44,9 +44,11 @@ bool holds_stock(RequestStatus s);
 // --- production ---
 struct BomLine {
   std::int64_t material_id = 0;
-  Quantity per_unit;        // thousandths of the material's unit per unit produced
-  std::int64_t cost_cents;  // the material's cost per unit of the material
+  std::int64_t per_unit_e4 = 0;  // ten-thousandths of the material's unit per unit produced (numeric(14,4))
+  std::int64_t cost_cents = 0;   // the material's cost per unit of the material
 };
+// "0.0005" → 5; nullopt for more than four decimals, a negative amount or junk.
+std::optional<std::int64_t> parse_per_unit(const std::string& text);
 
 struct MaterialNeed {
   std::int64_t material_id = 0;
