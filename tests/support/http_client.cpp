@@ -1,5 +1,9 @@
 #include "support/http_client.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
@@ -95,10 +99,17 @@ std::string token_for(const std::string& username, const std::string& password) 
   return login(username, password)["access_token"].get<std::string>();
 }
 
+// Fixed-width digits — process, call count, time — so two test processes running side by side
+// (ctest -j2) can never produce the same suffix, and a prefix of ten digits is still unique
+// within one run of the suite (the suite starts from an empty database).
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return std::to_string(now % 100000000) + std::to_string(counter++);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  char out[32];
+  std::snprintf(out, sizeof out, "%05d%04d%06lld", static_cast<int>(::getpid() % 100000), counter++ % 10000,
+                static_cast<long long>(micros % 1000000));
+  return out;
 }
 
 }  // namespace ims::test
