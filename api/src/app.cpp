@@ -22,6 +22,7 @@ App::App(Services services) : services_(std::move(services)), http_metrics_(serv
   add_bom_and_audit_routes(router_);
   add_order_routes(router_);
   add_event_routes(router_);
+  add_production_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {

@@ -7,7 +7,9 @@ using domain::Quantity;
 std::map<std::string, MessageHandler> handlers() {
   return {{"stock.adjustment.requested", adjustment_requested},
           {"order.created", order_created},
-          {"order.status_changed", order_status_changed}};
+          {"order.status_changed", order_status_changed},
+          {"production.completion_requested", production_completion_requested},
+          {"production.qc_failed", production_qc_failed}};
 }
 
 infra::PreparedStatements prepared_statements() {
