@@ -16,6 +16,8 @@ void adjustment_requested(MessageContext& ctx);
 void order_created(MessageContext& ctx);
 void production_completion_requested(MessageContext& ctx);
 void production_qc_failed(MessageContext& ctx);
+void transfer_dispatch_requested(MessageContext& ctx);
+void transfer_completion_requested(MessageContext& ctx);
 void order_status_changed(MessageContext& ctx);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.

@@ -9,7 +9,9 @@ std::map<std::string, MessageHandler> handlers() {
           {"order.created", order_created},
           {"order.status_changed", order_status_changed},
           {"production.completion_requested", production_completion_requested},
-          {"production.qc_failed", production_qc_failed}};
+          {"production.qc_failed", production_qc_failed},
+          {"transfer.dispatch_requested", transfer_dispatch_requested},
+          {"transfer.completion_requested", transfer_completion_requested}};
 }
 
 infra::PreparedStatements prepared_statements() {
