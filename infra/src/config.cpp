@@ -78,6 +78,7 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_OUTBOX_BATCH", c.outbox_batch, 1, 10'000);
   r.number("IMS_OUTBOX_RETENTION_HOURS", c.outbox_retention_hours, 1, 24 * 365);
   r.number("IMS_WORKER_PREFETCH", c.worker_prefetch, 1, 10'000);
+  r.number("IMS_REQUEST_SLA_HOURS", c.request_sla_hours, 1, 24 * 365);
 
   if (c.env != "development" && c.env != "test" && c.env != "production") {
     r.errors.push_back({"IMS_ENV", "must be development, test or production"});

@@ -1,5 +1,7 @@
 // ims-scheduler: one leader at a time through a PostgreSQL advisory lock held on its own session;
-// a standby takes over when the leader's session ends. Jobs arrive with the inventory-check issue.
+// a standby takes over when the leader's session ends. The leader runs the jobs: for now, expiring
+// approval requests pending past their SLA (their holds are then given back by the stock worker).
+// The inventory check and the schedules API arrive with their issue.
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
@@ -11,6 +13,7 @@
 #include "ims/infra/config.hpp"
 #include "ims/infra/log.hpp"
 #include "ims/infra/metrics.hpp"
+#include "ims/infra/outbox.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/process.hpp"
 
@@ -36,6 +39,29 @@ int main() {
   constexpr long long leader_lock_key = 0x494d53'534348;  // "IMSSCH"
   std::unique_ptr<pqxx::connection> session;
   bool is_leader = false;
+  auto last_expiry = std::chrono::steady_clock::time_point{};
+  // Requests pending past their SLA expire, each with its request.expired event, in one transaction.
+  auto expire_requests = [&](pqxx::connection& db) {
+    pqxx::work txn(db);
+    auto rows = txn.exec(
+        "UPDATE inventory.requests SET status = 'expired', updated_at = now(), version = version + 1"
+        " WHERE status = 'pending' AND expires_at < now()"
+        " RETURNING id, number, action, product_id, from_location_id, to_location_id");
+    for (const auto& r : rows) {
+      infra::append_event(txn, {"request.expired",
+                                {{"request_id", r[0].as<std::int64_t>()},
+                                 {"number", r[1].as<std::string>()},
+                                 {"action", r[2].as<std::string>()},
+                                 {"status", "expired"},
+                                 {"product_id", r[3].as<std::int64_t>()},
+                                 {"from_location_id", r[4].as<std::int64_t>()},
+                                 {"to_location_id", r[5].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r[5].as<std::int64_t>())}},
+                                "scheduler",
+                                std::nullopt});
+    }
+    txn.commit();
+    if (!rows.empty()) log.info("requests expired", {{"count", std::to_string(rows.size())}});
+  };
   while (!stop.received()) {
     try {
       if (!session || !session->is_open()) {
@@ -48,6 +74,11 @@ int main() {
         if (is_leader) log.info("became leader");
       } else {
         q.exec("SELECT 1");  // notices a lost session (and so a lost lock) promptly
+      }
+      if (is_leader && std::chrono::steady_clock::now() - last_expiry >= std::chrono::seconds(10)) {
+        q.commit();
+        expire_requests(*session);
+        last_expiry = std::chrono::steady_clock::now();
       }
     } catch (const std::exception& e) {
       if (is_leader) log.warn("lost leadership", {{"error", e.what()}});

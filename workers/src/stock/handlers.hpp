@@ -18,6 +18,12 @@ void production_completion_requested(MessageContext& ctx);
 void production_qc_failed(MessageContext& ctx);
 void transfer_dispatch_requested(MessageContext& ctx);
 void transfer_completion_requested(MessageContext& ctx);
+void transfer_canceled(MessageContext& ctx);
+void request_created(MessageContext& ctx);
+// request.denied, request.canceled, request.expired: the hold goes back.
+void request_closed(MessageContext& ctx);
+// The holds of the requests a transfer carries out: used by its dispatch, or released if canceled.
+void release_request_holds(MessageContext& ctx, std::int64_t transfer_id, bool used);
 void order_status_changed(MessageContext& ctx);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.

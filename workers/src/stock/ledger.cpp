@@ -11,7 +11,12 @@ std::map<std::string, MessageHandler> handlers() {
           {"production.completion_requested", production_completion_requested},
           {"production.qc_failed", production_qc_failed},
           {"transfer.dispatch_requested", transfer_dispatch_requested},
-          {"transfer.completion_requested", transfer_completion_requested}};
+          {"transfer.completion_requested", transfer_completion_requested},
+          {"transfer.canceled", transfer_canceled},
+          {"request.created", request_created},
+          {"request.denied", request_closed},
+          {"request.canceled", request_closed},
+          {"request.expired", request_closed}};
 }
 
 infra::PreparedStatements prepared_statements() {

@@ -74,6 +74,9 @@ void announce_transfer(MessageContext& ctx, const Transfer& t, const std::string
 void transfer_dispatch_requested(MessageContext& ctx) {
   const auto t = lock_transfer(ctx);
   if (t.status != "pending" || t.pending_step != "dispatch") return;  // done, or moved on
+  // Stock held for the requests this transfer carries out is given back first, in this same
+  // transaction, so it is exactly what the dispatch can take (and nobody else meanwhile).
+  release_request_holds(ctx, t.id, true);
   const auto lines = lines_of(ctx.txn, t.id);
   const auto today_is = today(ctx.txn);
   std::vector<std::pair<const TransferLine*, std::vector<domain::Take>>> plan;

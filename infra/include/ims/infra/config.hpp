@@ -38,6 +38,7 @@ struct Config {
   int metrics_port = 0;
   int outbox_batch = 200;            // events the relay publishes per confirm round trip
   int outbox_retention_hours = 72;   // published outbox rows are pruned after this
+  int request_sla_hours = 72;    // approval requests pending longer expire (and give their hold back)
   int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
 
   bool production() const { return env == "production"; }
