@@ -287,7 +287,14 @@ TEST(Idempotency, KeysBelongToTheirCaller) {
 TEST(StockReads, CachedLevelsAreNeverOlderThanAnAppliedAdjustment) {
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
-  const auto stockist = location_id("STK-MUMBAI");
+  // A location of its own: other tests' stock changes elsewhere must not bump its stock version
+  // between the two reads that should hit the cache.
+  auto created = api("POST", "/api/v1/locations",
+                     json{{"code", "CACHE-" + unique_suffix().substr(0, 12)}, {"name", "Cache test store"}, {"kind", "retail"},
+                          {"upstream_location_id", location_id("STK-MUMBAI")}}.dump(),
+                     {{bearer(token_for("admin"))}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto stockist = created.json()["id"].get<std::int64_t>();
   const auto path = "/api/v1/stock?location_id=" + std::to_string(stockist) + "&limit=500";
   auto level = [&](const HttpResult& r) {
     const auto body = r.json();
