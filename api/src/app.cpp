@@ -25,6 +25,7 @@ App::App(Services services) : services_(std::move(services)), http_metrics_(serv
   add_production_routes(router_);
   add_transfer_routes(router_);
   add_request_routes(router_);
+  add_alert_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {
