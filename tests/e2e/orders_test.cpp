@@ -380,6 +380,12 @@ TEST(Orders, BadOrdersAre422AndRecordNothing) {
   ASSERT_EQ(api("PUT", "/api/v1/products/" + std::to_string(product), retired.dump(), as(maker)).status, 200);
   EXPECT_EQ(field_of(sale(store, product, 1)), "lines[0].product_id");
   EXPECT_EQ(api("POST", "/api/v1/orders", "{not json", as(maker)).status, 400);
+  // A day that does not exist is the client's mistake (422), never the database's (500).
+  EXPECT_EQ(field_of(json{{"kind", "purchase"}, {"buyer_location_id", location_id("FACTORY-01")},
+                          {"supplier_id", query_one<long>("SELECT id FROM procurement.suppliers LIMIT 1")},
+                          {"lines", json::array({{{"product_id", material}, {"quantity", 1}, {"lot_code", "L-1"},
+                                                  {"expires_on", "2027-02-30"}}})}}),
+            "lines[0].expires_on");
   EXPECT_EQ(recorded(), 0);
 }
 

@@ -70,18 +70,7 @@ constexpr int max_lines = 200;
 
 json quantity_json(const std::string& decimal) { return Quantity::parse(decimal).value_or(Quantity()).to_double(); }
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
 
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  const int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such order")); }
 
@@ -157,7 +146,7 @@ void read_lines(FieldReader& in, const json& body, OrderInput& out) {
         (std::string(name) == "lot_code" ? line.lot_code : line.expires_on) = l[name].get<std::string>();
       }
     }
-    if (line.expires_on && !valid_date(*line.expires_on)) in.fail(at + "expires_on", "must be a date, YYYY-MM-DD");
+    if (line.expires_on && !is_calendar_date(*line.expires_on)) in.fail(at + "expires_on", "must be a date, YYYY-MM-DD");
     if (line.expires_on && !line.lot_code) in.fail(at + "expires_on", "needs a lot_code");
     out.lines.push_back(std::move(line));
   }
@@ -320,7 +309,7 @@ Response create_order(Context& ctx) {
 const std::string order_columns =
     "o.id, o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.supplier_id, o.customer,"
     " o.total::text, o.rejection_reason, o.created_by, o.version, " +
-    iso("o.created_at") + ", " + iso("o.updated_at") + ", (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id)";
+    utc_timestamp("o.created_at") + ", " + utc_timestamp("o.updated_at") + ", (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id)";
 
 json order_json(const pqxx::row& r) {
   return json{{"id", r[0].as<std::int64_t>()},          {"number", r[1].as<std::string>()},
@@ -375,7 +364,7 @@ void add_details(pqxx::work& txn, json& order) {
                               {"rejection_reason", text_or_null(r[9])},
                               {"allocations", std::move(allocations)}});
   }
-  auto history = txn.exec_params("SELECT from_status, to_status, actor_id, note, request_id, " + iso("at") +
+  auto history = txn.exec_params("SELECT from_status, to_status, actor_id, note, request_id, " + utc_timestamp("at") +
                                      " FROM sales.order_events WHERE order_id = $1 ORDER BY id",
                                  id);
   order["history"] = json::array();
@@ -519,8 +508,8 @@ Response change_status(Context& ctx) {
 bool read_period(const Request& r, std::string& from, std::string& to, std::vector<domain::FieldError>& errors) {
   from = r.query_param("from").value_or("");
   to = r.query_param("to").value_or("");
-  if (!from.empty() && !valid_date(from)) errors.push_back({"from", "must be a date, YYYY-MM-DD"});
-  if (!to.empty() && !valid_date(to)) errors.push_back({"to", "must be a date, YYYY-MM-DD"});
+  if (!from.empty() && !is_calendar_date(from)) errors.push_back({"from", "must be a date, YYYY-MM-DD"});
+  if (!to.empty() && !is_calendar_date(to)) errors.push_back({"to", "must be a date, YYYY-MM-DD"});
   return errors.empty();
 }
 

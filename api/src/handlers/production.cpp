@@ -21,14 +21,11 @@ using domain::ErrorCode;
 using domain::Quantity;
 using nlohmann::json;
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
 
 const std::string batch_columns =
     "b.id, b.number, b.product_id, b.location_id, b.planned_quantity::text, b.produced_quantity::text, b.status,"
     " b.completion, b.failure_reason, b.lot_code, b.expires_on::text, b.lot_id, b.cost_per_unit::text, b.qc_reason,"
-    " b.version, " + iso("b.created_at") + ", " + iso("b.updated_at") + ", " + iso("b.completed_at");
+    " b.version, " + utc_timestamp("b.created_at") + ", " + utc_timestamp("b.updated_at") + ", " + utc_timestamp("b.completed_at");
 
 json quantity_or_null(const pqxx::field& f) {
   return f.is_null() ? json(nullptr) : json(Quantity::parse(f.as<std::string>()).value_or(Quantity()).to_double());
@@ -54,14 +51,6 @@ std::optional<json> find_batch(pqxx::work& txn, std::int64_t id, bool lock) {
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such production batch")); }
 
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  const int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
 
 std::optional<Quantity> positive_quantity(FieldReader& in, const json& body, const char* name) {
   std::optional<Quantity> q;
@@ -241,7 +230,7 @@ Response complete_batch(Context& ctx) {
     const auto lot_code = in.required_string("lot_code", 64);
     const auto expires_on = in.optional_string("expires_on", 10);
     if (in.has("lot_code") && lot_code.empty()) in.fail("lot_code", "must not be empty");
-    if (expires_on && !valid_date(*expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
+    if (expires_on && !is_calendar_date(*expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
     if (in.ok() && before["completion"] == "requested") {
       refusal = problem(Error::of(ErrorCode::conflict, "this batch's completion is already being booked"));
       return std::nullopt;

@@ -26,14 +26,11 @@ using domain::RequestAction;
 using domain::RequestStatus;
 using nlohmann::json;
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
 
 const std::string request_columns =
     "r.id, r.number, r.action, r.product_id, r.quantity::text, r.from_location_id, r.to_location_id, r.reason, r.status,"
-    " r.hold, r.failure_reason, r.requested_by, r.decided_by, r.decision_comment, " + iso("r.decided_at") + ", " +
-    iso("r.expires_at") + ", r.transfer_id, r.adjustment_id, r.version, " + iso("r.created_at") + ", " + iso("r.updated_at");
+    " r.hold, r.failure_reason, r.requested_by, r.decided_by, r.decision_comment, " + utc_timestamp("r.decided_at") + ", " +
+    utc_timestamp("r.expires_at") + ", r.transfer_id, r.adjustment_id, r.version, " + utc_timestamp("r.created_at") + ", " + utc_timestamp("r.updated_at");
 
 json request_json(const pqxx::row& r) {
   return json{{"id", r[0].as<std::int64_t>()},          {"number", r[1].as<std::string>()},

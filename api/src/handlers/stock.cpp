@@ -20,17 +20,6 @@ using nlohmann::json;
 
 json quantity(const std::string& decimal) { return Quantity::parse(decimal).value_or(Quantity()).to_double(); }
 
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
 
 // The cache is an optimisation: when Redis is away, reads go to PostgreSQL.
 std::optional<std::string> cache_get(Context& ctx, const std::string& key) {
@@ -105,7 +94,7 @@ Response create_adjustment(Context& ctx) {
     in.fail("quantity_delta", "must be a non-zero number with at most 3 decimals");
   }
   if (in.has("reason") && reason.empty()) in.fail("reason", "must not be empty");
-  if (expires_on && !valid_date(*expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
+  if (expires_on && !is_calendar_date(*expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
   if (expires_on && !lot_code) in.fail("expires_on", "needs a lot_code");
   if (!in.ok()) return problem(in.error());
 

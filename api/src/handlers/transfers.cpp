@@ -19,13 +19,10 @@ using domain::Quantity;
 using domain::TransferStatus;
 using nlohmann::json;
 
-std::string iso(const char* column) {
-  return std::string("to_char(") + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
 
 const std::string transfer_columns =
     "t.id, t.number, t.from_location_id, t.to_location_id, t.status, t.pending_step, t.failure_reason, t.version, " +
-    iso("t.created_at") + ", " + iso("t.updated_at");
+    utc_timestamp("t.created_at") + ", " + utc_timestamp("t.updated_at");
 
 json q_json(const pqxx::field& f) {
   return f.is_null() ? json(nullptr) : json(Quantity::parse(f.as<std::string>()).value_or(Quantity()).to_double());

@@ -17,6 +17,12 @@ inline nlohmann::json id_or_null(const pqxx::field& f) {
   return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::int64_t>());
 }
 
+// A SQL expression rendering a timestamptz column as ISO 8601 UTC with milliseconds.
+std::string utc_timestamp(const std::string& column);
+
+// YYYY-MM-DD naming a real calendar day (PostgreSQL would refuse anything else with an error).
+bool is_calendar_date(const std::string& text);
+
 // 412 unless If-Match is absent, "*", or names `version` (quoted or not, weak or strong).
 std::optional<Response> precondition(const Request& request, int version, const std::string& what);
 
