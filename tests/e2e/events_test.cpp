@@ -147,11 +147,6 @@ bool caused_by(const SseEvent& e, long order) {
   return false;
 }
 
-void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity) {
-  auto r = post_adjustment(token, product, location, quantity);
-  ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
-}
 
 // A retail store of its own with its retailer, so no other test's events reach its stream.
 std::pair<std::int64_t, std::string> new_store() {

@@ -15,13 +15,6 @@ namespace {
 
 HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
 
-// Stock for a product at a location, booked through an adjustment (the ledger way).
-void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity,
-              const json& extra = json::object()) {
-  auto r = post_adjustment(token, product, location, quantity, "opening stock", extra);
-  ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
-}
 
 HttpResult place(const std::string& token, const json& order) {
   for (int attempt = 0;; ++attempt) {
@@ -69,10 +62,6 @@ bool wait_allocations(const std::string& token, std::int64_t id, const std::stri
   return false;
 }
 
-double available(std::int64_t product, std::int64_t location) {
-  return query_one<double>("SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory.stock WHERE product_id = " +
-                           std::to_string(product) + " AND location_id = " + std::to_string(location));
-}
 
 HttpResult patch_status(const std::string& token, std::int64_t id, const std::string& status) {
   return api("PATCH", "/api/v1/orders/" + std::to_string(id) + "/status", json{{"status", status}}.dump(), as(token));

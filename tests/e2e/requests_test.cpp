@@ -13,16 +13,7 @@ namespace {
 
 HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
 
-void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity) {
-  auto r = post_adjustment(token, product, location, quantity, "opening stock");
-  ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
-}
 
-double available(std::int64_t product, std::int64_t location) {
-  return query_one<double>("SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory.stock WHERE product_id = " +
-                           std::to_string(product) + " AND location_id = " + std::to_string(location));
-}
 
 json poll(const std::string& token, const std::string& path, const std::function<bool(const json&)>& done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

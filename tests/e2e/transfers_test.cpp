@@ -14,12 +14,6 @@ namespace {
 
 HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
 
-void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity,
-              const json& extra = json::object()) {
-  auto r = post_adjustment(token, product, location, quantity, "opening stock", extra);
-  ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
-}
 
 std::string path(std::int64_t id, const std::string& action = "") {
   return "/api/v1/transfers/" + std::to_string(id) + (action.empty() ? "" : "/" + action);

@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "ims/infra/pg.hpp"
 #include "support/http_client.hpp"
 
@@ -61,6 +63,20 @@ inline long ledger_drift() {
       "            FROM inventory.movements GROUP BY 1, 2, 3) m"
       "   ON m.product_id = s.product_id AND m.location_id = s.location_id AND m.lot = coalesce(s.lot_id, 0)"
       " WHERE s.on_hand <> coalesce(m.total, 0)");
+}
+
+// Stock booked the ledger way (an adjustment the stock worker applies); `extra` may name a lot.
+inline void stock_up(const std::string& token, std::int64_t product, std::int64_t location, double quantity,
+                     const nlohmann::json& extra = nlohmann::json::object()) {
+  auto r = post_adjustment(token, product, location, quantity, "opening stock", extra);
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
+}
+
+// On hand less reserved, over every lot.
+inline double available(std::int64_t product, std::int64_t location) {
+  return query_one<double>("SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory.stock WHERE product_id = " +
+                           std::to_string(product) + " AND location_id = " + std::to_string(location));
 }
 
 inline double on_hand(std::int64_t product, std::int64_t location) {
