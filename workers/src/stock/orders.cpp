@@ -58,10 +58,9 @@ std::int64_t order_id_of(const MessageContext& ctx) {
   return data["order_id"].get<std::int64_t>();
 }
 
-Order lock_order(pqxx::work& txn, std::int64_t id) {
-  auto rows = txn.exec_prepared("order_lock", id);
-  if (rows.empty()) throw MalformedMessage("order " + std::to_string(id) + " does not exist");
-  const auto& r = rows[0];
+// The order's columns as every order statement returns them first: number, kind, status, seller,
+// buyer, created_by, current_date.
+Order order_from(std::int64_t id, const pqxx::row& r) {
   return Order{id,
                r[0].as<std::string>(),
                *domain::parse_order_kind(r[1].as<std::string>()),
@@ -70,6 +69,13 @@ Order lock_order(pqxx::work& txn, std::int64_t id) {
                infra::nullable<std::int64_t>(r[4]),
                infra::nullable<std::int64_t>(r[5]),
                r[6].as<std::string>()};
+}
+
+Order lock_order(pqxx::work& txn, std::int64_t id) {
+  auto rows = txn.exec_prepared("order_lock", id);
+  if (rows.empty()) throw MalformedMessage("order " + std::to_string(id) + " does not exist");
+  const auto& r = rows[0];
+  return order_from(id, r);
 }
 
 // The order, locked, with its lines: one round trip.
@@ -82,14 +88,7 @@ Order lock_order_with_lines(pqxx::work& txn, std::int64_t id, std::vector<Line>&
                      infra::nullable<std::string>(r[13])});
   }
   const auto& r = rows[0];
-  return Order{id,
-               r[0].as<std::string>(),
-               *domain::parse_order_kind(r[1].as<std::string>()),
-               *domain::parse_order_status(r[2].as<std::string>()),
-               infra::nullable<std::int64_t>(r[3]),
-               infra::nullable<std::int64_t>(r[4]),
-               infra::nullable<std::int64_t>(r[5]),
-               r[6].as<std::string>()};
+  return order_from(id, r);
 }
 
 std::vector<Line> lines_of(pqxx::work& txn, std::int64_t order_id) {
@@ -102,19 +101,25 @@ std::vector<Line> lines_of(pqxx::work& txn, std::int64_t order_id) {
   return lines;
 }
 
+// order.confirmed / order.rejected, with the parties (for the live feed's scope) and the reason.
+infra::PreparedEvent decision_event(const Order& o, const std::string& to, const std::optional<std::string>& reason,
+                                    const std::string& correlation_id) {
+  auto opt = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return infra::prepare_event({"order." + to,
+                               {{"order_id", o.id},
+                                {"number", o.number},
+                                {"kind", domain::to_string(o.kind)},
+                                {"from", domain::to_string(o.status)},
+                                {"to", to},
+                                {"seller_location_id", opt(o.seller_id)},
+                                {"buyer_location_id", opt(o.buyer_id)},
+                                {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
+                               correlation_id, o.created_by});
+}
+
 // The decision, its history entry and its event: one round trip.
 void record_status(MessageContext& ctx, const Order& o, const std::string& to, const std::optional<std::string>& reason) {
-  const auto event = infra::prepare_event(
-      {"order." + to,
-       {{"order_id", o.id},
-        {"number", o.number},
-        {"kind", domain::to_string(o.kind)},
-        {"from", domain::to_string(o.status)},
-        {"to", to},
-        {"seller_location_id", o.seller_id ? nlohmann::json(*o.seller_id) : nlohmann::json(nullptr)},
-        {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
-        {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
-       ctx.event.correlation_id, o.created_by});
+  const auto event = decision_event(o, to, reason, ctx.event.correlation_id);
   count_decision(o.kind, to);
   ctx.txn.exec_prepared("order_decide", o.id, to, reason, std::string(domain::to_string(o.status)), ctx.event.correlation_id,
                         event.id, "order." + to, event.envelope.dump());
@@ -309,14 +314,7 @@ void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages) {
     const auto id = r[14].as<std::int64_t>();
     auto [it, fresh] = orders.try_emplace(id);
     if (fresh) {
-      it->second.first = Order{id,
-                               r[0].as<std::string>(),
-                               *domain::parse_order_kind(r[1].as<std::string>()),
-                               *domain::parse_order_status(r[2].as<std::string>()),
-                               infra::nullable<std::int64_t>(r[3]),
-                               infra::nullable<std::int64_t>(r[4]),
-                               infra::nullable<std::int64_t>(r[5]),
-                               r[6].as<std::string>()};
+      it->second.first = order_from(id, r);
     }
     it->second.second.push_back({r[7].as<std::int64_t>(), r[8].as<int>(), r[9].as<std::int64_t>(), r[10].as<std::string>(),
                                  *Quantity::parse(r[11].as<std::string>()), infra::nullable<std::string>(r[12]),
@@ -408,17 +406,7 @@ void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages) {
     }
     const std::string to = reason ? "rejected" : "confirmed";
     count_decision(o.kind, to);
-    const auto event = infra::prepare_event(
-        {"order." + to,
-         {{"order_id", o.id},
-          {"number", o.number},
-          {"kind", domain::to_string(o.kind)},
-          {"from", domain::to_string(o.status)},
-          {"to", to},
-          {"seller_location_id", o.seller_id ? nlohmann::json(*o.seller_id) : nlohmann::json(nullptr)},
-          {"buyer_location_id", o.buyer_id ? nlohmann::json(*o.buyer_id) : nlohmann::json(nullptr)},
-          {"reason", reason ? nlohmann::json(*reason) : nlohmann::json(nullptr)}},
-         m->event.correlation_id, o.created_by});
+    const auto event = decision_event(o, to, reason, m->event.correlation_id);
     d_ids.push_back(o.id);
     d_status.emplace_back(to);
     d_reason.push_back(reason);
