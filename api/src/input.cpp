@@ -18,6 +18,32 @@ std::optional<Response> read_json_object(const Request& request, nlohmann::json&
   if (!out.is_object()) {
     return problem(domain::Error::of(domain::ErrorCode::bad_request, "the body must be a JSON object"));
   }
+  // The parser has checked the UTF-8; PostgreSQL's text also refuses NUL, and no body of ours nests
+  // deeper than a few levels. Walked without recursion, so no input can exhaust the stack.
+  constexpr std::size_t max_depth = 16;
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending{{&out, 1}};
+  const auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  while (!pending.empty()) {
+    const auto [node, depth] = pending.back();
+    pending.pop_back();
+    if (depth > max_depth) {
+      return problem(domain::Error::of(domain::ErrorCode::bad_request,
+                                       "the body nests deeper than " + std::to_string(max_depth) + " levels"));
+    }
+    if (node->is_string() && has_nul(node->get_ref<const std::string&>())) {
+      return problem(domain::Error::of(domain::ErrorCode::bad_request, "strings in the body may not contain NUL (\\u0000)"));
+    }
+    if (node->is_object()) {
+      for (const auto& [key, value] : node->items()) {
+        if (has_nul(key)) {
+          return problem(domain::Error::of(domain::ErrorCode::bad_request, "member names may not contain NUL (\\u0000)"));
+        }
+        pending.emplace_back(&value, depth + 1);
+      }
+    } else if (node->is_array()) {
+      for (const auto& value : *node) pending.emplace_back(&value, depth + 1);
+    }
+  }
   return std::nullopt;
 }
 

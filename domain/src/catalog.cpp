@@ -66,6 +66,13 @@ std::optional<std::int64_t> money_from_double(double value) {
   return static_cast<std::int64_t>(cents);
 }
 
+std::optional<std::int64_t> line_amount_cents(std::int64_t quantity_milli, std::int64_t unit_price_cents) {
+  if (quantity_milli < 0 || unit_price_cents < 0) return std::nullopt;
+  const __int128 amount = (static_cast<__int128>(quantity_milli) * unit_price_cents + 500) / 1000;
+  if (amount > max_amount_cents) return std::nullopt;
+  return static_cast<std::int64_t>(amount);
+}
+
 std::string format_money(std::int64_t cents) {
   std::string frac = std::to_string(cents % 100);
   if (frac.size() < 2) frac = "0" + frac;

@@ -43,7 +43,12 @@ TEST(System, ApiDocsPageLoadsSwaggerUiServedLocally) {
   auto page = api("GET", "/api/docs");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.header("content-type").find("text/html"), std::string::npos);
-  EXPECT_NE(page.body.find("/api/openapi.json"), std::string::npos);
+  // The page's own script is a file (no inline script under the page's Content-Security-Policy).
+  EXPECT_NE(page.body.find("/assets/api-docs.js"), std::string::npos);
+  auto init = api("GET", "/assets/api-docs.js");
+  ASSERT_EQ(init.status, 200);
+  EXPECT_NE(init.body.find("/api/openapi.json"), std::string::npos);
+  EXPECT_NE(init.body.find("persistAuthorization: false"), std::string::npos);
   auto bundle = api("GET", "/api/docs/swagger-ui-bundle.js");
   ASSERT_EQ(bundle.status, 200) << "run scripts/lib/web-assets";
   EXPECT_NE(bundle.header("content-type").find("javascript"), std::string::npos);

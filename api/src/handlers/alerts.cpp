@@ -64,6 +64,12 @@ Response ack_alert(Context& ctx) {
       return std::nullopt;
     }
     const auto before = alert_json(rows[0]);
+    // A transfer discrepancy is stock that went missing or appeared: the destination that reported
+    // it may not also close the matter; the roles that may adjust stock acknowledge it.
+    if (before["kind"] == "transfer.discrepancy" && !domain::allows(auth->actor.role, domain::Permission::adjust_stock)) {
+      refusal = problem(Error::of(ErrorCode::forbidden, "a transfer discrepancy is acknowledged by a manufacturer or an admin"));
+      return std::nullopt;
+    }
     if (!before["acked_at"].is_null()) {
       refusal = problem(Error::of(ErrorCode::conflict, "the alert was acknowledged already"));
       return std::nullopt;

@@ -134,7 +134,10 @@ void read_lines(FieldReader& in, const json& body, OrderInput& out) {
     }
     if (l.contains("unit_price") && !l["unit_price"].is_null()) {
       line.unit_price_cents = read_cents(l["unit_price"]);
-      if (!line.unit_price_cents) in.fail(at + "unit_price", "must be a non-negative amount with at most 2 decimals");
+      if (!line.unit_price_cents || *line.unit_price_cents > domain::max_price_cents) {
+        in.fail(at + "unit_price", "must be a non-negative amount with at most 2 decimals, at most " +
+                                       domain::format_money(domain::max_price_cents));
+      }
     }
     for (const char* name : {"lot_code", "expires_on"}) {
       if (!l.contains(name) || l[name].is_null()) continue;
@@ -241,6 +244,7 @@ Response create_order(Context& ctx) {
       return std::nullopt;
     }
     json lines = json::array();
+    std::int64_t total_cents = 0;
     for (std::size_t i = 0; i < input.lines.size(); ++i) {
       const auto& l = input.lines[i];
       const auto at = "lines[" + std::to_string(i) + "].product_id";
@@ -250,6 +254,13 @@ Response create_order(Context& ctx) {
       else if (input.kind != OrderKind::purchase && !p->second.finished) in.fail(at, "is a raw material; only finished goods are sold");
       if (!in.ok()) continue;
       const auto price = l.unit_price_cents.value_or(input.kind == OrderKind::purchase ? p->second.cost_cents : p->second.price_cents);
+      const auto amount = domain::line_amount_cents(l.quantity.milli(), price);
+      if (!amount || (total_cents += *amount) > domain::max_amount_cents) {
+        in.fail("lines[" + std::to_string(i) + "].quantity",
+                amount ? "brings the order's total above " + domain::format_money(domain::max_amount_cents)
+                       : "times the unit price is more than " + domain::format_money(domain::max_amount_cents));
+        continue;
+      }
       lines.push_back({{"line_no", i + 1},
                        {"product_id", l.product_id},
                        {"quantity", l.quantity.to_string()},
@@ -504,12 +515,25 @@ Response change_status(Context& ctx) {
 
 // --- figures ---
 
-// from/to as dates (to inclusive); defaults: the last 30 days.
-bool read_period(const Request& r, std::string& from, std::string& to, std::vector<domain::FieldError>& errors) {
+constexpr int max_period_days = 366;
+
+// from/to as dates (to inclusive); defaults: the last 30 days up to today (UTC). One request may
+// not cover more than a year, so no query can scan the whole ledger.
+bool read_period(const Context& ctx, std::string& from, std::string& to, std::vector<domain::FieldError>& errors) {
+  const auto& r = ctx.request;
   from = r.query_param("from").value_or("");
   to = r.query_param("to").value_or("");
   if (!from.empty() && !is_calendar_date(from)) errors.push_back({"from", "must be a date, YYYY-MM-DD"});
   if (!to.empty() && !is_calendar_date(to)) errors.push_back({"to", "must be a date, YYYY-MM-DD"});
+  if (!errors.empty()) return false;
+  const auto today = ctx.services.now() / 86400;
+  const auto last = to.empty() ? today : day_number(to);
+  const auto first = from.empty() ? last - 29 : day_number(from);
+  if (first > last) {
+    errors.push_back({"from", "must not be after to"});
+  } else if (last - first + 1 > max_period_days) {
+    errors.push_back({"to", "from and to may be at most " + std::to_string(max_period_days) + " days apart"});
+  }
   return errors.empty();
 }
 
@@ -518,7 +542,7 @@ Response order_stats(Context& ctx) {
   if (!auth) return problem(auth.error());
   std::vector<domain::FieldError> errors;
   std::string from, to;
-  read_period(ctx.request, from, to, errors);
+  read_period(ctx, from, to, errors);
   const auto period = ctx.request.query_param("period").value_or("day");
   if (period != "day" && period != "week" && period != "month") errors.push_back({"period", "must be day, week or month"});
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
@@ -559,7 +583,7 @@ Response daily_sales(Context& ctx) {
   if (!auth) return problem(auth.error());
   std::vector<domain::FieldError> errors;
   std::string from, to;
-  read_period(ctx.request, from, to, errors);
+  read_period(ctx, from, to, errors);
   std::optional<std::int64_t> location;
   if (auto l = ctx.request.query_param("location_id"); l && !l->empty()) {
     location = parse_id(*l);

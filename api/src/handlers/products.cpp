@@ -55,7 +55,10 @@ std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const 
   std::optional<std::int64_t> cents;
   if (v.is_number()) cents = domain::money_from_double(v.get<double>());
   if (v.is_string()) cents = domain::parse_money(v.get<std::string>());
-  if (!cents) in.fail(name, "must be a non-negative amount with at most 2 decimals");
+  if (!cents || *cents > domain::max_price_cents) {
+    in.fail(name, "must be a non-negative amount with at most 2 decimals, at most " + domain::format_money(domain::max_price_cents));
+    return std::nullopt;
+  }
   return cents;
 }
 

@@ -103,16 +103,42 @@ Response create_request(Context& ctx) {
   } else if (action && !from) {
     in.fail("from_location_id", "is required: the location to transfer from");
   }
+  // A transfer request always brings the goods to the requester's own location.
+  if (const auto to_given = in.optional_id("to_location_id")) {
+    if (action != RequestAction::transfer) in.fail("to_location_id", "is only for transfer requests");
+    else if (to_given != actor.location_id) in.fail("to_location_id", "must be your own location (or left out)");
+  }
   if (!in.ok()) return problem(in.error());
   const std::optional<std::int64_t> to =
       action == RequestAction::transfer ? actor.location_id : std::optional<std::int64_t>();
   if (to && from == to) return problem(Error::validation({{"from_location_id", "must be another location than yours"}}));
 
+  std::optional<Response> refusal;
   auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
     if (txn.exec_params("SELECT 1 FROM catalog.products WHERE id = $1 AND is_active", *product_id).empty()) {
       in.fail("product_id", "does not exist or is not active");
     }
-    if (txn.exec_params("SELECT 1 FROM inventory.locations WHERE id = $1 AND is_active", *from).empty()) {
+    if (action == RequestAction::transfer) {
+      // The source must be up the requester's own chain: its upstream location or a factory, so
+      // nobody can freeze a sibling's stock with holds.
+      if (txn.exec_params("SELECT 1 FROM inventory.locations f, inventory.locations me WHERE f.id = $1 AND f.is_active"
+                          " AND me.id = $2 AND (f.kind = 'factory' OR f.id = me.upstream_location_id)",
+                          *from, actor.location_id.value_or(-1))
+              .empty()) {
+        in.fail("from_location_id", "must be your upstream location or a factory");
+      }
+      // One requester may hold only so much at once; the lock makes the count exact under concurrency.
+      txn.exec_params("SELECT pg_advisory_xact_lock(7301, $1::int)", static_cast<int>(actor.user_id));
+      const auto open = txn.exec_params1("SELECT count(*) FROM inventory.requests WHERE requested_by = $1 AND action = 'transfer'"
+                                         " AND hold IN ('requested', 'held')",
+                                         actor.user_id)[0]
+                            .as<int>();
+      if (in.ok() && open >= ctx.services.config.request_max_open_holds) {
+        refusal = problem(Error::of(ErrorCode::conflict, "you have " + std::to_string(open) +
+                                                             " transfer requests holding stock, the most allowed; wait for a decision or cancel one"));
+        return std::nullopt;
+      }
+    } else if (txn.exec_params("SELECT 1 FROM inventory.locations WHERE id = $1 AND is_active", *from).empty()) {
       in.fail("from_location_id", "does not exist or is not active");
     }
     if (!in.ok()) return std::nullopt;
@@ -128,7 +154,7 @@ Response create_request(Context& ctx) {
     announce(ctx, txn, actor.user_id, "request.created", std::nullopt, r);
     return r;
   });
-  if (!created) return problem(in.error());
+  if (!created) return refusal ? *refusal : problem(in.error());
   // 202: a transfer request's hold is placed by the stock worker (hold: requested → held, or the
   // request fails with the reason when the stock is not there).
   return versioned(202, *created).header("Location", "/api/v1/requests/" + std::to_string((*created)["id"].get<std::int64_t>()));
@@ -176,9 +202,9 @@ Response decide(Context& ctx, RequestStatus to, Body&& body) {
   if (!ctx.request.body.empty()) {
     if (auto failure = read_json_object(ctx.request, input)) return *failure;
   }
-  auto comment = input.contains("comment") && input["comment"].is_string() ? std::optional(input["comment"].get<std::string>())
-                                                                            : std::nullopt;
-  if (comment && comment->size() > 1000) return problem(Error::validation({{"comment", "must be at most 1000 characters"}}));
+  FieldReader comment_reader(input);
+  const auto comment = comment_reader.optional_string("comment", 1000);
+  if (!comment_reader.ok()) return problem(comment_reader.error());
   std::optional<Response> refusal;
   auto decided = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
     auto r = find_request(txn, *id, true);

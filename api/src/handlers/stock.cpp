@@ -18,6 +18,8 @@ using domain::ErrorCode;
 using domain::Quantity;
 using nlohmann::json;
 
+constexpr std::int64_t max_delta_milli = 1'000'000'000'000;  // one billion units
+
 json quantity(const std::string& decimal) { return Quantity::parse(decimal).value_or(Quantity()).to_double(); }
 
 
@@ -77,8 +79,11 @@ Response create_adjustment(Context& ctx) {
   FieldReader in(body);
   const auto product_id = in.optional_id("product_id");
   const auto location_id = in.optional_id("location_id");
-  if (!in.has("product_id")) in.fail("product_id", "is required");
-  if (!in.has("location_id")) in.fail("location_id", "is required");
+  // null is absent (an empty optional was dereferenced here once: a null location_id was accepted).
+  if (!product_id && !in.has("product_id")) in.fail("product_id", "is required");
+  if (!product_id && in.has("product_id") && body["product_id"].is_null()) in.fail("product_id", "is required, a positive integer id");
+  if (!location_id && !in.has("location_id")) in.fail("location_id", "is required");
+  if (!location_id && in.has("location_id") && body["location_id"].is_null()) in.fail("location_id", "is required, a positive integer id");
   const auto reason = in.required_string("reason", 500);
   const auto lot_code = in.optional_string("lot_code", 64);
   const auto expires_on = in.optional_string("expires_on", 10);
@@ -90,9 +95,12 @@ Response create_adjustment(Context& ctx) {
   } else if (body["quantity_delta"].is_string()) {
     delta = Quantity::parse(body["quantity_delta"].get<std::string>());
   }
-  if (in.has("quantity_delta") && !body["quantity_delta"].is_null() && (!delta || delta->milli() == 0)) {
-    in.fail("quantity_delta", "must be a non-zero number with at most 3 decimals");
+  if (in.has("quantity_delta") && !body["quantity_delta"].is_null() &&
+      (!delta || delta->milli() == 0 || delta->milli() > max_delta_milli || delta->milli() < -max_delta_milli)) {
+    in.fail("quantity_delta", "must be a non-zero number with at most 3 decimals, at most 1000000000 either way");
   }
+  // A lot code is a name or absent; "" is neither (lot codes are refused empty everywhere).
+  if (lot_code && lot_code->empty()) in.fail("lot_code", "must not be empty; leave it out for stock without a lot");
   if (in.has("reason") && reason.empty()) in.fail("reason", "must not be empty");
   if (expires_on && !is_calendar_date(*expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
   if (expires_on && !lot_code) in.fail("expires_on", "needs a lot_code");

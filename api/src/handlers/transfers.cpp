@@ -290,7 +290,7 @@ Response complete(Context& ctx) {
               [&](pqxx::work& txn, const json& before, const json& input, std::int64_t actor, std::optional<Response>& refusal,
                   bool& accepted) -> std::optional<json> {
                 const auto id = before["id"].get<std::int64_t>();
-                auto lines = txn.exec_params("SELECT id, product_id, lot_id FROM inventory.transfer_lines WHERE transfer_id = $1 ORDER BY line_no", id);
+                auto lines = txn.exec_params("SELECT id, product_id, lot_id, quantity::text FROM inventory.transfer_lines WHERE transfer_id = $1 ORDER BY line_no", id);
                 FieldReader in(input);
                 const auto& given = input.contains("lines") ? input["lines"] : json();
                 if (!given.is_array() || given.size() != lines.size()) {
@@ -304,8 +304,18 @@ Response complete(Context& ctx) {
                   if (g.is_object() && g.contains("received_quantity") && g["received_quantity"].is_number()) {
                     q = Quantity::from_double(g["received_quantity"].get<double>());
                   }
-                  if (!q || *q < Quantity()) in.fail(at + "received_quantity", "must be zero or more, with at most 3 decimals");
-                  if (!g.is_object() || g.value("product_id", std::int64_t{0}) != lines[i][1].as<std::int64_t>()) {
+                  const auto shipped = Quantity::parse(lines[i][3].as<std::string>()).value_or(Quantity());
+                  if (!q || *q < Quantity()) {
+                    in.fail(at + "received_quantity", "must be zero or more, with at most 3 decimals");
+                  } else if (*q > shipped) {
+                    // Receiving more than was shipped would create stock without the permission to
+                    // adjust (docs/decisions.md): the surplus is reported as an adjustment request.
+                    in.fail(at + "received_quantity", "may not exceed the " + shipped.to_string() +
+                                                          " shipped; ask for an adjustment of the surplus (POST /requests)");
+                    q.reset();
+                  }
+                  const bool product_given = g.is_object() && g.contains("product_id") && g["product_id"].is_number_integer();
+                  if (!product_given || g["product_id"].get<std::int64_t>() != lines[i][1].as<std::int64_t>()) {
                     in.fail(at + "product_id", "must be the product of line " + std::to_string(i + 1));
                   }
                   if (q) received.emplace_back(lines[i][0].as<std::int64_t>(), q->to_string());

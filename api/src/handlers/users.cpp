@@ -113,7 +113,9 @@ Response create_user(Context& ctx) {
   const auto role_text = in.required_string("role", 32);
   row.location_id = in.optional_id("location_id");
   const auto role = domain::parse_role(role_text);
-  if (!role_text.empty() && !role) in.fail("role", "must be one of admin, manufacturer, cfa, stockist, retailer");
+  // An empty or unknown role is refused (it once fell through to the first role of the enum).
+  if (in.has("role") && !body["role"].is_null() && body["role"].is_string() && !role)
+    in.fail("role", "must be one of admin, manufacturer, cfa, stockist, retailer");
   if (in.has("username")) {
     if (auto why = domain::check_username(row.username)) in.fail("username", *why);
   }
@@ -123,7 +125,7 @@ Response create_user(Context& ctx) {
   if (in.has("password")) {
     if (auto why = domain::check_password(password)) in.fail("password", *why);
   }
-  if (!in.ok()) return problem(in.error());
+  if (!in.ok() || !role) return problem(in.error());
   row.role = *role;
   row.password_hash = ctx.services.passwords.hash(password);
 

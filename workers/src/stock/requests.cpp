@@ -73,7 +73,8 @@ void request_created(MessageContext& ctx) {
   auto slots = lock_slots(ctx.txn, r.product_id, r.from, std::nullopt, false);
   auto takes = domain::allocate_fefo(std::move(slots), r.quantity, today(ctx.txn), true);
   if (!takes) {
-    const auto reason = "the stock is not there: " + takes.error().message;
+    // No figures: the requester may not be allowed to read the source's stock.
+    const std::string reason = "not enough usable stock at the source to hold";
     ctx.txn.exec_params(
         "UPDATE inventory.requests SET status = 'failed', hold = 'none', failure_reason = $2, updated_at = now(),"
         " version = version + 1 WHERE id = $1",

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Request {
   std::string remote_address;
   std::string request_id;
   std::map<std::string, std::string> path_params;  // filled by the router
+  std::size_t target_size = 0;   // bytes of the request target (path and query) as sent
+  std::size_t header_count = 0;  // header fields as sent
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;
@@ -51,5 +54,9 @@ const char* reason_phrase(int status);
 // Parses "a=1&b=two%20words" into a map (last value wins).
 std::map<std::string, std::string> parse_query(const std::string& query);
 std::string url_decode(const std::string& text);
+
+// Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF) without NUL: what
+// PostgreSQL's text accepts.
+bool is_storable_text(std::string_view text);
 
 }  // namespace ims::api

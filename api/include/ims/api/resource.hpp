@@ -22,6 +22,8 @@ std::string utc_timestamp(const std::string& column);
 
 // YYYY-MM-DD naming a real calendar day (PostgreSQL would refuse anything else with an error).
 bool is_calendar_date(const std::string& text);
+// Days since 1970-01-01 of a date that passed is_calendar_date.
+std::int64_t day_number(const std::string& date);
 
 // 412 unless If-Match is absent, "*", or names `version` (quoted or not, weak or strong).
 std::optional<Response> precondition(const Request& request, int version, const std::string& what);
