@@ -3,14 +3,30 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
 
 #include "ims/api/idempotency.hpp"
 #include "ims/infra/errors.hpp"
+#include "ims/infra/token_revocation.hpp"
+#include "ims/infra/write_limiter.hpp"
 
 namespace ims::api {
 
-App::App(Services services) : services_(std::move(services)), http_metrics_(services_.metrics) {
+const char* const content_security_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self';"
+    " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+App::App(Services services)
+    : services_(std::move(services)),
+      http_metrics_(services_.metrics),
+      write_limited_(prometheus::BuildCounter()
+                         .Name("ims_write_rate_limited_total")
+                         .Help("Writes refused with 429 because the user's write bucket was empty")
+                         .Register(services_.metrics.registry())
+                         .Add({})) {
   add_system_routes(router_);
   add_auth_routes(router_);
   add_user_routes(router_);
@@ -53,12 +69,102 @@ Response App::reject(const Request& request, const domain::Error& error) {
   return response;
 }
 
+namespace {
+
+constexpr std::size_t max_target_bytes = 8192;
+constexpr std::size_t max_header_fields = 100;
+
+bool is_write(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// Text that would reach PostgreSQL must be UTF-8 without NUL: the path and every query parameter
+// are checked once here, so no handler can pass such bytes on (a 500 before).
+std::optional<Response> refuse_unstorable_text(const Request& request) {
+  if (!is_storable_text(url_decode(request.path))) {
+    return problem(domain::Error::of(domain::ErrorCode::bad_request, "the path is not valid UTF-8 text"));
+  }
+  std::vector<domain::FieldError> errors;
+  for (const auto& [name, value] : request.query) {
+    if (!is_storable_text(name)) {
+      errors.push_back({"query", "a parameter name is not valid UTF-8 text"});
+    } else if (!is_storable_text(value)) {
+      errors.push_back({name, "is not valid UTF-8 text (or holds NUL)"});
+    }
+  }
+  if (errors.empty()) return std::nullopt;
+  return problem(domain::Error{domain::ErrorCode::bad_request, "a query parameter is not valid UTF-8 text", std::move(errors), 0});
+}
+
+// "new row for relation \"adjustments\" violates check constraint \"adjustments_lot_code_check\"" → lot_code.
+std::string field_of_constraint(const std::string& message) {
+  const auto close = message.rfind('"');
+  const auto open = close == std::string::npos || close == 0 ? std::string::npos : message.rfind('"', close - 1);
+  if (open == std::string::npos) return "body";
+  auto name = message.substr(open + 1, close - open - 1);
+  if (name.ends_with("_check")) name.resize(name.size() - 6);
+  if (const auto table = message.find("relation \""); table != std::string::npos) {
+    const auto table_end = message.find('"', table + 10);
+    const auto table_name = message.substr(table + 10, table_end - table - 10);
+    if (name.rfind(table_name + "_", 0) == 0) name = name.substr(table_name.size() + 1);
+  }
+  return name.empty() || !std::isalpha(static_cast<unsigned char>(name[0])) ? "body" : name;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> App::signed_in_writer(const Request& request, Resources& resources) const {
+  const auto token = request.header("authorization").value_or("");
+  if (token.rfind("Bearer ", 0) != 0) return std::nullopt;
+  auto claims = services_.tokens.verify(token.substr(7), services_.now());
+  if (!claims) return std::nullopt;
+  infra::TokenRevocation revocation(resources.redis, services_.config.access_token_ttl_s);
+  if (revocation.is_revoked(claims->jti, claims->user_id, claims->issued_at)) return std::nullopt;
+  return claims->user_id;
+}
+
+Response App::run_write(Context& ctx, const Handler& handler, std::int64_t writer) {
+  auto& resources = ctx.resources;
+  const auto& request = ctx.request;
+  // Writes are rate limited per user, in Redis so that every replica draws from the same bucket.
+  const auto& cfg = services_.config;
+  if (int wait = infra::WriteLimiter(resources.redis, cfg.write_rate_per_minute, cfg.write_burst).take(writer); wait > 0) {
+    write_limited_.Increment();
+    auto err = domain::Error::of(domain::ErrorCode::rate_limited, "too many writes; slow down");
+    err.retry_after_seconds = wait;
+    return problem(err);
+  }
+  if (!idempotency_applies(request)) return handler(ctx);
+  auto lookup = look_up_idempotency_key(resources, writer, request);
+  if (lookup.kind != IdempotencyLookup::Kind::run) return lookup.response;
+  try {
+    IdempotencyRecorder recorder(resources, writer, request);
+    Response response = handler(ctx);
+    // A 5xx after the effect committed leaves the key unanswered: a retry is told, never re-run.
+    if (response.status < 500) recorder.settle(response);
+    return response;
+  } catch (const IdempotencyRace&) {
+    // The same key committed first in a concurrent request; this one's effect rolled back.
+    auto again = look_up_idempotency_key(resources, writer, request);
+    if (again.kind != IdempotencyLookup::Kind::run) return again.response;
+    return problem(domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed"));
+  }
+}
+
 Response App::dispatch(Request& request, Resources& resources, std::string& route) {
   auto log = services_.log.with("request_id", request.request_id);
   if (request.body.size() > services_.config.max_body_bytes) {
     return problem_status(413, "payload_too_large",
                           "request body is larger than " + std::to_string(services_.config.max_body_bytes) + " bytes");
   }
+  if (request.target_size > max_target_bytes) {
+    return problem_status(414, "uri_too_long", "the request target is longer than " + std::to_string(max_target_bytes) + " bytes");
+  }
+  if (request.header_count > max_header_fields) {
+    return problem_status(431, "request_header_fields_too_large",
+                          "the request has more than " + std::to_string(max_header_fields) + " header fields");
+  }
+  if (auto refusal = refuse_unstorable_text(request)) return *refusal;
   auto match = router_.match(request.method, request.path);
   if (match.kind == Router<Handler>::Match::Kind::not_found) {
     return problem(domain::Error::of(domain::ErrorCode::not_found, "no such resource: " + request.path));
@@ -72,30 +178,12 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   route = match.route->pattern;
   request.path_params = std::move(match.params);
   Context ctx{request, resources, services_, log};
-  // The one translating catch of the HTTP boundary.
+  // The one translating catch of the HTTP boundary. Whatever a refused value did inside a
+  // transaction was rolled back with it, so a 4xx here has changed nothing.
   try {
-    // Idempotency-Key: only for a caller with a valid token (anything else is the handler's 401).
-    if (idempotency_applies(request)) {
-      const auto token = request.header("authorization").value_or("");
-      auto claims = token.rfind("Bearer ", 0) == 0 ? services_.tokens.verify(token.substr(7), services_.now())
-                                                   : domain::Result<infra::AccessClaims>(domain::Error::of(
-                                                         domain::ErrorCode::unauthenticated, "no token"));
-      if (claims) {
-        auto claim = claim_idempotency_key(resources, claims->user_id, request);
-        if (claim.kind != IdempotencyClaim::Kind::first) return claim.response;
-        Response response;
-        try {
-          response = match.route->handler(ctx);
-        } catch (...) {
-          try {  // the key is freed so the client's retry runs the request again
-            settle_idempotency_key(resources, claims->user_id, request, problem_status(500, "internal", ""));
-          } catch (...) {
-          }
-          throw;
-        }
-        settle_idempotency_key(resources, claims->user_id, request, response);
-        return response;
-      }
+    // Signed-in writes (sign-in itself has its own throttle); anything else gets the handler's 401.
+    if (is_write(request.method) && request.path.rfind("/api/v1/auth/", 0) != 0) {
+      if (auto writer = signed_in_writer(request, resources)) return run_write(ctx, match.route->handler, *writer);
     }
     return match.route->handler(ctx);
   } catch (const infra::DependencyUnavailable& e) {
@@ -107,6 +195,17 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
     return problem(domain::Error::of(domain::ErrorCode::conflict, "a record with the same key already exists"));
   } catch (const pqxx::foreign_key_violation&) {
     return problem(domain::Error::of(domain::ErrorCode::conflict, "the record is referenced by or refers to another"));
+  } catch (const pqxx::integrity_constraint_violation& e) {
+    // A value the handler's own checks let through and the schema refused: a gap in validation.
+    log.error("value refused by a database constraint", {{"error", e.what()}, {"route", route}});
+    const auto field = field_of_constraint(e.what());
+    return problem(domain::Error::validation({{field, "is not an allowed value"}}));
+  } catch (const pqxx::data_exception& e) {
+    log.error("value refused by the database", {{"error", e.what()}, {"route", route}});
+    return problem(domain::Error::validation({{"body", "holds a value out of range or malformed"}}));
+  } catch (const nlohmann::json::exception& e) {
+    log.error("request field of an unexpected type", {{"error", e.what()}, {"route", route}});
+    return problem(domain::Error::validation({{"body", "a field has a type this operation does not accept"}}));
   } catch (const std::exception& e) {
     log.error("unhandled error", {{"error", e.what()}, {"route", route}});
     return problem_status(500, "internal", "internal error; the request id is in the server log");
@@ -116,6 +215,18 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
 void App::finish(const Request& request, Response& response, const std::string& route,
                  std::chrono::steady_clock::time_point started) {
   response.header("X-Request-Id", request.request_id);
+  // Security headers on every response; pages get a policy that allows no inline script or style.
+  response.header("X-Content-Type-Options", "nosniff");
+  response.header("Referrer-Policy", "no-referrer");
+  response.header("Cross-Origin-Opener-Policy", "same-origin");
+  if (response.content_type.rfind("text/html", 0) == 0) {
+    response.header("Content-Security-Policy", content_security_policy);
+    response.header("X-Frame-Options", "DENY");
+  }
+  const bool has_cache_control = std::any_of(response.headers.begin(), response.headers.end(),
+                                             [](const auto& h) { return h.first == "Cache-Control"; });
+  // API answers carry tokens and people's data: never stored by a browser or a proxy.
+  if (!has_cache_control && request.path.rfind("/api/v1/", 0) == 0) response.header("Cache-Control", "no-store");
   const auto elapsed = std::chrono::steady_clock::now() - started;
   http_metrics_.observe(request.method, route, response.status, elapsed);
   const double ms = std::chrono::duration<double, std::milli>(elapsed).count();

@@ -12,6 +12,8 @@
 
 #include "ims/infra/outbox.hpp"
 #include "ims/infra/pg.hpp"
+#include "ims/infra/redis.hpp"
+#include "ims/infra/token_revocation.hpp"
 
 namespace ims::api {
 namespace {
@@ -80,8 +82,9 @@ struct EventFeed::State {
   std::map<std::int64_t, std::chrono::steady_clock::time_point> gaps;  // missing numbers below cursor
 };
 
-EventFeed::EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat)
-    : database_url_(std::move(database_url)), log_(std::move(log)), heartbeat_(heartbeat) {
+EventFeed::EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat,
+                     FeedLimits limits)
+    : database_url_(std::move(database_url)), log_(std::move(log)), heartbeat_(heartbeat), limits_(std::move(limits)) {
   auto& r = metrics.registry();
   state_.reset(new State{
       prometheus::BuildGauge().Name("ims_event_stream_subscribers").Help("Open /events streams").Register(r).Add({}),
@@ -109,6 +112,22 @@ void EventFeed::wake() {
   cv_.notify_all();
 }
 
+EventFeed::Admission EventFeed::admit(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  if (streams_ >= limits_.streams) return Admission::server_limit;
+  auto& mine = streams_by_user_[user_id];
+  if (mine >= limits_.streams_per_user) return Admission::user_limit;
+  ++mine;
+  ++streams_;
+  return Admission::admitted;
+}
+
+void EventFeed::release(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  --streams_;
+  if (auto it = streams_by_user_.find(user_id); it != streams_by_user_.end() && --it->second <= 0) streams_by_user_.erase(it);
+}
+
 void EventFeed::subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink) {
   {
     std::lock_guard lock(mutex_);
@@ -119,6 +138,9 @@ void EventFeed::subscribe(FeedSubscription subscription, std::shared_ptr<FeedSin
 
 void EventFeed::run() {
   auto& s = *state_;
+  std::unique_ptr<infra::RedisClient> redis;
+  if (!limits_.redis_url.empty()) redis = std::make_unique<infra::RedisClient>(limits_.redis_url);
+  auto last_revocation_check = std::chrono::steady_clock::now();
   std::unique_ptr<pqxx::connection> db;
   std::unique_ptr<Wakeup> wakeup;
   auto deliver = [&](Subscriber& sub, const Row& row) {
@@ -211,12 +233,26 @@ void EventFeed::run() {
       // Heartbeats keep proxies and the server's own request timer from closing quiet streams;
       // gone, expired or hopelessly slow clients are let go.
       const auto epoch_now = static_cast<std::int64_t>(std::time(nullptr));
+      // A stream ends with its token: logged out, or its user deactivated or re-credentialed.
+      const bool check_revocation = redis && now - last_revocation_check >= limits_.revocation_check;
+      if (check_revocation) last_revocation_check = now;
       std::erase_if(s.live, [&](const std::shared_ptr<Subscriber>& sub) {
-        const bool expired = sub->subscription.expires_at > 0 && epoch_now >= sub->subscription.expires_at;
+        const auto& subscription = sub->subscription;
+        const bool expired = subscription.expires_at > 0 && epoch_now >= subscription.expires_at;
         const bool slow = sub->sink->pending_bytes() > max_pending_bytes;
-        if (!sub->sink->alive() || expired || slow) {
+        bool revoked = false;
+        if (check_revocation && !expired && !subscription.jti.empty()) {
+          try {
+            revoked = infra::TokenRevocation(*redis, 0).is_revoked(subscription.jti, subscription.actor.user_id, subscription.issued_at);
+          } catch (const std::exception& e) {
+            log_.warn("cannot check a stream's token; keeping it", {{"error", e.what()}});
+          }
+        }
+        if (!sub->sink->alive() || expired || slow || revoked) {
           if (slow) s.dropped.Increment();
+          if (revoked) sub->sink->write("event: stream.closed\ndata: {\"reason\":\"token revoked\"}\n\n");
           sub->sink->close();
+          release(subscription.actor.user_id);
           return true;
         }
         if (now - sub->last_write >= heartbeat_) {

@@ -2,7 +2,14 @@
 // same key with another body is 422; keys live 24 h. Keys belong to the caller (the token's
 // subject), so two users' keys never collide. Authentication endpoints are excluded: their
 // responses are credentials, which are never stored.
+//
+// The key is written in the transaction of the request's effect (PgSession::before_commit), so a
+// crash before that commit leaves nothing behind and the retry runs; a crash after it leaves the
+// key, and the retry never applies the effect twice. A request that changes nothing (a 4xx)
+// records no key: its retry is checked afresh.
 #include "ims/api/idempotency.hpp"
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -11,45 +18,53 @@
 namespace ims::api {
 
 namespace {
-constexpr int in_flight_grace_s = 60;
+std::string request_hash(const Request& request) {
+  return infra::sha256_hex(request.method + " " + request.path + "\n" + request.body);
 }
+bool sane_key(const std::string& key) {
+  return !key.empty() && key.size() <= 200 &&
+         std::all_of(key.begin(), key.end(), [](unsigned char c) { return c >= 0x21 && c <= 0x7e; });
+}
+}  // namespace
 
 bool idempotency_applies(const Request& request) {
   return request.method == "POST" && request.header("idempotency-key").has_value() &&
          request.path.rfind("/api/v1/auth/", 0) != 0;
 }
 
-IdempotencyClaim claim_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request) {
+IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request) {
   const auto key = *request.header("idempotency-key");
-  if (key.empty() || key.size() > 200) {
-    return {IdempotencyClaim::Kind::refused,
-            problem(domain::Error::validation({{"Idempotency-Key", "must be 1 to 200 characters"}}))};
+  if (!sane_key(key)) {
+    return {IdempotencyLookup::Kind::refused,
+            problem(domain::Error::validation({{"Idempotency-Key", "must be 1 to 200 visible ASCII characters"}}))};
   }
-  const auto hash = infra::sha256_hex(request.method + " " + request.path + "\n" + request.body);
-  return resources.db.transact([&](pqxx::work& txn) -> IdempotencyClaim {
+  const auto hash = request_hash(request);
+  return resources.db.transact([&](pqxx::work& txn) -> IdempotencyLookup {
     // Expired keys are forgotten.
     txn.exec_params(
         "DELETE FROM messaging.idempotency_keys WHERE actor_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'",
         actor_id, key);
-    auto inserted = txn.exec_params(
-        "INSERT INTO messaging.idempotency_keys (actor_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)"
-        " ON CONFLICT DO NOTHING RETURNING 1",
-        actor_id, key, request.method, request.path, hash);
-    if (!inserted.empty()) return {IdempotencyClaim::Kind::first, {}};
-    auto row = txn.exec_params1(
-        "SELECT request_hash, status, content_type, headers::text, body, created_at < now() - make_interval(secs => $3)"
-        " FROM messaging.idempotency_keys WHERE actor_id = $1 AND key = $2",
-        actor_id, key, in_flight_grace_s);
+    auto rows = txn.exec_params(
+        "SELECT request_hash, status, content_type, headers::text, body,"
+        "       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid AND a.backend_start = k.owner_started)"
+        " FROM messaging.idempotency_keys k WHERE actor_id = $1 AND key = $2",
+        actor_id, key);
+    if (rows.empty()) return {IdempotencyLookup::Kind::run, {}};
+    const auto& row = rows[0];
     if (row[0].as<std::string>() != hash) {
-      return {IdempotencyClaim::Kind::refused,
+      return {IdempotencyLookup::Kind::refused,
               problem(domain::Error::validation({{"Idempotency-Key", "was used for a different request"}},
                                                 "Idempotency-Key reused with another request"))};
     }
     if (row[1].is_null()) {
-      return {IdempotencyClaim::Kind::refused,
-              problem(domain::Error::of(domain::ErrorCode::conflict,
-                                        row[5].as<bool>() ? "the first request with this key never finished; check the resource"
-                                                          : "a request with this key is still being processed"))};
+      // Committed, response not stored yet: the first request is finishing — or its process died in
+      // the instant between the two, and its answer is lost (the effect is not repeated either way).
+      auto err = domain::Error::of(domain::ErrorCode::conflict,
+                                   row[5].as<bool>() ? "a request with this key is still being processed"
+                                                     : "the request with this key was carried out, but its answer was lost; "
+                                                       "look the resource up instead of retrying");
+      if (row[5].as<bool>()) err.retry_after_seconds = 1;
+      return {IdempotencyLookup::Kind::refused, problem(err)};
     }
     Response replay;
     replay.status = row[1].as<int>();
@@ -58,26 +73,51 @@ IdempotencyClaim claim_idempotency_key(Resources& resources, std::int64_t actor_
     auto headers = nlohmann::json::parse(row[3].is_null() ? "{}" : row[3].as<std::string>());
     for (const auto& [name, value] : headers.items()) replay.header(name, value.get<std::string>());
     replay.header("Idempotent-Replayed", "true");
-    return {IdempotencyClaim::Kind::replay, std::move(replay)};
+    return {IdempotencyLookup::Kind::replay, std::move(replay)};
   });
 }
 
-void settle_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request, const Response& response) {
-  const auto key = *request.header("idempotency-key");
-  resources.db.transact([&](pqxx::work& txn) {
-    // Failures that say nothing about the request (5xx) free the key for a retry.
-    if (response.status >= 500) {
-      txn.exec_params("DELETE FROM messaging.idempotency_keys WHERE actor_id = $1 AND key = $2", actor_id, key);
-      return;
+IdempotencyRecorder::IdempotencyRecorder(Resources& resources, std::int64_t actor_id, const Request& request)
+    : resources_(resources), actor_id_(actor_id), request_(request), hash_(request_hash(request)) {
+  resources_.db.before_commit = [this](pqxx::work& txn) {
+    pending_ = false;
+    if (recorded_) return;
+    try {
+      // Only a transaction that wrote something carries the request's effect.
+      auto inserted = txn.exec_params(
+          "INSERT INTO messaging.idempotency_keys (actor_id, key, method, path, request_hash, owner_pid, owner_started)"
+          " SELECT $1, $2, $3, $4, $5, pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())"
+          " WHERE pg_current_xact_id_if_assigned() IS NOT NULL RETURNING 1",
+          actor_id_, *request_.header("idempotency-key"), request_.method, request_.path, hash_);
+      pending_ = !inserted.empty();
+    } catch (const pqxx::unique_violation&) {
+      throw IdempotencyRace();
     }
-    nlohmann::json headers = nlohmann::json::object();
-    for (const auto& [name, value] : response.headers) {
-      if (name == "Location" || name == "ETag") headers[name] = value;
-    }
+  };
+  resources_.db.after_commit = [this] {
+    recorded_ = recorded_ || pending_;
+    pending_ = false;
+  };
+}
+
+IdempotencyRecorder::~IdempotencyRecorder() {
+  resources_.db.before_commit = nullptr;
+  resources_.db.after_commit = nullptr;
+}
+
+void IdempotencyRecorder::settle(const Response& response) {
+  resources_.db.before_commit = nullptr;
+  resources_.db.after_commit = nullptr;
+  if (!recorded_) return;
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Location" || name == "ETag") headers[name] = value;
+  }
+  resources_.db.transact([&](pqxx::work& txn) {
     txn.exec_params(
         "UPDATE messaging.idempotency_keys SET status = $3, content_type = $4, headers = $5::jsonb, body = $6"
-        " WHERE actor_id = $1 AND key = $2",
-        actor_id, key, response.status, response.content_type, headers.dump(), response.body);
+        " WHERE actor_id = $1 AND key = $2 AND status IS NULL",
+        actor_id_, *request_.header("idempotency-key"), response.status, response.content_type, headers.dump(), response.body);
   });
 }
 

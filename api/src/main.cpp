@@ -43,7 +43,8 @@ int main() {
       [&cfg] { return std::make_unique<api::Resources>(cfg.database_url, cfg.redis_url); });
   // Heartbeats well inside the server's request timer, which a quiet stream would otherwise trip.
   api::EventFeed feed(cfg.database_url, log.with("component", "event-feed"), metrics,
-                      std::chrono::seconds(std::max(1, std::min(15, cfg.request_timeout_s / 2))));
+                      std::chrono::seconds(std::max(1, std::min(15, cfg.request_timeout_s / 2))),
+                      api::FeedLimits{cfg.events_max_streams_per_user, cfg.events_max_streams, cfg.redis_url});
   feed.start();
   api::HttpServer server(app, executor, feed, cfg);
   try {

@@ -15,7 +15,9 @@ Request to_request(const restinio::request_t& req) {
   r.method = req.header().method().c_str();
   r.path = std::string(req.header().path());
   r.query = parse_query(std::string(req.header().query()));
+  r.target_size = req.header().request_target().size();
   req.header().for_each_field([&r](const restinio::http_header_field_t& f) {
+    ++r.header_count;
     std::string name = f.name();
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers[name] = f.value();
@@ -94,7 +96,17 @@ struct HttpServer::Impl {
     const bool accepted = executor.try_submit([this, req, request](Resources& resources) {
       auto response = app.handle(*request, resources);
       if (response.event_stream) {
-        open_stream(req, response, feed);
+        const auto admission = feed.admit(response.event_stream->actor.user_id);
+        if (admission == EventFeed::Admission::admitted) {
+          open_stream(req, response, feed);
+          return;
+        }
+        const bool mine = admission == EventFeed::Admission::user_limit;
+        auto err = domain::Error::of(mine ? domain::ErrorCode::rate_limited : domain::ErrorCode::unavailable,
+                                     mine ? "you have as many live streams open as allowed; close one first"
+                                          : "the server has as many live streams open as it allows; retry shortly");
+        err.retry_after_seconds = mine ? 5 : 10;
+        send(req, app.reject(*request, err));
       } else {
         send(req, response);
       }
@@ -124,9 +136,11 @@ void HttpServer::start() {
                       .read_next_http_message_timelimit(std::chrono::seconds(60))
                       .write_http_response_timelimit(std::chrono::seconds(30))
                       .handle_request_timeout(std::chrono::seconds(cfg.request_timeout_s))
+                      // Up to these the app answers 414 / 431 itself (App::dispatch); past them
+                                                    // RESTinio closes the connection.
                       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                                    .max_url_size(8192)
-                                                    .max_field_count(100)
+                                                    .max_url_size(64 * 1024)
+                                                    .max_field_count(400)
                                                     // larger bodies than ours are cut off by
                                                     // RESTinio; up to this, the app answers 413
                                                     .max_body_size(cfg.max_body_bytes * 8))

@@ -79,6 +79,11 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_OUTBOX_RETENTION_HOURS", c.outbox_retention_hours, 1, 24 * 365);
   r.number("IMS_WORKER_PREFETCH", c.worker_prefetch, 1, 10'000);
   r.number("IMS_REQUEST_SLA_HOURS", c.request_sla_hours, 1, 24 * 365);
+  r.number("IMS_REQUEST_MAX_OPEN_HOLDS", c.request_max_open_holds, 1, 100'000);
+  r.number("IMS_EVENTS_MAX_STREAMS_PER_USER", c.events_max_streams_per_user, 1, 10'000);
+  r.number("IMS_EVENTS_MAX_STREAMS", c.events_max_streams, 1, 1'000'000);
+  r.number("IMS_WRITE_RATE_PER_MINUTE", c.write_rate_per_minute, 1, 10'000'000);
+  r.number("IMS_WRITE_BURST", c.write_burst, 1, 10'000'000);
 
   if (c.env != "development" && c.env != "test" && c.env != "production") {
     r.errors.push_back({"IMS_ENV", "must be development, test or production"});

@@ -6,7 +6,8 @@ namespace ims::infra {
 namespace {
 std::string jti_key(const std::string& jti) { return "ims:auth:denied:" + jti; }
 std::string user_key(std::int64_t id) { return "ims:auth:revoked-before:" + std::to_string(id); }
-std::string user_fail_key(const std::string& u) { return "ims:auth:login-failures:user:" + u; }
+// The username is the last part, so an address can never run into it (addresses hold no '|').
+std::string user_fail_key(const std::string& u, const std::string& a) { return "ims:auth:login-failures:pair:" + a + "|" + u; }
 std::string address_fail_key(const std::string& a) { return "ims:auth:login-failures:addr:" + a; }
 }  // namespace
 
@@ -30,27 +31,30 @@ bool TokenRevocation::is_revoked(const std::string& jti, std::int64_t user_id, s
   return false;
 }
 
-int LoginThrottle::retry_after(const std::string& username, const std::string& address) {
-  auto r = redis_.pipeline({{"GET", user_fail_key(username)},
-                            {"TTL", user_fail_key(username)},
+LoginThrottle::Block LoginThrottle::check(const std::string& username, const std::string& address) {
+  auto r = redis_.pipeline({{"GET", user_fail_key(username, address)},
+                            {"TTL", user_fail_key(username, address)},
                             {"GET", address_fail_key(address)},
                             {"TTL", address_fail_key(address)}});
   auto count = [](const RedisValue& v) { return v.kind == RedisValue::Kind::text ? std::stoll(v.text) : 0LL; };
-  long long wait = 0;
-  if (count(r[0]) >= max_user_) wait = std::max(wait, r[1].integer > 0 ? r[1].integer : window_);
-  if (count(r[2]) >= max_address_) wait = std::max(wait, r[3].integer > 0 ? r[3].integer : window_);
-  return static_cast<int>(wait);
+  Block block;
+  auto wait = [this](const RedisValue& ttl) { return static_cast<int>(ttl.integer > 0 ? ttl.integer : window_); };
+  if (count(r[2]) >= max_address_) block = {wait(r[3]), "address"};
+  if (count(r[0]) >= max_user_ && wait(r[1]) > block.retry_after_s) block = {wait(r[1]), "user_address"};
+  return block;
 }
 
 void LoginThrottle::record_failure(const std::string& username, const std::string& address) {
   // The window starts at the first failure (EXPIRE NX keeps it from sliding on later ones).
   const auto w = std::to_string(window_);
-  redis_.pipeline({{"INCR", user_fail_key(username)},
-                   {"EXPIRE", user_fail_key(username), w, "NX"},
+  redis_.pipeline({{"INCR", user_fail_key(username, address)},
+                   {"EXPIRE", user_fail_key(username, address), w, "NX"},
                    {"INCR", address_fail_key(address)},
                    {"EXPIRE", address_fail_key(address), w, "NX"}});
 }
 
-void LoginThrottle::record_success(const std::string& username) { redis_.command({"DEL", user_fail_key(username)}); }
+void LoginThrottle::record_success(const std::string& username, const std::string& address) {
+  redis_.command({"DEL", user_fail_key(username, address)});
+}
 
 }  // namespace ims::infra

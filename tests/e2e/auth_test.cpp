@@ -89,8 +89,25 @@ TEST(Login, EleventhWrongPasswordInARowIs429WithRetryAfter) {
   EXPECT_EQ(blocked.status, 429);
   EXPECT_GT(std::stoi(blocked.header("retry-after")), 0);
   EXPECT_EQ(blocked.json()["status"], 429);
-  // Locked out even with the right password until the window passes.
+  // That address stays locked out of that user even with the right password until the window passes.
   EXPECT_EQ(attempt("initial-password").status, 429);
+}
+
+// Issue 9 #9: ten wrong passwords once locked the user out everywhere for 15 minutes, so anyone
+// could keep `admin` out forever. Only the (user, address) pair is locked; the lockouts are counted.
+TEST(Login, WrongPasswordsFromOneAddressDoNotLockTheUserOutElsewhere) {
+  const auto name = create_user();
+  HttpOptions attacker, owner;
+  attacker.source_address = "127.0.0.5";
+  owner.source_address = "127.0.0.6";
+  const auto attempt = [&](const std::string& password, const HttpOptions& from) {
+    return api("POST", "/api/v1/auth/login", json{{"username", name}, {"password", password}}.dump(), from);
+  };
+  for (int i = 1; i <= 11; ++i) attempt("wrong-password-" + std::to_string(i), attacker);
+  ASSERT_EQ(attempt("initial-password", attacker).status, 429);
+  EXPECT_EQ(attempt("initial-password", owner).status, 200);
+  const auto metrics = api("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("ims_login_throttled_total{scope=\"user_address\"}"), std::string::npos);
 }
 
 TEST(Login, FailuresFromOneAddressAreLimitedAcrossUsernames) {

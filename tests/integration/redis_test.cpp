@@ -55,14 +55,26 @@ TEST(LoginThrottle, BlocksAfterTheLimitAndResetsOnSuccess) {
   const auto user = unique("user-");
   const auto addr = unique("10.0.0.");
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(throttle.retry_after(user, addr), 0) << "attempt " << i;
+    EXPECT_EQ(throttle.check(user, addr).retry_after_s, 0) << "attempt " << i;
     throttle.record_failure(user, addr);
   }
-  const int wait = throttle.retry_after(user, addr);
-  EXPECT_GT(wait, 0);
-  EXPECT_LE(wait, 900);
-  throttle.record_success(user);
-  EXPECT_EQ(throttle.retry_after(user, addr), 0);
+  const auto block = throttle.check(user, addr);
+  EXPECT_GT(block.retry_after_s, 0);
+  EXPECT_LE(block.retry_after_s, 900);
+  EXPECT_STREQ(block.scope, "user_address");
+  throttle.record_success(user, addr);
+  EXPECT_EQ(throttle.check(user, addr).retry_after_s, 0);
+}
+
+// An attacker's wrong passwords lock out only the attacker's address, never the user elsewhere.
+TEST(LoginThrottle, FailuresFromOneAddressDoNotBlockTheUserElsewhere) {
+  RedisClient redis(redis_url());
+  LoginThrottle throttle(redis, 3, 1000, 900);
+  const auto user = unique("victim-");
+  const auto attacker = unique("10.6.6."), victim = unique("10.7.7.");
+  for (int i = 0; i < 10; ++i) throttle.record_failure(user, attacker);
+  EXPECT_GT(throttle.check(user, attacker).retry_after_s, 0);
+  EXPECT_EQ(throttle.check(user, victim).retry_after_s, 0);
 }
 
 TEST(LoginThrottle, AddressLimitCoversManyUsernames) {
@@ -70,7 +82,9 @@ TEST(LoginThrottle, AddressLimitCoversManyUsernames) {
   LoginThrottle throttle(redis, 100, 5, 900);
   const auto addr = unique("addr-");
   for (int i = 0; i < 5; ++i) throttle.record_failure(unique("u") + std::to_string(i), addr);
-  EXPECT_GT(throttle.retry_after(unique("fresh-user-"), addr), 0);
+  const auto block = throttle.check(unique("fresh-user-"), addr);
+  EXPECT_GT(block.retry_after_s, 0);
+  EXPECT_STREQ(block.scope, "address");
 }
 
 TEST(RedisClient, UnreachableServerIsDependencyUnavailable) {

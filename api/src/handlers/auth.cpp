@@ -1,5 +1,7 @@
 // /auth/login, /auth/refresh, /auth/logout, /auth/me.
 #include <nlohmann/json.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
 
 #include "ims/api/input.hpp"
 #include "ims/infra/token_revocation.hpp"
@@ -43,9 +45,14 @@ Response login(Context& ctx) {
   const auto& cfg = ctx.services.config;
   infra::LoginThrottle throttle(ctx.resources.redis, cfg.login_max_failures_per_user,
                                 cfg.login_max_failures_per_address, cfg.login_window_s);
-  if (int wait = throttle.retry_after(username, ctx.request.remote_address); wait > 0) {
+  static auto& throttled = prometheus::BuildCounter()
+                               .Name("ims_login_throttled_total")
+                               .Help("Login attempts refused by the failed-login throttle, by what was throttled")
+                               .Register(ctx.services.metrics.registry());
+  if (auto block = throttle.check(username, ctx.request.remote_address); block.retry_after_s > 0) {
+    throttled.Add({{"scope", block.scope}}).Increment();
     auto err = domain::Error::of(domain::ErrorCode::rate_limited, "too many failed logins; try again later");
-    err.retry_after_seconds = wait;
+    err.retry_after_seconds = block.retry_after_s;
     return problem(err);
   }
   auto user = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::find_by_username(txn, username); });
@@ -60,7 +67,7 @@ Response login(Context& ctx) {
     ctx.log.info("login failed", {{"username", username}});
     return problem(domain::Error::of(domain::ErrorCode::unauthenticated, bad_credentials));
   }
-  throttle.record_success(username);
+  throttle.record_success(username, ctx.request.remote_address);
   auto tokens = ctx.resources.db.transact([&](pqxx::work& txn) {
     infra::audit::record(txn, {user->id, "auth.login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
                                ctx.request.request_id});

@@ -21,7 +21,7 @@ Response stream_events(Context& ctx) {
   Response r;
   r.status = 200;
   r.content_type = "text/event-stream";
-  r.event_stream = FeedSubscription{auth->actor, last_event_id, auth->claims.expires_at};
+  r.event_stream = FeedSubscription{auth->actor, last_event_id, auth->claims.expires_at, auth->claims.jti, auth->claims.issued_at};
   return r;
 }
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <prometheus/counter.h>
+
 #include "ims/api/http.hpp"
 #include "ims/api/router.hpp"
 #include "ims/domain/policy.hpp"
@@ -67,13 +69,21 @@ class App {
 
  private:
   Response dispatch(Request& request, Resources& resources, std::string& route);
+  // The user of a valid, unrevoked bearer token, if the request has one.
+  std::optional<std::int64_t> signed_in_writer(const Request& request, Resources& resources) const;
+  // A signed-in write: the rate limit, then the Idempotency-Key, then the handler.
+  Response run_write(Context& ctx, const Handler& handler, std::int64_t writer);
   void finish(const Request& request, Response& response, const std::string& route,
               std::chrono::steady_clock::time_point started);
 
   Services services_;
   Router<Handler> router_;
   infra::HttpMetrics http_metrics_;
+  prometheus::Counter& write_limited_;
 };
+
+// Sent with every HTML page: no inline script or style, no framing.
+extern const char* const content_security_policy;
 
 // Route registration, one function per resource (handlers/*.cpp).
 void add_system_routes(Router<Handler>& router);

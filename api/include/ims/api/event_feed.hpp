@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,15 @@ struct FeedSubscription {
   domain::Actor actor;
   std::optional<std::int64_t> last_event_id;
   std::int64_t expires_at = 0;  // seconds since the epoch: the stream ends with the access token
+  std::string jti;              // the stream also ends when its token is revoked (logout, deactivation)
+  std::int64_t issued_at = 0;
+};
+
+struct FeedLimits {
+  int streams_per_user = 4;
+  int streams = 1000;
+  std::string redis_url;  // where revoked tokens are listed
+  std::chrono::seconds revocation_check{2};
 };
 
 // Whether an event (its type and data) belongs in the actor's feed.
@@ -51,13 +61,18 @@ std::string sse_message(std::int64_t seq, const std::string& type, const std::st
 
 class EventFeed {
  public:
-  EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat);
+  EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat,
+            FeedLimits limits = {});
   ~EventFeed();
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
 
   void start();
   void stop();  // ends every stream
+  // Takes a place for one more stream of the user, or says which limit it is beyond.
+  enum class Admission { admitted, user_limit, server_limit };
+  Admission admit(std::int64_t user_id);
+  // Only after admit() said admitted; the place is given back when the stream ends.
   void subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink);
 
  private:
@@ -65,6 +80,7 @@ class EventFeed {
   struct State;
   void run();
   void wake();
+  void release(std::int64_t user_id);
 
   std::string database_url_;
   infra::Log log_;
@@ -74,6 +90,9 @@ class EventFeed {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::shared_ptr<Subscriber>> joining_;
+  FeedLimits limits_;
+  std::map<std::int64_t, int> streams_by_user_;  // under mutex_
+  int streams_ = 0;
   std::atomic<bool> stopping_{false};
 };
 

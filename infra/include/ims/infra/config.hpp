@@ -39,6 +39,11 @@ struct Config {
   int outbox_batch = 200;            // events the relay publishes per confirm round trip
   int outbox_retention_hours = 72;   // published outbox rows are pruned after this
   int request_sla_hours = 72;    // approval requests pending longer expire (and give their hold back)
+  int request_max_open_holds = 20;  // transfer requests one requester may have holding stock at once
+  int events_max_streams_per_user = 4;   // open /events streams per user (429 beyond)
+  int events_max_streams = 1000;         // open /events streams in one ims-api (503 beyond)
+  int write_rate_per_minute = 6000;      // writes per user per minute, token bucket in Redis (429 beyond)
+  int write_burst = 1000;                // the bucket's size
   int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
 
   bool production() const { return env == "production"; }

@@ -1,6 +1,7 @@
 #pragma once
 // PostgreSQL through libpqxx 6.4: one PgSession per thread, reconnecting lazily; units of work
 // retried whole on serialization failure or deadlock, never after an in-doubt commit.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,11 +46,15 @@ class PgSession {
         pqxx::work txn(connection());
         if constexpr (std::is_void_v<decltype(fn(txn))>) {
           fn(txn);
+          if (before_commit) before_commit(txn);
           txn.commit();
+          if (after_commit) after_commit();
           return;
         } else {
           auto result = fn(txn);
+          if (before_commit) before_commit(txn);
           txn.commit();
+          if (after_commit) after_commit();
           return result;
         }
       } catch (const pqxx::in_doubt_error& e) {
@@ -75,6 +80,12 @@ class PgSession {
 
   // Fails fast with DependencyUnavailable if the server cannot be reached.
   void ping();
+
+  // Runs inside every unit of work just before its commit (the API records a request's
+  // Idempotency-Key this way, in the same transaction as the request's effect). Set and cleared by
+  // the owner of the session's thread.
+  std::function<void(pqxx::work&)> before_commit;
+  std::function<void()> after_commit;
 
  private:
   pqxx::connection& connection();

@@ -22,16 +22,21 @@ class TokenRevocation {
   int ttl_;
 };
 
-// Failed-login counters per username and per client address in fixed windows.
+// Failed-login counters per (username, client address) pair and per client address, in fixed
+// windows. Counting per pair, not per username, keeps an attacker from locking a user out: wrong
+// passwords from one address block only that address's attempts at that user.
 class LoginThrottle {
  public:
   LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s)
       : redis_(redis), max_user_(max_per_user), max_address_(max_per_address), window_(window_s) {}
 
-  // Seconds to wait when blocked, 0 when an attempt may go ahead.
-  int retry_after(const std::string& username, const std::string& address);
+  struct Block {
+    int retry_after_s = 0;  // 0: the attempt may go ahead
+    const char* scope = "";  // "user_address" or "address"
+  };
+  Block check(const std::string& username, const std::string& address);
   void record_failure(const std::string& username, const std::string& address);
-  void record_success(const std::string& username);
+  void record_success(const std::string& username, const std::string& address);
 
  private:
   RedisClient& redis_;
