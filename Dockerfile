@@ -19,7 +19,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /nonexistent ims
 COPY --from=build /build/api/ims-api /build/api/ims /build/workers/ims-worker /build/scheduler/ims-scheduler /usr/local/bin/
 COPY --from=build /src/web /usr/share/ims/web
-ENV IMS_WEB_DIR=/usr/share/ims/web IMS_HTTP_HOST=0.0.0.0
+# Production unless told otherwise: no process starts with the development JWT secret.
+ENV IMS_WEB_DIR=/usr/share/ims/web IMS_HTTP_HOST=0.0.0.0 IMS_ENV=production
 USER ims
 EXPOSE 8080
 CMD ["ims-api"]

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# docker-compose.yml is safe by default: no start without a JWT secret, production mode, no demo
+# users unless asked, loopback-only ports, no anonymous Grafana, development UIs only on request.
+# Reads the file through `docker-compose config` (no Docker daemon needed).
+#   tests/deploy/compose_test.sh [path/to/docker-compose.yml]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+file=${1:-$here/../../docker-compose.yml}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+# Only what each case sets reaches the interpolation (no IMS_*, COMPOSE_* or .env of the caller).
+compose() {
+  env -i PATH="$PATH" HOME="$work" "$@" docker-compose --project-directory "$(dirname "$file")" \
+    --env-file "$work/empty.env" -f "$file" config
+}
+: >"$work/empty.env"
+secret=$(printf 'x%.0s' {1..40})
+required=(IMS_JWT_SECRET="$secret" GRAFANA_ADMIN_PASSWORD=grafana-test-password)
+
+if compose GRAFANA_ADMIN_PASSWORD=p >/dev/null 2>"$work/err"; then
+  fail "config passes without IMS_JWT_SECRET"
+elif grep -q 'IMS_JWT_SECRET' "$work/err" && grep -q 'openssl rand -hex 32' "$work/err"; then
+  pass "config refuses to run without IMS_JWT_SECRET and says how to make one"
+else
+  fail "config fails without IMS_JWT_SECRET but does not say why: $(cat "$work/err")"
+fi
+if compose IMS_JWT_SECRET= GRAFANA_ADMIN_PASSWORD=p >/dev/null 2>"$work/err"; then
+  fail "config passes with an empty IMS_JWT_SECRET"
+elif grep -q 'set IMS_JWT_SECRET' "$work/err"; then
+  pass "config refuses an empty IMS_JWT_SECRET"
+else
+  fail "config fails with an empty IMS_JWT_SECRET for another reason: $(cat "$work/err")"
+fi
+if compose IMS_JWT_SECRET="$secret" >/dev/null 2>"$work/err"; then
+  fail "config passes without GRAFANA_ADMIN_PASSWORD"
+elif grep -q 'set GRAFANA_ADMIN_PASSWORD' "$work/err"; then
+  pass "config refuses to run without GRAFANA_ADMIN_PASSWORD"
+else
+  fail "config fails without GRAFANA_ADMIN_PASSWORD for another reason: $(cat "$work/err")"
+fi
+
+if ! compose "${required[@]}" >"$work/default.yml" 2>"$work/err"; then
+  echo "FAIL: config is invalid with the required variables set: $(cat "$work/err")" >&2
+  exit 1
+fi
+pass "config is valid with IMS_JWT_SECRET and GRAFANA_ADMIN_PASSWORD"
+compose "${required[@]}" IMS_SEED_DEMO=1 >"$work/seeded.yml"
+
+# The checks on the rendered file; prints one line per failure, "ok: …" otherwise.
+python3 - "$work/default.yml" "$secret" <<'EOF' || failures=$((failures + 1))
+import sys, yaml
+
+config = yaml.safe_load(open(sys.argv[1]))
+secret = sys.argv[2]
+services = config["services"]
+problems = []
+
+def env(service):
+    e = services[service].get("environment", {})
+    return e if isinstance(e, dict) else dict(item.split("=", 1) for item in e)
+
+def published(service):
+    for p in services[service].get("ports", []):
+        if isinstance(p, dict):
+            yield str(p.get("host_ip", "")), str(p.get("published", "")), str(p.get("target", ""))
+        else:  # [host_ip:]published:target[/proto]
+            parts = str(p).split("/")[0].split(":")
+            yield (parts[0] if len(parts) == 3 else ""), (parts[-2] if len(parts) > 1 else ""), parts[-1]
+
+ims = [s for s, d in services.items() if d.get("image") == "ims:latest" or "build" in d]
+for required in ["api", "migrate", "scheduler"] + [f"worker-{r}" for r in ("stock", "alerts", "labels", "reports", "webhooks")]:
+    if required not in ims:
+        problems.append(f"no IMS service {required}")
+for s in ims:
+    if env(s).get("IMS_ENV") != "production":
+        problems.append(f"{s}: IMS_ENV is {env(s).get('IMS_ENV')!r}, not production")
+    if env(s).get("IMS_JWT_SECRET") != secret:
+        problems.append(f"{s}: IMS_JWT_SECRET is not the one given")
+    if not env(s).get("IMS_SMTP_URL", "").startswith("smtp://mail:"):
+        problems.append(f"{s}: IMS_SMTP_URL does not default to the mail catcher")
+
+by_default = {}
+for s, d in services.items():
+    for host_ip, port, target in published(s):
+        if host_ip != "127.0.0.1":
+            problems.append(f"{s}: port {port}:{target} is published on {host_ip or 'every address'}, not 127.0.0.1")
+        if "development" not in d.get("profiles", []):
+            if d.get("profiles"):
+                problems.append(f"{s}: publishes {port} in profiles {d['profiles']}")
+            by_default[port] = s
+if by_default != {"8080": "api", "3000": "grafana"}:
+    problems.append(f"without a profile the published ports are {by_default}, not just the API's 8080 and Grafana's 3000")
+for s in ("prometheus", "mail"):
+    if s not in services:
+        problems.append(f"no {s} service")
+    elif services[s].get("profiles"):
+        problems.append(f"{s} is needed by default (Grafana's data source, the workers' SMTP) but is in {services[s]['profiles']}")
+dev_ports = {port: s for s, d in services.items() if "development" in d.get("profiles", []) for _, port, _ in published(s)}
+for port, what in (("9090", "the Prometheus UI"), ("1080", "the mail catcher's UI")):
+    if port not in dev_ports:
+        problems.append(f"the development profile does not publish {what} ({port})")
+
+grafana = env("grafana")
+if str(grafana.get("GF_AUTH_ANONYMOUS_ENABLED", "")).lower() != "false":
+    problems.append(f"grafana: GF_AUTH_ANONYMOUS_ENABLED is {grafana.get('GF_AUTH_ANONYMOUS_ENABLED')!r}")
+if grafana.get("GF_SECURITY_ADMIN_PASSWORD") != "grafana-test-password":
+    problems.append("grafana: the admin password is not GRAFANA_ADMIN_PASSWORD")
+
+for p in problems:
+    print("FAIL:", p, file=sys.stderr)
+if not problems:
+    print("ok: production mode, loopback-only ports, no anonymous Grafana, development UIs in the profile")
+sys.exit(1 if problems else 0)
+EOF
+
+# The seeding step, run in a shell with a stand-in `ims` that only records what it was asked to do.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho "$*" >> "%s/calls"\n' "$work" >"$work/bin/ims"
+chmod +x "$work/bin/ims"
+seeding() {  # rendered file → the ims commands its migrate service runs, one per line
+  : >"$work/calls"
+  python3 - "$1" "$work/bin" <<'EOF'
+import os, subprocess, sys, yaml
+migrate = yaml.safe_load(open(sys.argv[1]))["services"]["migrate"]
+command = migrate["command"]
+command = command if isinstance(command, list) else ["sh", "-c", command]
+command = [c.replace("$$", "$") for c in command]  # compose's escape, undone when it runs
+environment = {k: str(v) for k, v in (migrate.get("environment") or {}).items()}
+environment["PATH"] = sys.argv[2] + ":" + os.environ["PATH"]
+sys.exit(subprocess.run(command, env=environment).returncode)
+EOF
+  tr '\n' ';' <"$work/calls"
+}
+got=$(seeding "$work/default.yml")
+[[ $got == "migrate;" ]] && pass "by default the stack only migrates" \
+  || fail "without IMS_SEED_DEMO the seeding step runs: $got"
+got=$(seeding "$work/seeded.yml")
+[[ $got == "migrate;seed-demo;" ]] && pass "IMS_SEED_DEMO=1 loads the demo set" \
+  || fail "with IMS_SEED_DEMO=1 the seeding step runs: $got"
+compose "${required[@]}" IMS_SEED_DEMO=yes >"$work/other.yml"
+got=$(seeding "$work/other.yml")
+[[ $got == "migrate;" ]] && pass "IMS_SEED_DEMO other than 1 seeds nothing" \
+  || fail "with IMS_SEED_DEMO=yes the seeding step runs: $got"
+
+if ((failures)); then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "docker-compose.yml is safe by default"
