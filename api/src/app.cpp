@@ -73,6 +73,7 @@ namespace {
 
 constexpr std::size_t max_target_bytes = 8192;
 constexpr std::size_t max_header_fields = 100;
+constexpr std::size_t max_header_value_bytes = 8192;
 
 bool is_write(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
@@ -160,9 +161,12 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   if (request.target_size > max_target_bytes) {
     return problem_status(414, "uri_too_long", "the request target is longer than " + std::to_string(max_target_bytes) + " bytes");
   }
-  if (request.header_count > max_header_fields) {
+  const bool long_value = std::any_of(request.headers.begin(), request.headers.end(),
+                                      [](const auto& h) { return h.second.size() > max_header_value_bytes; });
+  if (request.header_count > max_header_fields || long_value) {
     return problem_status(431, "request_header_fields_too_large",
-                          "the request has more than " + std::to_string(max_header_fields) + " header fields");
+                          "the request has more than " + std::to_string(max_header_fields) + " header fields or one longer than " +
+                              std::to_string(max_header_value_bytes) + " bytes");
   }
   if (auto refusal = refuse_unstorable_text(request)) return *refusal;
   auto match = router_.match(request.method, request.path);

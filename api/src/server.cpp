@@ -141,6 +141,7 @@ void HttpServer::start() {
                       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                                     .max_url_size(64 * 1024)
                                                     .max_field_count(400)
+                                                    .max_field_value_size(128 * 1024)
                                                     // larger bodies than ours are cut off by
                                                     // RESTinio; up to this, the app answers 413
                                                     .max_body_size(cfg.max_body_bytes * 8))

@@ -1,8 +1,11 @@
 #include "ims/domain/catalog.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 namespace ims::domain {
 
@@ -60,9 +63,18 @@ std::optional<std::int64_t> parse_money(const std::string& text) {
 }
 
 std::optional<std::int64_t> money_from_double(double value) {
+  // A JSON number means the decimal it was written as: the shortest text that reads back as the
+  // same double, then the exact decimal rules of the text form (a tolerance on value * 100 refused
+  // 1234569012.34, whose product carries more rounding error than any fixed epsilon).
   if (!std::isfinite(value) || value < 0 || value > 1e12) return std::nullopt;
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  if (ec != std::errc{}) return std::nullopt;
+  if (auto exact = parse_money(std::string(buf, end))) return exact;
+  // A computed number a hair off a cent (0.1 + 0.2) is taken as that cent.
   const double cents = std::round(value * 100);
-  if (std::fabs(value * 100 - cents) > 1e-6) return std::nullopt;
+  const double tolerance = std::max(1e-6, std::fabs(value * 100) * 8 * std::numeric_limits<double>::epsilon());
+  if (std::fabs(value * 100 - cents) > tolerance) return std::nullopt;
   return static_cast<std::int64_t>(cents);
 }
 

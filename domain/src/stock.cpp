@@ -1,8 +1,11 @@
 #include "ims/domain/stock.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 namespace ims::domain {
 
@@ -40,10 +43,18 @@ std::optional<Quantity> Quantity::parse(const std::string& text) {
 }
 
 std::optional<Quantity> Quantity::from_double(double value) {
-  if (!std::isfinite(value)) return std::nullopt;
+  // As money_from_double: the number's shortest round-trip text, read by the exact decimal rules.
+  if (!std::isfinite(value) || std::fabs(value) > 1e15) return std::nullopt;
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  if (ec != std::errc{}) return std::nullopt;
+  if (auto exact = parse(std::string(buf, end))) return exact;
+  // A computed number a hair off a thousandth (0.1 + 0.2) is taken as that thousandth; the
+  // tolerance grows with the magnitude, as the double's own precision does.
   const double scaled = value * scale;
   const double rounded = std::round(scaled);
-  if (std::fabs(scaled - rounded) > 1e-6 || std::fabs(rounded) > static_cast<double>(max_milli)) return std::nullopt;
+  const double tolerance = std::max(1e-6, std::fabs(scaled) * 8 * std::numeric_limits<double>::epsilon());
+  if (std::fabs(scaled - rounded) > tolerance || std::fabs(rounded) > static_cast<double>(max_milli)) return std::nullopt;
   return Quantity(static_cast<std::int64_t>(rounded));
 }
 

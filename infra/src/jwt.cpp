@@ -1,5 +1,8 @@
 #include "ims/infra/jwt.hpp"
 
+#include <charconv>
+#include <string_view>
+
 #include <jwt.h>
 
 #include <cstdlib>
@@ -80,11 +83,10 @@ domain::Result<AccessClaims> TokenCodec::verify(const std::string& token, std::i
   if (!sub || !role || !jti) return invalid("missing claims");
   auto parsed_role = domain::parse_role(role);
   if (!parsed_role) return invalid("role");
-  try {
-    c.user_id = std::stoll(sub);
-  } catch (const std::exception&) {
-    return invalid("subject");
-  }
+  // The whole subject is a positive decimal id ("42abc" or "0x10" are not user 42 or 0).
+  const std::string_view subject(sub);
+  auto [end, ec] = std::from_chars(subject.data(), subject.data() + subject.size(), c.user_id);
+  if (ec != std::errc{} || end != subject.data() + subject.size() || c.user_id < 1) return invalid("subject");
   c.role = *parsed_role;
   c.jti = jti;
   errno = 0;

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "ims/infra/errors.hpp"
 #include "ims/infra/pg.hpp"
 
@@ -279,6 +281,12 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
       }
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     } catch (const MalformedMessage& e) {
+      meters_->failed.Increment();
+      dead_letter(d, std::string("malformed: ") + e.what());
+      broker_->ack(d.delivery_tag);
+      return;
+    } catch (const nlohmann::json::exception& e) {
+      // A field of the message's data of the wrong type: no retry can mend it.
       meters_->failed.Increment();
       dead_letter(d, std::string("malformed: ") + e.what());
       broker_->ack(d.delivery_tag);

@@ -63,7 +63,8 @@ Response put_bom(Context& ctx) {
         continue;
       }
       const double q = line["quantity_per_unit"].get<double>();
-      if (!(q > 0) || q > 1e9) in.fail(at + ".quantity_per_unit", "must be greater than zero");
+      // Stored with four decimals: anything below 0.0001 would be stored as zero.
+      if (!(q >= 0.0001) || q > 1e9) in.fail(at + ".quantity_per_unit", "must be from 0.0001 to 1000000000");
       if (!seen.insert(line["material_id"].get<std::int64_t>()).second) in.fail(at + ".material_id", "appears twice");
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.4f", q);

@@ -32,6 +32,10 @@ TEST(Money, ExactCentsBothWays) {
   EXPECT_EQ(money_from_double(19.99), 1999);
   EXPECT_EQ(money_from_double(0.1 + 0.2), 30);
   EXPECT_EQ(money_from_double(1.001), std::nullopt);
+  // Found by fuzz_decimal: a fixed tolerance on value × 100 refused large amounts with cents.
+  EXPECT_EQ(money_from_double(1234569012.34), 123456901234);
+  EXPECT_EQ(money_from_double(73999999999.99), 7399999999999);
+  EXPECT_EQ(money_from_double(9999999991.2), 999999999120);
   EXPECT_EQ(format_money(4550), "45.50");
   EXPECT_EQ(format_money(7), "0.07");
 }

@@ -34,6 +34,10 @@ TEST(Quantity, FromJsonNumberOnlyWhenExact) {
   EXPECT_EQ(Quantity::from_double(0.001)->milli(), 1);
   EXPECT_FALSE(Quantity::from_double(0.0001).has_value());
   EXPECT_FALSE(Quantity::from_double(1e20).has_value());
+  // Found by fuzz_decimal: large quantities with decimals were refused as JSON numbers.
+  EXPECT_EQ(Quantity::from_double(34176012.3)->milli(), 34176012300);
+  EXPECT_EQ(Quantity::from_double(16777216.001)->milli(), 16777216001);
+  EXPECT_EQ(Quantity::from_double(0.1 + 0.2)->milli(), 300);
 }
 
 TEST(Fefo, TakesEarliestExpiryFirstAndLotlessLast) {

@@ -1,5 +1,9 @@
 // Access tokens: what is accepted and every way a token is refused.
 #include <gtest/gtest.h>
+#include <jwt.h>
+
+#include <cstdlib>
+#include <memory>
 
 #include "ims/infra/crypto.hpp"
 #include "ims/infra/jwt.hpp"
@@ -75,4 +79,31 @@ TEST(AccessToken, OtherIssuerIsRejected) {
 TEST(AccessToken, GarbageIsRejected) {
   TokenCodec codec(secret, "ims", 900);
   for (const char* junk : {"", "abc", "a.b.c", "...", "eyJ.eyJ.sig"}) EXPECT_FALSE(codec.verify(junk, now).ok()) << junk;
+}
+
+// Spotted while writing fuzz_jwt: std::stoll read "42abc" as user 42 and "0x10" as user 0. A token
+// is only as good as its signature, but a subject must still be exactly a user id.
+TEST(AccessToken, SubjectMustBeExactlyAPositiveUserId) {
+  TokenCodec codec(secret, "ims", 900);
+  const auto sign = [](const std::string& sub) {
+    jwt_t* raw = nullptr;
+    jwt_new(&raw);
+    std::unique_ptr<jwt_t, decltype(&jwt_free)> jwt(raw, jwt_free);
+    jwt_add_grant(raw, "sub", sub.c_str());
+    jwt_add_grant(raw, "role", "admin");
+    jwt_add_grant(raw, "jti", "j");
+    jwt_add_grant(raw, "iss", "ims");
+    jwt_add_grant(raw, "typ", "access");
+    jwt_add_grant_int(raw, "iat", now - 10);
+    jwt_add_grant_int(raw, "exp", now + 600);
+    jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()), static_cast<int>(secret.size()));
+    char* text = jwt_encode_str(raw);
+    std::string token = text ? text : "";
+    std::free(text);
+    return token;
+  };
+  EXPECT_TRUE(codec.verify(sign("42"), now).ok());
+  for (const char* sub : {"42abc", "0x10", "0", "-3", " 42", "", "99999999999999999999"}) {
+    EXPECT_FALSE(codec.verify(sign(sub), now).ok()) << sub;
+  }
 }
