@@ -57,6 +57,7 @@ std::string request_id_for(const Request& request) {
 Response App::handle(Request& request, Resources& resources) {
   const auto started = std::chrono::steady_clock::now();
   if (request.request_id.empty()) request.request_id = request_id_for(request);
+  request.remote_address = client_address(request, services_.config.trusted_proxies);
   std::string route = "unmatched";
   Response response = dispatch(request, resources, route);
   finish(request, response, route, started);
@@ -140,9 +141,21 @@ Response App::run_write(Context& ctx, const Handler& handler, std::int64_t write
   if (lookup.kind != IdempotencyLookup::Kind::run) return lookup.response;
   try {
     IdempotencyRecorder recorder(resources, writer, request);
-    Response response = handler(ctx);
-    // A 5xx after the effect committed leaves the key unanswered: a retry is told, never re-run.
-    if (response.status < 500) recorder.settle(response);
+    Response response;
+    try {
+      response = handler(ctx);
+    } catch (const IdempotencyRace&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (!recorder.recorded()) throw;  // nothing committed: the boundary answers, the retry runs
+      // The effect committed and then the handler failed: the key's answer says so, for this
+      // request and every retry, instead of "changed nothing".
+      ctx.log.error("request failed after its effect committed", {{"error", e.what()}});
+      response = answer_lost();
+    }
+    // A 5xx after the effect committed is not an answer about the request: store "answer lost".
+    if (recorder.recorded() && response.status >= 500) response = answer_lost();
+    recorder.settle(response);
     return response;
   } catch (const IdempotencyRace&) {
     // The same key committed first in a concurrent request; this one's effect rolled back.

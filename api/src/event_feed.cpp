@@ -194,6 +194,8 @@ void EventFeed::run() {
         std::lock_guard lock(mutex_);
         joining.swap(joining_);
       }
+      // Live first, so a failed backfill read cannot drop them (their places would never be given back).
+      for (auto& sub : joining) s.live.push_back(sub);
       for (auto& sub : joining) {
         sub->sink->write("retry: 3000\n\n");
         if (auto last = sub->subscription.last_event_id; last && *last < s.cursor) {
@@ -205,7 +207,6 @@ void EventFeed::run() {
             deliver(*sub, row);
           }
         }
-        s.live.push_back(sub);
       }
 
       // New events, and any late arrivals below the cursor (every type moves the cursor; only the
@@ -233,21 +234,32 @@ void EventFeed::run() {
       // Heartbeats keep proxies and the server's own request timer from closing quiet streams;
       // gone, expired or hopelessly slow clients are let go.
       const auto epoch_now = static_cast<std::int64_t>(std::time(nullptr));
-      // A stream ends with its token: logged out, or its user deactivated or re-credentialed.
-      const bool check_revocation = redis && now - last_revocation_check >= limits_.revocation_check;
-      if (check_revocation) last_revocation_check = now;
+      // A stream ends with its token: logged out, or its user deactivated or re-credentialed. One
+      // pipelined round trip for every stream; with Redis away the check waits for the next round.
+      std::set<const Subscriber*> revoked_streams;
+      if (redis && now - last_revocation_check >= limits_.revocation_check) {
+        last_revocation_check = now;
+        std::vector<infra::TokenRevocation::Token> tokens;
+        std::vector<const Subscriber*> checked;
+        for (const auto& sub : s.live) {
+          if (sub->subscription.jti.empty()) continue;
+          tokens.push_back({sub->subscription.jti, sub->subscription.actor.user_id, sub->subscription.issued_at});
+          checked.push_back(sub.get());
+        }
+        try {
+          const auto revoked = infra::TokenRevocation(*redis, 0).revoked(tokens);
+          for (std::size_t i = 0; i < checked.size(); ++i) {
+            if (revoked[i]) revoked_streams.insert(checked[i]);
+          }
+        } catch (const std::exception& e) {
+          log_.warn("cannot check the streams' tokens; keeping them until the next check", {{"error", e.what()}});
+        }
+      }
       std::erase_if(s.live, [&](const std::shared_ptr<Subscriber>& sub) {
         const auto& subscription = sub->subscription;
         const bool expired = subscription.expires_at > 0 && epoch_now >= subscription.expires_at;
         const bool slow = sub->sink->pending_bytes() > max_pending_bytes;
-        bool revoked = false;
-        if (check_revocation && !expired && !subscription.jti.empty()) {
-          try {
-            revoked = infra::TokenRevocation(*redis, 0).is_revoked(subscription.jti, subscription.actor.user_id, subscription.issued_at);
-          } catch (const std::exception& e) {
-            log_.warn("cannot check a stream's token; keeping it", {{"error", e.what()}});
-          }
-        }
+        const bool revoked = revoked_streams.count(sub.get()) > 0;
         if (!sub->sink->alive() || expired || slow || revoked) {
           if (slow) s.dropped.Increment();
           if (revoked) sub->sink->write("event: stream.closed\ndata: {\"reason\":\"token revoked\"}\n\n");

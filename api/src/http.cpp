@@ -1,5 +1,7 @@
 #include "ims/api/http.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace ims::api {
@@ -126,6 +128,33 @@ bool is_storable_text(std::string_view s) {
     p += n + 1;
   }
   return true;
+}
+
+std::string client_address(const Request& request, const std::vector<std::string>& trusted) {
+  const auto is_trusted = [&](const std::string& a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  if (!is_trusted(request.remote_address)) return request.remote_address;
+  const auto forwarded = request.header("x-forwarded-for");
+  if (!forwarded) return request.remote_address;
+  // Right to left: each proxy appends the address it received from.
+  std::size_t end = forwarded->size();
+  while (end > 0) {
+    const auto comma = forwarded->rfind(',', end - 1);
+    const auto start = comma == std::string::npos ? 0 : comma + 1;
+    auto item = forwarded->substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty() && item.size() <= 64 && !is_trusted(item)) return item;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return request.remote_address;
+}
+
+std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;  // a continuation byte
+  return text.substr(0, end);
 }
 
 std::string url_decode(const std::string& text) {

@@ -5,8 +5,9 @@
 //
 // The key is written in the transaction of the request's effect (PgSession::before_commit), so a
 // crash before that commit leaves nothing behind and the retry runs; a crash after it leaves the
-// key, and the retry never applies the effect twice. A request that changes nothing (a 4xx)
-// records no key: its retry is checked afresh.
+// key, and the retry never applies the effect twice. The key goes with the request's first unit of
+// work that writes (every POST handler has one): a request refused before writing anything (most
+// 4xx) records no key, and its retry is checked afresh.
 #include "ims/api/idempotency.hpp"
 
 #include <algorithm>
@@ -47,6 +48,7 @@ IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t act
     auto rows = txn.exec_params(
         "SELECT request_hash, status, content_type, headers::text, body,"
         "       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid AND a.backend_start = k.owner_started)"
+        "       AND k.created_at > now() - interval '2 minutes'"
         " FROM messaging.idempotency_keys k WHERE actor_id = $1 AND key = $2",
         actor_id, key);
     if (rows.empty()) return {IdempotencyLookup::Kind::run, {}};
@@ -59,11 +61,9 @@ IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t act
     if (row[1].is_null()) {
       // Committed, response not stored yet: the first request is finishing — or its process died in
       // the instant between the two, and its answer is lost (the effect is not repeated either way).
-      auto err = domain::Error::of(domain::ErrorCode::conflict,
-                                   row[5].as<bool>() ? "a request with this key is still being processed"
-                                                     : "the request with this key was carried out, but its answer was lost; "
-                                                       "look the resource up instead of retrying");
-      if (row[5].as<bool>()) err.retry_after_seconds = 1;
+      if (!row[5].as<bool>()) return {IdempotencyLookup::Kind::refused, answer_lost()};
+      auto err = domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed");
+      err.retry_after_seconds = 1;
       return {IdempotencyLookup::Kind::refused, problem(err)};
     }
     Response replay;
@@ -103,6 +103,12 @@ IdempotencyRecorder::IdempotencyRecorder(Resources& resources, std::int64_t acto
 IdempotencyRecorder::~IdempotencyRecorder() {
   resources_.db.before_commit = nullptr;
   resources_.db.after_commit = nullptr;
+}
+
+Response answer_lost() {
+  return problem(domain::Error::of(domain::ErrorCode::conflict,
+                                   "the request with this key was carried out, but its answer was lost; "
+                                   "look the resource up instead of retrying"));
 }
 
 void IdempotencyRecorder::settle(const Response& response) {

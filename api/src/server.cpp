@@ -98,7 +98,12 @@ struct HttpServer::Impl {
       if (response.event_stream) {
         const auto admission = feed.admit(response.event_stream->actor.user_id);
         if (admission == EventFeed::Admission::admitted) {
-          open_stream(req, response, feed);
+          try {
+            open_stream(req, response, feed);
+          } catch (...) {
+            feed.release(response.event_stream->actor.user_id);  // never subscribed
+            throw;
+          }
           return;
         }
         const bool mine = admission == EventFeed::Admission::user_limit;

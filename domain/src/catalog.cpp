@@ -1,6 +1,7 @@
 #include "ims/domain/catalog.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include <algorithm>
 #include <cctype>
@@ -80,9 +81,12 @@ std::optional<std::int64_t> money_from_double(double value) {
 
 std::optional<std::int64_t> line_amount_cents(std::int64_t quantity_milli, std::int64_t unit_price_cents) {
   if (quantity_milli < 0 || unit_price_cents < 0) return std::nullopt;
-  const __int128 amount = (static_cast<__int128>(quantity_milli) * unit_price_cents + 500) / 1000;
+  // A product past int64 is far past the limit as well.
+  std::int64_t product = 0;
+  if (__builtin_mul_overflow(quantity_milli, unit_price_cents, &product) || product > INT64_MAX - 500) return std::nullopt;
+  const std::int64_t amount = (product + 500) / 1000;
   if (amount > max_amount_cents) return std::nullopt;
-  return static_cast<std::int64_t>(amount);
+  return amount;
 }
 
 std::string format_money(std::int64_t cents) {

@@ -27,6 +27,10 @@ std::optional<std::string> check_email(const std::string& email) {
   if (std::any_of(email.begin(), email.end(), [](unsigned char c) { return std::isspace(c); })) {
     return "must not contain spaces";
   }
+  // Control characters (found by the HTTP fuzzer: "a@example.com\u0001" was accepted).
+  if (std::any_of(email.begin(), email.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return "must not contain control characters";
+  }
   return std::nullopt;
 }
 

@@ -79,6 +79,18 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_OUTBOX_RETENTION_HOURS", c.outbox_retention_hours, 1, 24 * 365);
   r.number("IMS_WORKER_PREFETCH", c.worker_prefetch, 1, 10'000);
   r.number("IMS_REQUEST_SLA_HOURS", c.request_sla_hours, 1, 24 * 365);
+  if (auto proxies = env("IMS_TRUSTED_PROXIES"); proxies && !proxies->empty()) {
+    std::size_t start = 0;
+    while (start <= proxies->size()) {
+      auto end = proxies->find(',', start);
+      if (end == std::string::npos) end = proxies->size();
+      auto item = proxies->substr(start, end - start);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      if (!item.empty()) c.trusted_proxies.push_back(item);
+      start = end + 1;
+    }
+  }
   r.number("IMS_REQUEST_MAX_OPEN_HOLDS", c.request_max_open_holds, 1, 100'000);
   r.number("IMS_EVENTS_MAX_STREAMS_PER_USER", c.events_max_streams_per_user, 1, 10'000);
   r.number("IMS_EVENTS_MAX_STREAMS", c.events_max_streams, 1, 1'000'000);

@@ -31,6 +31,24 @@ bool TokenRevocation::is_revoked(const std::string& jti, std::int64_t user_id, s
   return false;
 }
 
+std::vector<bool> TokenRevocation::revoked(const std::vector<Token>& tokens) {
+  std::vector<bool> out(tokens.size(), false);
+  if (tokens.empty()) return out;
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& t : tokens) {
+    commands.push_back({"EXISTS", jti_key(t.jti)});
+    commands.push_back({"GET", user_key(t.user_id)});
+  }
+  const auto replies = redis_.pipeline(commands);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& denied = replies[2 * i];
+    const auto& before = replies[2 * i + 1];
+    out[i] = denied.integer != 0 ||
+             (before.kind == RedisValue::Kind::text && tokens[i].issued_at <= std::stoll(before.text));
+  }
+  return out;
+}
+
 LoginThrottle::Block LoginThrottle::check(const std::string& username, const std::string& address) {
   auto r = redis_.pipeline({{"GET", user_fail_key(username, address)},
                             {"TTL", user_fail_key(username, address)},

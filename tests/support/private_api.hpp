@@ -41,14 +41,18 @@ class PrivateApi {
   PrivateApi& operator=(const PrivateApi&) = delete;
 
   const std::string& url() const { return url_; }
-  bool running() const { return pid_ > 0; }
+  // Started and answered /ready.
+  bool running() const { return pid_ > 0 && ready_; }
   // SIGKILL: the process dies wherever it is, as in a crash.
   void kill_hard() { stop(SIGKILL); }
 
  private:
   void wait_ready() {
     for (int i = 0; i < 200 && pid_ > 0; ++i) {
-      if (http("GET", url_ + "/ready", "", {{}, "", 1000}).status == 200) return;
+      if (http("GET", url_ + "/ready", "", {{}, "", 1000}).status == 200) {
+        ready_ = true;
+        return;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
@@ -61,6 +65,7 @@ class PrivateApi {
   }
 
   pid_t pid_ = -1;
+  bool ready_ = false;
   std::string url_;
 };
 

@@ -69,7 +69,7 @@ Response list(Context& ctx) {
   auto kind = ctx.request.query_param("kind");
   if (kind && !domain::parse_location_kind(*kind)) return problem(Error::validation({{"kind", "must be factory, cfa, stockist or retail"}}));
   std::optional<std::string> pattern;
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + q->substr(0, 100) + "%";
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + utf8_prefix(*q, 100) + "%";
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
     return txn.exec_params(std::string("SELECT ") + columns +
                                " FROM inventory.locations WHERE ($1::bigint IS NULL OR id > $1) AND ($2::text IS NULL OR kind = $2)"

@@ -121,7 +121,7 @@ Response list_products(Context& ctx) {
   }
   auto category = ctx.request.query_param("category");
   std::optional<std::string> pattern;
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + q->substr(0, 100) + "%";
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + utf8_prefix(*q, 100) + "%";
   const bool low_stock = ctx.request.query_param("low_stock").value_or("false") == "true";
   std::optional<std::int64_t> scope;
   if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);

@@ -48,7 +48,7 @@ Response list(Context& ctx) {
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
   std::optional<std::string> pattern;
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + q->substr(0, 100) + "%";
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + utf8_prefix(*q, 100) + "%";
   std::optional<bool> active;
   if (auto a = ctx.request.query_param("is_active")) active = *a == "true";
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {

@@ -78,7 +78,7 @@ Response list_users(Context& ctx) {
       errors.push_back({"is_active", "must be true or false"});
     }
   }
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = q->substr(0, 100);
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
 
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::list(txn, filter); });

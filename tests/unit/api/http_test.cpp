@@ -47,3 +47,41 @@ TEST(Query, DecodesPairsAndPercentEscapes) {
   EXPECT_EQ(q["flag"], "");
   EXPECT_EQ(q["x"], "a b");
 }
+
+TEST(Text, StorableTextIsWellFormedUtf8WithoutNul) {
+  EXPECT_TRUE(api::is_storable_text(""));
+  EXPECT_TRUE(api::is_storable_text("plain"));
+  EXPECT_TRUE(api::is_storable_text("\xe0\xa4\xa6\xe0\xa4\xb5\xe0\xa4\xbe"));  // दवा
+  EXPECT_TRUE(api::is_storable_text("\xf0\x9f\x93\xa6"));                      // U+1F4E6
+  for (const std::string& bad : {std::string("\xff"), std::string("a\0b", 3), std::string("\xc0\xaf"),  // overlong '/'
+                                std::string("\xed\xa0\x80"),                                          // a surrogate
+                                std::string("\xf4\x90\x80\x80"),                                      // past U+10FFFF
+                                std::string("\xe0\xa4")}) {                                           // cut short
+    EXPECT_FALSE(api::is_storable_text(bad)) << bad.size();
+  }
+}
+
+// A search term is cut to 100 bytes; cutting inside a character once made PostgreSQL refuse it.
+TEST(Text, PrefixesEndOnACharacterBoundary) {
+  std::string cjk;
+  for (int i = 0; i < 34; ++i) cjk += "\xe8\x8d\xaf";  // 药, three bytes each: 102 bytes
+  const auto cut = api::utf8_prefix(cjk, 100);
+  EXPECT_EQ(cut.size(), 99u);
+  EXPECT_TRUE(api::is_storable_text(cut));
+  EXPECT_EQ(api::utf8_prefix("short", 100), "short");
+}
+
+// Behind a reverse proxy every client has the proxy's address, and a per-address throttle would
+// lock everyone out at once: the proxy's X-Forwarded-For names the client, when the proxy is trusted.
+TEST(ClientAddress, IsTheForwardedClientOnlyBehindATrustedProxy) {
+  api::Request r;
+  r.remote_address = "10.0.0.5";
+  r.headers["x-forwarded-for"] = "203.0.113.7";
+  EXPECT_EQ(api::client_address(r, {}), "10.0.0.5");             // nobody trusted: the header is anyone's
+  EXPECT_EQ(api::client_address(r, {"10.0.0.9"}), "10.0.0.5");   // another peer
+  EXPECT_EQ(api::client_address(r, {"10.0.0.5"}), "203.0.113.7");
+  r.headers["x-forwarded-for"] = "198.51.100.1, 203.0.113.7, 10.0.0.6";  // a spoofed first hop, two proxies
+  EXPECT_EQ(api::client_address(r, {"10.0.0.5", "10.0.0.6"}), "203.0.113.7");
+  r.headers["x-forwarded-for"] = " , ";
+  EXPECT_EQ(api::client_address(r, {"10.0.0.5"}), "10.0.0.5");
+}

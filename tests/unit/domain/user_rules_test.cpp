@@ -16,6 +16,8 @@ TEST(UserRules, EmailNeedsOneAtAndADomain) {
   EXPECT_EQ(check_email("a@b.co"), std::nullopt);
   EXPECT_NE(check_email("a.b.co"), std::nullopt);
   EXPECT_NE(check_email("a@b"), std::nullopt);
+  EXPECT_NE(check_email("a@example.com\x01\x1f"), std::nullopt);  // found by the HTTP fuzzer
+  EXPECT_NE(check_email("a\x7f@example.com"), std::nullopt);
   EXPECT_NE(check_email("@b.co"), std::nullopt);
   EXPECT_NE(check_email("a@@b.co"), std::nullopt);
   EXPECT_NE(check_email("a b@c.co"), std::nullopt);

@@ -74,13 +74,14 @@ class EventFeed {
   Admission admit(std::int64_t user_id);
   // Only after admit() said admitted; the place is given back when the stream ends.
   void subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink);
+  // Gives back a place admit() took for a stream that was never subscribed.
+  void release(std::int64_t user_id);
 
  private:
   struct Subscriber;
   struct State;
   void run();
   void wake();
-  void release(std::int64_t user_id);
 
   std::string database_url_;
   infra::Log log_;

@@ -58,5 +58,11 @@ std::string url_decode(const std::string& text);
 // Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF) without NUL: what
 // PostgreSQL's text accepts.
 bool is_storable_text(std::string_view text);
+// The client's address: the peer, or — when the peer is one of `trusted_proxies` — the nearest
+// address in X-Forwarded-For that is not itself a trusted proxy.
+std::string client_address(const Request& request, const std::vector<std::string>& trusted_proxies);
+
+// At most `max_bytes` of valid UTF-8 `text`, cut at a character boundary.
+std::string utf8_prefix(const std::string& text, std::size_t max_bytes);
 
 }  // namespace ims::api

@@ -15,6 +15,8 @@ struct IdempotencyLookup {
   Response response;  // for replay and refused
 };
 IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request);
+// The answer for a key whose effect committed but whose response could not be stored.
+Response answer_lost();
 
 // A concurrent request with the same key committed first: this one's transaction rolled back.
 struct IdempotencyRace : std::runtime_error {

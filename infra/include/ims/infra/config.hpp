@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ims/domain/result.hpp"
 
@@ -39,6 +40,7 @@ struct Config {
   int outbox_batch = 200;            // events the relay publishes per confirm round trip
   int outbox_retention_hours = 72;   // published outbox rows are pruned after this
   int request_sla_hours = 72;    // approval requests pending longer expire (and give their hold back)
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
   int request_max_open_holds = 20;  // transfer requests one requester may have holding stock at once
   int events_max_streams_per_user = 4;   // open /events streams per user (429 beyond)
   int events_max_streams = 1000;         // open /events streams in one ims-api (503 beyond)
