@@ -115,14 +115,14 @@ std::string field_of_constraint(const std::string& message) {
 
 }  // namespace
 
-std::optional<std::int64_t> App::signed_in_writer(const Request& request, Resources& resources) const {
+std::optional<infra::AccessClaims> App::signed_in_writer(const Request& request, Resources& resources) const {
   const auto token = request.header("authorization").value_or("");
   if (token.rfind("Bearer ", 0) != 0) return std::nullopt;
   auto claims = services_.tokens.verify(token.substr(7), services_.now());
   if (!claims) return std::nullopt;
   infra::TokenRevocation revocation(resources.redis, services_.config.access_token_ttl_s);
   if (revocation.is_revoked(claims->jti, claims->user_id, claims->issued_at)) return std::nullopt;
-  return claims->user_id;
+  return *claims;
 }
 
 Response App::run_write(Context& ctx, const Handler& handler, std::int64_t writer) {
@@ -200,7 +200,10 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   try {
     // Signed-in writes (sign-in itself has its own throttle); anything else gets the handler's 401.
     if (is_write(request.method) && request.path.rfind("/api/v1/auth/", 0) != 0) {
-      if (auto writer = signed_in_writer(request, resources)) return run_write(ctx, match.route->handler, *writer);
+      if (auto writer = signed_in_writer(request, resources)) {
+        ctx.verified_claims = *writer;
+        return run_write(ctx, match.route->handler, writer->user_id);
+      }
     }
     return match.route->handler(ctx);
   } catch (const infra::DependencyUnavailable& e) {

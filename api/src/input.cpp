@@ -130,6 +130,10 @@ domain::Result<Page> read_page(const Request& request) {
 }
 
 domain::Result<Authenticated> authenticate(Context& ctx) {
+  if (ctx.verified_claims) {
+    const auto& c = *ctx.verified_claims;
+    return Authenticated{domain::Actor{c.user_id, c.role, c.location_id}, c};
+  }
   auto header = ctx.request.header("authorization");
   const std::string prefix = "Bearer ";
   // Browsers' EventSource cannot send headers, so the event stream alone also takes the token

@@ -50,6 +50,9 @@ struct Context {
   Resources& resources;
   const Services& services;
   infra::Log log;
+  // Claims of a bearer token the boundary has verified and found unrevoked for this request
+  // (signed-in writes), so the handler does not verify and ask Redis a second time.
+  std::optional<infra::AccessClaims> verified_claims = std::nullopt;
 };
 
 using Handler = std::function<Response(Context&)>;
@@ -70,7 +73,7 @@ class App {
  private:
   Response dispatch(Request& request, Resources& resources, std::string& route);
   // The user of a valid, unrevoked bearer token, if the request has one.
-  std::optional<std::int64_t> signed_in_writer(const Request& request, Resources& resources) const;
+  std::optional<infra::AccessClaims> signed_in_writer(const Request& request, Resources& resources) const;
   // A signed-in write: the rate limit, then the Idempotency-Key, then the handler.
   Response run_write(Context& ctx, const Handler& handler, std::int64_t writer);
   void finish(const Request& request, Response& response, const std::string& route,
