@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ims/api/resource.hpp"
+#include "ims/infra/request_store.hpp"
 #include "ims/domain/stock.hpp"
 #include "ims/domain/workflow.hpp"
 #include "ims/infra/outbox.hpp"
@@ -121,18 +122,11 @@ Response create_request(Context& ctx) {
     if (action == RequestAction::transfer) {
       // The source must be up the requester's own chain: its upstream location or a factory, so
       // nobody can freeze a sibling's stock with holds.
-      if (txn.exec_params("SELECT 1 FROM inventory.locations f, inventory.locations me WHERE f.id = $1 AND f.is_active"
-                          " AND me.id = $2 AND (f.kind = 'factory' OR f.id = me.upstream_location_id)",
-                          *from, actor.location_id.value_or(-1))
-              .empty()) {
+      if (!infra::requests::source_is_up_the_chain(txn, *from, actor.location_id.value_or(-1))) {
         in.fail("from_location_id", "must be your upstream location or a factory");
       }
-      // One requester may hold only so much at once; the lock makes the count exact under concurrency.
-      txn.exec_params("SELECT pg_advisory_xact_lock(7301, $1::int)", static_cast<int>(actor.user_id));
-      const auto open = txn.exec_params1("SELECT count(*) FROM inventory.requests WHERE requested_by = $1 AND action = 'transfer'"
-                                         " AND hold IN ('requested', 'held')",
-                                         actor.user_id)[0]
-                            .as<int>();
+      // One requester may hold only so much at once, counted under a lock so concurrency cannot exceed it.
+      const auto open = infra::requests::lock_and_count_open_holds(txn, actor.user_id);
       if (in.ok() && open >= ctx.services.config.request_max_open_holds) {
         refusal = problem(Error::of(ErrorCode::conflict, "you have " + std::to_string(open) +
                                                              " transfer requests holding stock, the most allowed; wait for a decision or cancel one"));
