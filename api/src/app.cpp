@@ -42,6 +42,7 @@ App::App(Services services)
   add_transfer_routes(router_);
   add_request_routes(router_);
   add_alert_routes(router_);
+  add_schedule_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {

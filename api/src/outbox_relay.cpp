@@ -69,7 +69,6 @@ void OutboxRelay::pause(std::chrono::milliseconds d) {
 void OutboxRelay::run() {
   auto& s = *state_;
   auto backoff = std::chrono::milliseconds(200);
-  auto last_prune = std::chrono::steady_clock::time_point{};
   auto last_backlog = std::chrono::steady_clock::time_point{};
   while (!stopping_) {
     try {
@@ -117,13 +116,7 @@ void OutboxRelay::run() {
         s.backlog.Set(q.exec("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL")[0][0].as<double>());
         last_backlog = now;
       }
-      if (now - last_prune > std::chrono::minutes(1)) {
-        pqxx::nontransaction q(*s.db);
-        q.exec_params("DELETE FROM messaging.outbox WHERE published_at < now() - make_interval(hours => $1)",
-                      config_.outbox_retention_hours);
-        q.exec("DELETE FROM messaging.idempotency_keys WHERE created_at < now() - interval '24 hours'");
-        last_prune = now;
-      }
+      // Published rows and old idempotency keys are deleted by the scheduler's prune job.
       if (claimed == static_cast<std::size_t>(config_.outbox_batch)) continue;  // more waiting
       s.db->await_notification(0, 250'000);  // woken by NOTIFY, else poll
     } catch (const std::exception& e) {

@@ -8,7 +8,9 @@ namespace {
 
 using S = OrderStatus;
 
-constexpr std::array<std::pair<S, S>, 9> fulfilment_moves{{
+constexpr std::array<std::pair<S, S>, 11> fulfilment_moves{{
+    {S::draft, S::pending},  // a person confirms what the inventory check proposed
+    {S::draft, S::canceled},
     {S::pending, S::confirmed},
     {S::pending, S::rejected},
     {S::confirmed, S::processing},
@@ -20,7 +22,9 @@ constexpr std::array<std::pair<S, S>, 9> fulfilment_moves{{
     {S::confirmed, S::shipped},  // small shops skip "processing"
 }};
 
-constexpr std::array<std::pair<S, S>, 4> purchase_moves{{
+constexpr std::array<std::pair<S, S>, 6> purchase_moves{{
+    {S::draft, S::pending},
+    {S::draft, S::canceled},
     {S::pending, S::ordered},
     {S::ordered, S::received},
     {S::pending, S::canceled},
@@ -48,6 +52,7 @@ std::string_view to_string(OrderKind kind) {
 
 std::string_view to_string(OrderStatus s) {
   switch (s) {
+    case S::draft: return "draft";
     case S::pending: return "pending";
     case S::confirmed: return "confirmed";
     case S::rejected: return "rejected";
@@ -69,7 +74,7 @@ std::optional<OrderKind> parse_order_kind(std::string_view text) {
 }
 
 std::optional<OrderStatus> parse_order_status(std::string_view text) {
-  for (auto s : {S::pending, S::confirmed, S::rejected, S::processing, S::shipped, S::delivered, S::canceled, S::ordered,
+  for (auto s : {S::draft, S::pending, S::confirmed, S::rejected, S::processing, S::shipped, S::delivered, S::canceled, S::ordered,
                  S::received}) {
     if (to_string(s) == text) return s;
   }
@@ -90,7 +95,9 @@ bool is_final(OrderStatus s) {
 }
 
 Result<OrderStatus> transition(OrderKind kind, OrderStatus from, OrderStatus to) {
-  const bool ok = kind == OrderKind::purchase ? allowed(purchase_moves, from, to) : allowed(fulfilment_moves, from, to);
+  const bool ok = kind == OrderKind::purchase ? allowed(purchase_moves, from, to)
+                  : kind == OrderKind::sale && from == S::draft ? false  // nothing drafts a sale
+                                                                 : allowed(fulfilment_moves, from, to);
   if (!ok) {
     return Error::of(ErrorCode::conflict, std::string("a ") + std::string(to_string(kind)) + " order cannot go from " +
                                               std::string(to_string(from)) + " to " + std::string(to_string(to)));
@@ -228,6 +235,7 @@ bool can_move_order(const Actor& actor, OrderKind kind, OrderStatus to, std::opt
     case OrderStatus::ordered:
     case OrderStatus::received: return is_buyer;
     case OrderStatus::canceled: return is_seller || is_buyer;
+    case OrderStatus::pending: return is_buyer;  // only from draft: the buyer takes up the proposal
     default: return false;  // confirmed and rejected are the stock worker's decisions
   }
 }

@@ -271,8 +271,11 @@ void AmqpConnection::reject(std::uint64_t delivery_tag, bool requeue) {
 const std::map<std::string, std::vector<std::string>>& queue_bindings() {
   static const std::map<std::string, std::vector<std::string>> bindings{
       // The stock worker takes the commands it carries out, not the events it announces itself.
-      {"stock", {"order.created", "order.status_changed", "production.#", "request.#", "transfer.#", "stock.adjustment.#"}},
-      {"alerts", {"stock.low.#", "inventory.check.#", "lot.expiring.#", "transfer.discrepancy.#"}},
+      {"stock", {"order.created", "order.status_changed", "production.#", "request.#", "transfer.#", "stock.adjustment.#",
+                 "inventory.check.requested"}},
+      // Conditions that raise alerts, and the events that clear them.
+      {"alerts", {"stock.low.#", "stock.recovered.#", "lot.expiring.#", "inventory.drift.#", "inventory.check.completed",
+                  "request.#", "transfer.discrepancy.#"}},
       {"labels", {"label.#"}},
       {"reports", {"report.#"}},
       {"webhooks", {"#"}},
@@ -292,6 +295,7 @@ void declare_topology(AmqpConnection& c) {
   }
   // Bindings of earlier releases, narrowed since.
   c.unbind("ims.stock", events_exchange, "order.#");
+  c.unbind("ims.alerts", events_exchange, "inventory.check.#");  // the stock worker carries out the check
 }
 
 }  // namespace ims::infra

@@ -96,6 +96,23 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_EVENTS_MAX_STREAMS", c.events_max_streams, 1, 1'000'000);
   r.number("IMS_WRITE_RATE_PER_MINUTE", c.write_rate_per_minute, 1, 10'000'000);
   r.number("IMS_WRITE_BURST", c.write_burst, 1, 10'000'000);
+  r.text("IMS_SMTP_USER", c.smtp_user);
+  r.text("IMS_SMTP_PASSWORD", c.smtp_password);
+  r.text("IMS_MAIL_FROM", c.mail_from);
+  r.number("IMS_SMTP_TIMEOUT_MS", c.smtp_timeout_ms, 100, 600'000);
+  r.number("IMS_SMTP_MAX_ATTEMPTS", c.smtp_max_attempts, 1, 100);
+  r.number("IMS_SMTP_RETRY_BASE_MS", c.smtp_retry_base_ms, 10, 3'600'000);
+  r.text("IMS_DASHBOARD_URL", c.dashboard_url);
+  r.text("IMS_TIMEZONE", c.timezone);
+  r.number("IMS_SCHEDULER_TICK_MS", c.scheduler_tick_ms, 50, 60'000);
+  r.number("IMS_EXPIRY_WARNING_DAYS", c.expiry_warning_days, 0, 3650);
+  if (c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0) {
+    r.errors.push_back({"IMS_SMTP_URL", "must start with smtp:// or smtps://"});
+  }
+  if (c.timezone.empty() || c.timezone.size() > 64 ||
+      c.timezone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != std::string::npos) {
+    r.errors.push_back({"IMS_TIMEZONE", "must be an IANA time zone name such as UTC or Asia/Kolkata"});
+  }
 
   if (c.env != "development" && c.env != "test" && c.env != "production") {
     r.errors.push_back({"IMS_ENV", "must be development, test or production"});

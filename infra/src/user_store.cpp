@@ -33,6 +33,16 @@ std::string role_text(domain::Role role) { return std::string(domain::to_string(
 
 namespace users {
 
+std::optional<bool> email_alerts(pqxx::work& txn, std::int64_t id) {
+  auto rows = txn.exec_params("SELECT email_alerts FROM auth.users WHERE id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<bool>();
+}
+
+void set_email_alerts(pqxx::work& txn, std::int64_t id, bool enabled) {
+  txn.exec_params("UPDATE auth.users SET email_alerts = $2, updated_at = now() WHERE id = $1", id, enabled);
+}
+
 std::optional<UserRecord> find_by_username(pqxx::work& txn, const std::string& username) {
   auto rows = txn.exec_params(std::string("SELECT ") + user_columns + " FROM auth.users WHERE username = $1",
                               username);

@@ -1,24 +1,108 @@
 // ims-scheduler: one leader at a time through a PostgreSQL advisory lock held on its own session;
-// a standby takes over when the leader's session ends. The leader runs the jobs: for now, expiring
-// approval requests pending past their SLA (their holds are then given back by the stock worker).
-// The inventory check and the schedules API arrive with their issue.
+// a standby takes over when the leader's session ends. Every IMS_SCHEDULER_TICK_MS the leader plans
+// new jobs, runs the due ones (once per slot) and the manual runs admins queued (jobs.hpp).
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include <pqxx/pqxx>
 
 #include "ims/infra/config.hpp"
 #include "ims/infra/log.hpp"
 #include "ims/infra/metrics.hpp"
-#include "ims/infra/outbox.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/process.hpp"
+#include "ims/infra/schedule_store.hpp"
+#include "ims/scheduler/jobs.hpp"
+#include "ims/scheduler/pg_scheduler_db.hpp"
+
+namespace {
+
+using namespace ims;
+
+constexpr long long leader_lock_key = 0x494d53'534348;  // "IMSSCH"; advisory locks are per database
+constexpr int max_runs_per_tick = 20;                   // then the next tick goes on
+
+class RunMetrics {
+ public:
+  explicit RunMetrics(infra::Metrics& metrics)
+      : runs_(prometheus::BuildCounter()
+                  .Name("ims_scheduler_runs_total")
+                  .Help("Job runs by job and outcome (succeeded, failed)")
+                  .Register(metrics.registry())),
+        last_success_(prometheus::BuildGauge()
+                          .Name("ims_scheduler_last_success_timestamp_seconds")
+                          .Help("When each job last finished successfully (seconds since the epoch)")
+                          .Register(metrics.registry())) {}
+
+  void observe(const scheduler::RunReport& r) {
+    if (r.skipped) return;
+    runs_.Add({{"job", r.job}, {"outcome", std::string(domain::to_string(r.outcome))}}).Increment();
+    if (r.outcome == domain::RunOutcome::succeeded) last_success_.Add({{"job", r.job}}).SetToCurrentTime();
+  }
+  // A new leader starts from what the database remembers.
+  void load_last_successes(pqxx::connection& session) {
+    pqxx::work txn(session);
+    for (const auto& [job, at] : infra::schedules::last_successes(txn))
+      last_success_.Add({{"job", job}}).Set(at);
+    txn.commit();
+  }
+
+ private:
+  prometheus::Family<prometheus::Counter>& runs_;
+  prometheus::Family<prometheus::Gauge>& last_success_;
+};
+
+void log_run(const infra::Log& log, const scheduler::RunReport& r) {
+  if (r.skipped) return;
+  const infra::LogFields fields{{"job", r.job},
+                                {"trigger", std::string(domain::to_string(r.trigger))},
+                                {"run_id", r.run_id ? std::to_string(*r.run_id) : ""},
+                                {"detail", r.detail.dump()}};
+  if (r.outcome == domain::RunOutcome::succeeded) {
+    log.info("job run succeeded", fields);
+  } else {
+    log.warn("job run failed", fields);
+  }
+}
+
+// One tick of the leader: plan, then the due jobs, then the manual runs.
+void tick(scheduler::SchedulerDb& db, const scheduler::JobSettings& settings, RunMetrics& metrics,
+          const infra::Log& log, std::set<std::string>& reported_unplannable) {
+  for (const auto& plan : scheduler::plan_unplanned_jobs(db)) {
+    if (plan.problem && reported_unplannable.insert(plan.job).second) {
+      log.error("job cannot be planned; fix its cron", {{"job", plan.job}, {"problem", *plan.problem}});
+    }
+  }
+  for (int i = 0; i < max_runs_per_tick; ++i) {
+    auto report = scheduler::run_next_due_job(db, settings);
+    if (!report) break;
+    metrics.observe(*report);
+    log_run(log, *report);
+  }
+  for (int i = 0; i < max_runs_per_tick; ++i) {
+    auto report = scheduler::run_next_manual_run(db, settings);
+    if (!report) break;
+    metrics.observe(*report);
+    log_run(log, *report);
+  }
+}
+
+bool time_zone_is_known(pqxx::connection& session, const std::string& zone) {
+  pqxx::work txn(session);
+  const bool known = infra::schedules::is_known_time_zone(txn, zone);
+  txn.commit();
+  return known;
+}
+
+}  // namespace
 
 int main() {
-  using namespace ims;
   auto config = infra::load_config(infra::process_env());
   if (!config) {
     std::cerr << "ims-scheduler: " << config.error().message << "\n";
@@ -33,52 +117,43 @@ int main() {
                      .Help("1 while this scheduler holds the leader lock")
                      .Register(metrics.registry())
                      .Add({});
+  RunMetrics run_metrics(metrics);
   std::unique_ptr<infra::MetricsEndpoint> endpoint;
-  if (config->metrics_port > 0) endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
+  if (config->metrics_port > 0)
+    endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
 
-  constexpr long long leader_lock_key = 0x494d53'534348;  // "IMSSCH"
+  const scheduler::JobSettings settings{config->outbox_retention_hours};
   std::unique_ptr<pqxx::connection> session;
   bool is_leader = false;
-  auto last_expiry = std::chrono::steady_clock::time_point{};
-  // Requests pending past their SLA expire, each with its request.expired event, in one transaction.
-  auto expire_requests = [&](pqxx::connection& db) {
-    pqxx::work txn(db);
-    auto rows = txn.exec(
-        "UPDATE inventory.requests SET status = 'expired', updated_at = now(), version = version + 1"
-        " WHERE status = 'pending' AND expires_at < now()"
-        " RETURNING id, number, action, product_id, from_location_id, to_location_id");
-    for (const auto& r : rows) {
-      infra::append_event(txn, {"request.expired",
-                                {{"request_id", r[0].as<std::int64_t>()},
-                                 {"number", r[1].as<std::string>()},
-                                 {"action", r[2].as<std::string>()},
-                                 {"status", "expired"},
-                                 {"product_id", r[3].as<std::int64_t>()},
-                                 {"from_location_id", r[4].as<std::int64_t>()},
-                                 {"to_location_id", r[5].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r[5].as<std::int64_t>())}},
-                                "scheduler",
-                                std::nullopt});
-    }
-    txn.commit();
-    if (!rows.empty()) log.info("requests expired", {{"count", std::to_string(rows.size())}});
-  };
+  bool zone_checked = false;
+  std::set<std::string> reported_unplannable;
   while (!stop.received()) {
     try {
       if (!session || !session->is_open()) {
-        session = std::make_unique<pqxx::connection>(infra::with_connect_timeout(config->database_url, 3));
         is_leader = false;
+        session = std::make_unique<pqxx::connection>(infra::with_connect_timeout(config->database_url, 3));
+        if (!zone_checked && !time_zone_is_known(*session, config->timezone)) {
+          log.error("IMS_TIMEZONE is not a time zone PostgreSQL knows", {{"timezone", config->timezone}});
+          std::cerr << "ims-scheduler: IMS_TIMEZONE: '" << config->timezone
+                    << "' is not a time zone PostgreSQL knows\n";
+          return 2;
+        }
+        zone_checked = true;
       }
-      pqxx::nontransaction q(*session);
       if (!is_leader) {
-        is_leader = q.exec("SELECT pg_try_advisory_lock(" + std::to_string(leader_lock_key) + ")")[0][0].as<bool>();
-        if (is_leader) log.info("became leader");
-      } else {
-        q.exec("SELECT 1");  // notices a lost session (and so a lost lock) promptly
-      }
-      if (is_leader && std::chrono::steady_clock::now() - last_expiry >= std::chrono::seconds(10)) {
+        pqxx::nontransaction q(*session);
+        is_leader =
+            q.exec("SELECT pg_try_advisory_lock(" + std::to_string(leader_lock_key) + ")")[0][0].as<bool>();
         q.commit();
-        expire_requests(*session);
-        last_expiry = std::chrono::steady_clock::now();
+        if (is_leader) {
+          log.info("became leader", {{"timezone", config->timezone}});
+          run_metrics.load_last_successes(*session);
+        }
+      }
+      leader.Set(is_leader ? 1 : 0);
+      if (is_leader) {
+        scheduler::PgSchedulerDb db(*session, config->timezone);
+        tick(db, settings, run_metrics, log, reported_unplannable);
       }
     } catch (const std::exception& e) {
       if (is_leader) log.warn("lost leadership", {{"error", e.what()}});
@@ -86,7 +161,7 @@ int main() {
       is_leader = false;
     }
     leader.Set(is_leader ? 1 : 0);
-    stop.wait_for(std::chrono::seconds(2));
+    stop.wait_for(std::chrono::milliseconds(config->scheduler_tick_ms));
   }
   log.info("stopped");
   return 0;

@@ -228,6 +228,10 @@ TEST(StockIntegrity, ReceivingMoreThanWasShippedIs422AndCreatesNoStock) {
   ASSERT_EQ(api("PUT", complete, json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 4}}})}}.dump(), as(cfa)).status, 202);
   EXPECT_EQ(wait_transfer(cfa, id)["status"], "completed");
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 4);
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND data->>'transfer_id' = '" +
+                           std::to_string(id) + "'",
+                       1),
+            1);
   const auto alert = query_one<std::int64_t>("SELECT id FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND data->>'transfer_id' = '" +
                                              std::to_string(id) + "'");
   EXPECT_EQ(api("PUT", "/api/v1/alerts/" + std::to_string(alert) + "/ack", "", as(cfa)).status, 403);

@@ -79,8 +79,9 @@ TEST(Requests, ACfaAsksTheManufacturerApprovesAndFortySentThirtyEightArrive) {
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 60);  // the factory lost 40
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 38);  // the CFA gained 38
   EXPECT_DOUBLE_EQ(done["lines"][0]["discrepancy"].get<double>(), -2);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND location_id = " +
-                            std::to_string(cfa_loc) + " AND (data->>'product_id')::bigint = " + std::to_string(product)),
+  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND location_id = " +
+                           std::to_string(cfa_loc) + " AND (data->>'product_id')::bigint = " + std::to_string(product),
+                       1),
             1);
   EXPECT_EQ(ledger_drift(), 0);
   EXPECT_EQ(query_one<long>("SELECT count(*) FROM audit.log WHERE entity = 'request' AND entity_id = '" + std::to_string(id) +
@@ -117,6 +118,8 @@ TEST(Requests, AnExpiredRequestGivesItsHoldBack) {
   // Its SLA runs out (the clock moved forward, as far as this request knows).
   query_one<long>("UPDATE inventory.requests SET expires_at = now() - interval '1 second' WHERE id = " + std::to_string(id) +
                   " RETURNING id");
+  // The expire-requests job runs each minute; an admin runs it now.
+  ASSERT_EQ(api("POST", "/api/v1/schedules/expire-requests/run", "", as(token_for("admin"))).status, 202);
   auto expired = poll(cfa, req(id), [](const json& x) { return x["hold"] == "released"; });
   EXPECT_EQ(expired["status"], "expired");
   EXPECT_EQ(expired["hold"], "released");

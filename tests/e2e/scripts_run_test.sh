@@ -43,14 +43,15 @@ assert (me['location'] or {}).get('code', '') == '$code', me
 " || fail "/auth/me of $user: $me"
 done
 
-# Processes are up: one worker per role and the scheduler answer on their metrics ports.
-for i in 0 1 2 3 4 10; do
+# Processes are up: one worker per implemented role and the scheduler answer on their metrics ports.
+[ ${#IMS_WORKER_ROLES[@]} -ge 2 ] || fail "IMS_WORKER_ROLES lists ${IMS_WORKER_ROLES[*]}"
+for i in $(seq 0 $((${#IMS_WORKER_ROLES[@]} - 1))) 10; do
   curl -fsS "http://127.0.0.1:$((IMS_METRICS_PORT_BASE + i))/metrics" >/dev/null || fail "no metrics on :$((IMS_METRICS_PORT_BASE + i))"
 done
 
 # Every worker holds its broker connection (its topology is declared).
 i=0
-for role in stock alerts labels reports webhooks; do
+for role in "${IMS_WORKER_ROLES[@]}"; do
   port=$((IMS_METRICS_PORT_BASE + i)); i=$((i + 1))
   ok=0
   for _ in $(seq 1 100); do

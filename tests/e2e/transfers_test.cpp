@@ -74,8 +74,9 @@ TEST(Transfers, FortySentThirtyEightReceivedMovesTheStockAndRecordsAndAlertsTheS
   EXPECT_DOUBLE_EQ(done["lines"][0]["discrepancy"].get<double>(), -2);
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 20);  // the factory lost 40
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 38);  // the CFA gained 38
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND (data->>'transfer_id')::bigint = " +
-                            std::to_string(id)),
+  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND (data->>'transfer_id')::bigint = " +
+                           std::to_string(id),
+                       1),
             1);
   EXPECT_EQ(query_one<long>("SELECT count(*) FROM messaging.outbox WHERE type = 'transfer.discrepancy' AND (envelope->'data'->>'transfer_id')::bigint = " +
                             std::to_string(id)),
@@ -140,6 +141,10 @@ TEST(Alerts, TheDestinationSeesItsDiscrepancyAlertAndTheManufacturerAcknowledges
   ASSERT_EQ(api("PUT", path(id, "complete"), json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 9}}})}}.dump(), as(cfa)).status,
             202);
   ASSERT_EQ(wait_transfer(cfa, id, settled)["status"], "completed");
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND (data->>'transfer_id')::bigint = " +
+                           std::to_string(id),
+                       1),
+            1);
   auto open = api("GET", "/api/v1/alerts?open=true&kind=transfer.discrepancy&limit=500", "", as(cfa));
   ASSERT_EQ(open.status, 200) << open.body;
   json mine;

@@ -21,6 +21,18 @@ T query_one(const std::string& sql) {
   return db.transact([&](pqxx::work& txn) { return txn.exec(sql)[0][0].as<T>(); });
 }
 
+// Polls a count query until it returns `expected` (alerts are raised by the alerts worker, after
+// the stock worker's commit); returns the last count.
+inline long wait_count(const std::string& sql, long expected, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  long n = query_one<long>(sql);
+  while (n != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    n = query_one<long>(sql);
+  }
+  return n;
+}
+
 inline std::int64_t location_id(const std::string& code) {
   return query_one<std::int64_t>("SELECT id FROM inventory.locations WHERE code = '" + code + "'");
 }

@@ -1,10 +1,13 @@
-// ims-worker --role stock|alerts|labels|reports|webhooks: one consumer of the role's queue.
-// Roles whose handlers have not been written yet acknowledge what reaches them without effect.
+// ims-worker --role stock|alerts: one consumer of the role's queue.
+// A role whose handlers are not written yet (labels, reports, webhooks) refuses to start, so what is
+// meant for it waits in its durable queue instead of being acknowledged without effect.
 #include <iostream>
 #include <string>
 
 #include "consumer.hpp"
 #include "ims/infra/config.hpp"
+#include "alerts/email_sender.hpp"
+#include "alerts/handlers.hpp"
 #include "stock/handlers.hpp"
 
 int main(int argc, char** argv) {
@@ -14,7 +17,12 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--role") role = argv[i + 1];
   }
   if (!infra::queue_bindings().contains(role)) {
-    std::cerr << "usage: ims-worker --role stock|alerts|labels|reports|webhooks\n";
+    std::cerr << "usage: ims-worker --role stock|alerts\n";
+    return 2;
+  }
+  if (role != "stock" && role != "alerts") {
+    std::cerr << "ims-worker: the " << role << " role has no handlers yet; its messages wait in queue ims." << role
+              << " until it does\n";
     return 2;
   }
   auto config = infra::load_config(infra::process_env());
@@ -33,11 +41,15 @@ int main(int argc, char** argv) {
   std::map<std::string, workers::MessageHandler> handlers;
   infra::PreparedStatements statements;
   std::map<std::string, workers::BatchHandler> batch_handlers;
+  std::unique_ptr<workers::alerts::EmailSender> sender;
   if (role == "stock") {
-    handlers = workers::stock::handlers();
+    handlers = workers::stock::handlers(*config);
     statements = workers::stock::prepared_statements();
     batch_handlers = {{"order.created", workers::stock::orders_created}};
     workers::stock::register_order_metrics(metrics);
+  } else if (role == "alerts") {
+    handlers = workers::alerts::handlers(workers::alerts::settings_from(*config));
+    sender = std::make_unique<workers::alerts::EmailSender>(*config, log.with("part", "email"), metrics);
   }
   workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
                              std::move(batch_handlers));

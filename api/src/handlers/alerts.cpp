@@ -1,8 +1,11 @@
-// /alerts: what the workers raised for people (a transfer discrepancy, low stock, …), newest
-// first, within the caller's scope; acknowledged once, by whom and when.
+// /alerts: what the alerts worker raised for people (low stock, expiring lots, drift, overdue
+// requests, transfer discrepancies), newest first, within the caller's scope, each with the
+// emails it sent. Conditions close by themselves; acknowledging says someone has seen it (and
+// closes an event alert such as a discrepancy).
 #include <nlohmann/json.hpp>
 
 #include "ims/api/resource.hpp"
+#include "ims/infra/alert_store.hpp"
 #include "ims/infra/pg.hpp"
 
 namespace ims::api {
@@ -12,43 +15,112 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-constexpr const char* alert_columns =
-    "a.id, a.kind, a.severity, a.location_id, a.message, a.data::text,"
-    " to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-    " to_char(a.acked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), a.acked_by";
+json opt(const std::optional<std::int64_t>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+json opt(const std::optional<std::string>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
-json alert_json(const pqxx::row& r) {
-  return json{{"id", r[0].as<std::int64_t>()},  {"kind", r[1].as<std::string>()},       {"severity", r[2].as<std::string>()},
-              {"location_id", id_or_null(r[3])}, {"message", r[4].as<std::string>()},    {"data", json::parse(r[5].as<std::string>())},
-              {"created_at", r[6].as<std::string>()}, {"acked_at", text_or_null(r[7])}, {"acked_by", id_or_null(r[8])}};
+json delivery_json(const infra::EmailDeliveryRecord& d) {
+  return {{"id", d.id},
+          {"recipient", d.recipient},
+          {"user_id", opt(d.user_id)},
+          {"subject", d.subject},
+          {"status", d.status},
+          {"attempts", d.attempts},
+          {"last_error", opt(d.last_error)},
+          {"message_id", d.message_id},
+          {"created_at", d.created_at},
+          {"next_attempt_at", d.status == "queued" ? json(d.next_attempt_at) : json(nullptr)},
+          {"sent_at", opt(d.sent_at)}};
+}
+
+json alert_json(const infra::AlertRecord& a) {
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"severity", a.severity},
+          {"status", a.closed_at ? "closed" : "open"},
+          {"product_id", opt(a.product_id)},
+          {"location_id", opt(a.location_id)},
+          {"subject", a.subject},
+          {"message", a.message},
+          {"data", json::parse(a.data)},
+          {"raised_count", a.raised_count},
+          {"created_at", a.created_at},
+          {"updated_at", a.updated_at},
+          {"last_raised_at", a.last_raised_at},
+          {"acked_at", opt(a.acked_at)},
+          {"acked_by", opt(a.acked_by)},
+          {"closed_at", opt(a.closed_at)},
+          {"closed_by_event", opt(a.closed_by_event)},
+          {"close_reason", opt(a.close_reason)},
+          {"deliveries", json::array()}};
+}
+
+// Alerts with their deliveries, in one more query for the whole page.
+json with_deliveries(pqxx::work& txn, const std::vector<infra::AlertRecord>& alerts) {
+  std::vector<std::int64_t> ids;
+  for (const auto& a : alerts) ids.push_back(a.id);
+  json out = json::array();
+  for (const auto& a : alerts) out.push_back(alert_json(a));
+  std::map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < alerts.size(); ++i) index[alerts[i].id] = i;
+  for (const auto& d : infra::alerts::deliveries(txn, ids))
+    out[index[d.alert_id]]["deliveries"].push_back(delivery_json(d));
+  return out;
 }
 
 // Scoped users see their location's alerts; alerts without a location are for the unscoped roles.
-bool visible(const domain::Actor& actor, const json& alert) {
+bool visible(const domain::Actor& actor, const infra::AlertRecord& alert) {
   if (!domain::is_location_scoped(actor.role)) return true;
-  return !alert["location_id"].is_null() && domain::can_access_location(actor, alert["location_id"].get<std::int64_t>());
+  return alert.location_id && domain::can_access_location(actor, *alert.location_id);
 }
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such alert")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such alert"));
+}
 
 Response list_alerts(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_alerts);
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
+  infra::AlertFilter filter;
   const auto open = ctx.request.query_param("open");
-  if (open && *open != "true" && *open != "false") return problem(Error::validation({{"open", "must be true or false"}}));
-  auto kind = ctx.request.query_param("kind");
-  std::optional<std::int64_t> scope;
-  if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return txn.exec_params(std::string("SELECT ") + alert_columns +
-                               " FROM reporting.alerts a WHERE ($1::bigint IS NULL OR a.id < $1)"
-                               " AND ($2::bigint IS NULL OR a.location_id = $2) AND ($3::text IS NULL OR a.kind = $3)"
-                               " AND ($4::text IS NULL OR (a.acked_at IS NULL) = ($4 = 'true')) ORDER BY a.id DESC LIMIT $5",
-                           page->after_id, scope, kind, open, page->limit + 1);
+  if (open && *open != "true" && *open != "false")
+    return problem(Error::validation({{"open", "must be true or false"}}));
+  if (open) filter.open = *open == "true";
+  filter.kind = ctx.request.query_param("kind");
+  if (auto product = ctx.request.query_param("product_id")) {
+    filter.product_id = parse_id(*product);
+    if (!filter.product_id) return problem(Error::validation({{"product_id", "must be an id"}}));
+  }
+  if (domain::is_location_scoped(auth->actor.role)) filter.location_id = auth->actor.location_id.value_or(-1);
+  filter.before_id = page->after_id;
+  filter.limit = page->limit;
+  auto body = ctx.resources.db.transact([&](pqxx::work& txn) {
+    auto rows = infra::alerts::list(txn, filter);
+    const bool more = static_cast<int>(rows.size()) > filter.limit;
+    if (more) rows.resize(filter.limit);
+    return json{{"items", with_deliveries(txn, rows)},
+                {"next_cursor", more ? json(std::to_string(rows.back().id)) : json(nullptr)}};
   });
-  return json_response(200, page_of(rows, page->limit, alert_json).dump());
+  return json_response(200, body.dump());
+}
+
+Response get_alert(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::read_alerts);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return not_found();
+  auto found = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
+    auto alert = infra::alerts::find(txn, *id);
+    if (!alert || !visible(auth->actor, *alert)) return std::nullopt;
+    return with_deliveries(txn, {*alert})[0];
+  });
+  if (!found) return not_found();
+  return json_response(200, found->dump());
 }
 
 Response ack_alert(Context& ctx) {
@@ -58,25 +130,26 @@ Response ack_alert(Context& ctx) {
   if (!id) return not_found();
   std::optional<Response> refusal;
   auto acked = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    auto rows = txn.exec_params(std::string("SELECT ") + alert_columns + " FROM reporting.alerts a WHERE a.id = $1 FOR UPDATE", *id);
-    if (rows.empty() || !visible(auth->actor, alert_json(rows[0]))) {
+    auto alert = infra::alerts::find(txn, *id, true);
+    if (!alert || !visible(auth->actor, *alert)) {
       refusal = not_found();
       return std::nullopt;
     }
-    const auto before = alert_json(rows[0]);
     // A transfer discrepancy is stock that went missing or appeared: the destination that reported
     // it may not also close the matter; the roles that may adjust stock acknowledge it.
-    if (before["kind"] == "transfer.discrepancy" && !domain::allows(auth->actor.role, domain::Permission::adjust_stock)) {
-      refusal = problem(Error::of(ErrorCode::forbidden, "a transfer discrepancy is acknowledged by a manufacturer or an admin"));
+    if (alert->kind == "transfer.discrepancy" &&
+        !domain::allows(auth->actor.role, domain::Permission::adjust_stock)) {
+      refusal = problem(Error::of(ErrorCode::forbidden,
+                                  "a transfer discrepancy is acknowledged by a manufacturer or an admin"));
       return std::nullopt;
     }
-    if (!before["acked_at"].is_null()) {
+    if (alert->acked_at) {
       refusal = problem(Error::of(ErrorCode::conflict, "the alert was acknowledged already"));
       return std::nullopt;
     }
-    auto after = alert_json(txn.exec_params1(std::string("UPDATE reporting.alerts a SET acked_at = now(), acked_by = $2 WHERE a.id = $1"
-                                                         " RETURNING ") + alert_columns,
-                                             *id, auth->actor.user_id));
+    const auto before = alert_json(*alert);
+    auto after = alert_json(
+        infra::alerts::acknowledge(txn, *id, auth->actor.user_id, !domain::closes_by_itself(alert->kind)));
     audit_change(ctx, txn, auth->actor.user_id, "alert.ack", "alert", *id, before, after);
     return after;
   });
@@ -88,6 +161,7 @@ Response ack_alert(Context& ctx) {
 
 void add_alert_routes(Router<Handler>& router) {
   router.add("GET", "/api/v1/alerts", list_alerts);
+  router.add("GET", "/api/v1/alerts/{id}", get_alert);
   router.add("PUT", "/api/v1/alerts/{id}/ack", ack_alert);
 }
 

@@ -328,7 +328,7 @@ json order_json(const pqxx::row& r) {
               {"seller_location_id", id_or_null(r[4])}, {"buyer_location_id", id_or_null(r[5])},
               {"supplier_id", id_or_null(r[6])},        {"customer", text_or_null(r[7])},
               {"total", r[8].as<std::string>()},        {"rejection_reason", text_or_null(r[9])},
-              {"created_by", r[10].as<std::int64_t>()}, {"version", r[11].as<int>()},
+              {"created_by", id_or_null(r[10])},       {"version", r[11].as<int>()},
               {"created_at", r[12].as<std::string>()},  {"updated_at", r[13].as<std::string>()},
               {"line_count", r[14].as<std::int64_t>()}};
 }
@@ -490,7 +490,21 @@ Response change_status(Context& ctx) {
         "INSERT INTO sales.order_events (order_id, from_status, to_status, actor_id, note, request_id)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
         *id, std::string(domain::to_string(from)), status_text, auth->actor.user_id, note, ctx.request.request_id);
-    stock_work = domain::stock_effect(kind, *to) != domain::StockEffect::none;
+    // A draft holds no stock: confirming it places the order as if it had just been created (the
+    // stock worker then tries to reserve), canceling it has nothing to give back.
+    stock_work = from != OrderStatus::draft && domain::stock_effect(kind, *to) != domain::StockEffect::none;
+    if (from == OrderStatus::draft && *to == OrderStatus::pending) {
+      infra::append_event(txn, {"order.created",
+                                {{"order_id", *id},
+                                 {"number", (*order)["number"]},
+                                 {"kind", (*order)["kind"]},
+                                 {"seller_location_id", (*order)["seller_location_id"]},
+                                 {"buyer_location_id", (*order)["buyer_location_id"]},
+                                 {"supplier_id", (*order)["supplier_id"]},
+                                 {"from_draft", true}},
+                                ctx.request.request_id,
+                                auth->actor.user_id});
+    }
     infra::append_event(txn, {"order.status_changed",
                               {{"order_id", *id},
                                {"number", (*order)["number"]},

@@ -279,9 +279,40 @@ Response delete_user(Context& ctx) {
   return found ? no_content() : not_found();
 }
 
+// The signed-in user's own notification settings: alert email on or off (in-app alerts stay).
+Response get_my_notifications(Context& ctx) {
+  auto auth = authenticate(ctx);
+  if (!auth) return problem(auth.error());
+  auto enabled = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::email_alerts(txn, auth->actor.user_id); });
+  if (!enabled) return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists"));
+  return json_response(200, nlohmann::json{{"email_alerts", *enabled}}.dump());
+}
+
+Response set_my_notifications(Context& ctx) {
+  auto auth = authenticate(ctx);
+  if (!auth) return problem(auth.error());
+  nlohmann::json body;
+  if (auto failure = read_json_object(ctx.request, body)) return *failure;
+  FieldReader in(body);
+  const auto enabled = in.required_bool("email_alerts");
+  if (!in.ok()) return problem(in.error());
+  auto done = ctx.resources.db.transact([&](pqxx::work& txn) {
+    auto before = infra::users::email_alerts(txn, auth->actor.user_id);
+    if (!before) return false;
+    infra::users::set_email_alerts(txn, auth->actor.user_id, enabled);
+    audit(ctx, txn, *auth, "user.notifications", auth->actor.user_id, nlohmann::json{{"email_alerts", *before}}.dump(),
+          nlohmann::json{{"email_alerts", enabled}}.dump());
+    return true;
+  });
+  if (!done) return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists"));
+  return json_response(200, nlohmann::json{{"email_alerts", enabled}}.dump());
+}
+
 }  // namespace
 
 void add_user_routes(Router<Handler>& router) {
+  router.add("GET", "/api/v1/users/me/notifications", get_my_notifications);
+  router.add("PATCH", "/api/v1/users/me/notifications", set_my_notifications);
   router.add("GET", "/api/v1/users", list_users);
   router.add("POST", "/api/v1/users", create_user);
   router.add("GET", "/api/v1/users/{id}", get_user);

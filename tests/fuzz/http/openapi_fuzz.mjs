@@ -166,13 +166,16 @@ const KINDS = [
   ['/api/v1/users/', 'users'], ['/api/v1/products/', 'products'], ['/api/v1/stock/adjustments/', 'adjustments'],
   ['/api/v1/suppliers/', 'suppliers'], ['/api/v1/locations/', 'locations'], ['/api/v1/reorder-rules/', 'reorder_rules'],
   ['/api/v1/orders/', 'orders'], ['/api/v1/production/batches/', 'batches'], ['/api/v1/transfers/', 'transfers'],
-  ['/api/v1/requests/', 'requests'], ['/api/v1/alerts/', 'alerts'],
+  ['/api/v1/requests/', 'requests'], ['/api/v1/alerts/', 'alerts'], ['/api/v1/schedules/', 'schedules'],
 ];
 const LISTS = {
   users: '/api/v1/users', products: '/api/v1/products', suppliers: '/api/v1/suppliers', locations: '/api/v1/locations',
   reorder_rules: '/api/v1/reorder-rules', orders: '/api/v1/orders', batches: '/api/v1/production/batches',
   transfers: '/api/v1/transfers', requests: '/api/v1/requests', alerts: '/api/v1/alerts', lots: '/api/v1/lots',
+  schedules: '/api/v1/schedules',
 };
+// Schedules are named, not numbered; their settings as found, put back when the run ends.
+const scheduleSettings = new Map();
 function kindOfPath(p) {
   for (const [prefix, kind] of KINDS) if (p.startsWith(prefix)) return kind;
   return null;
@@ -374,6 +377,11 @@ async function refreshPools() {
     checkHarness(`GET ${list}`, r);
     if (r.res.status !== 200 || !Array.isArray(r.json?.items)) continue;
     for (const item of r.json.items) {
+      if (kind === 'schedules' && typeof item.name === 'string') {
+        (pools.schedules ||= []).includes(item.name) || pools.schedules.push(item.name);
+        if (!scheduleSettings.has(item.name)) scheduleSettings.set(item.name, { cron: item.cron, enabled: item.enabled });
+        continue;
+      }
       if (typeof item.id !== 'number') continue;
       addId(kind, item.id);
       remember(kind, item);
@@ -663,6 +671,11 @@ function template(op, rng) {
       return { role: 'admin', body: { username: `fz-${rng.word(5, 10)}`, email: `fz.${rng.word(5, 10)}@example.com`, password: 'fuzz-password-0123', role: 'retailer', location_id: loc('RET-ANDHERI') } };
     case 'PATCH /api/v1/users/{id}':
       return { role: 'admin', body: rng.chance(0.5) ? { email: `fz.${rng.word(5, 10)}@example.com` } : { role: 'stockist', location_id: loc('STK-MUMBAI') } };
+    case 'PUT /api/v1/schedules/{name}':
+      // Valid crons (the run puts every job's own settings back when it ends).
+      return { role: 'admin', body: { cron: rng.pick(['*/5 * * * *', '5 0 * * *', '0 * * * *', '*/15 9-17 * * 1-5', '0 0 1,15 * *']), enabled: rng.chance(0.8) } };
+    case 'PATCH /api/v1/users/me/notifications':
+      return { role: rng.pick(DEMO), body: { email_alerts: rng.chance(0.5) } };
     case 'PUT /api/v1/alerts/{id}/ack': {
       const a = pickRecord(rng, 'alerts', (x) => !x.acked_at);
       return { role: rng.pick(['admin', 'manufacturer', ...DEMO]), pathId: a?.id };
@@ -753,6 +766,11 @@ function pathValue(rng, op, p, role, mutate) {
     return { bytes: encodePathValue(v), label: `{${p.name}} ← ${v.raw ? `raw 0x${v.raw.toString('hex')}` : describe(v)}`, value: v };
   }
   const kind = op.kind;
+  if (kind === 'schedules') {
+    const names = pools.schedules || [];
+    const v = names.length && !rng.chance(0.1) ? rng.pick(names) : 'no-such-job';
+    return { bytes: Buffer.from(v), value: v };
+  }
   const id = kind ? pickId(rng, kind, { ownedOnly: protectedTarget(op) }) : rng.int(1, 50);
   return { bytes: Buffer.from(String(id)), value: String(id), id };
 }
@@ -1088,6 +1106,12 @@ async function main() {
   }
   log(`logged in as ${DEMO.join(', ')}${secret ? '; IMS_JWT_SECRET is set, so signed-but-invalid tokens are tried too' : ''}`);
   await refreshPools();
+  // The demo users' own alert-email setting, put back when the run ends (the run flips it).
+  const notificationSettings = new Map();
+  for (const role of DEMO) {
+    const r = await call('GET', '/api/v1/users/me/notifications', { token: sessions[role].access });
+    if (r.res.status === 200 && typeof r.json?.email_alerts === 'boolean') notificationSettings.set(role, r.json.email_alerts);
+  }
   await createPoolUsers();
   await createOwned();
   for (const id of demoUserIds) owned.users?.delete(id);
@@ -1183,6 +1207,19 @@ async function main() {
   await sweep();
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   clearInterval(progress);
+  for (const [role, enabled] of notificationSettings) {
+    await ensureSession(sessions[role]);
+    const r = await call('PATCH', '/api/v1/users/me/notifications', { token: sessions[role].access, body: { email_alerts: enabled } });
+    if (r.res.status !== 200) log(`could not restore ${role}'s email_alerts: ${r.res.status}`);
+  }
+  // Jobs the run re-timed or disabled get their settings back (the stack's scheduler goes on).
+  if (sessions.admin && scheduleSettings.size) {
+    await ensureSession(sessions.admin);
+    for (const [name, settings] of scheduleSettings) {
+      const r = await call('PUT', `/api/v1/schedules/${name}`, { token: sessions.admin.access, body: settings });
+      if (r.res.status !== 200) log(`could not restore schedule ${name}: ${r.res.status}`);
+    }
+  }
   client.close();
   if (trace) await new Promise((f) => trace.end(f));
 

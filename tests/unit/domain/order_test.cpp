@@ -10,20 +10,27 @@ using namespace ims::domain;
 using S = OrderStatus;
 
 namespace {
-const std::vector<S> statuses{S::pending, S::confirmed, S::rejected, S::processing, S::shipped,
+const std::vector<S> statuses{S::draft, S::pending, S::confirmed, S::rejected, S::processing, S::shipped,
                               S::delivered, S::canceled, S::ordered, S::received};
 
 const std::set<std::pair<S, S>> fulfilment{
     {S::pending, S::confirmed},  {S::pending, S::rejected},    {S::confirmed, S::processing},
     {S::processing, S::shipped}, {S::shipped, S::delivered},    {S::pending, S::canceled},
     {S::confirmed, S::canceled}, {S::processing, S::canceled}, {S::confirmed, S::shipped}};
-const std::set<std::pair<S, S>> purchase{
+// Drafts (proposed by the inventory check) are restocking orders only: never a sale.
+std::set<std::pair<S, S>> with_drafts(std::set<std::pair<S, S>> moves) {
+  moves.insert({{S::draft, S::pending}, {S::draft, S::canceled}});
+  return moves;
+}
+const std::set<std::pair<S, S>> purchase_moves{
     {S::pending, S::ordered}, {S::ordered, S::received}, {S::pending, S::canceled}, {S::ordered, S::canceled}};
 }  // namespace
 
 TEST(OrderStateMachine, EveryTransitionOfEveryKindMatchesTheDesign) {
   for (auto kind : {OrderKind::sale, OrderKind::replenishment, OrderKind::purchase}) {
-    const auto& legal = kind == OrderKind::purchase ? purchase : fulfilment;
+    const auto legal = kind == OrderKind::purchase      ? with_drafts(purchase_moves)
+                       : kind == OrderKind::replenishment ? with_drafts(fulfilment)
+                                                          : fulfilment;
     for (S from : statuses) {
       for (S to : statuses) {
         auto r = transition(kind, from, to);

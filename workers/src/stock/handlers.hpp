@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "consumer.hpp"
+#include "ims/infra/config.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/domain/stock.hpp"
 
@@ -25,6 +26,8 @@ void request_closed(MessageContext& ctx);
 // The holds of the requests a transfer carries out: used by its dispatch, or released if canceled.
 void release_request_holds(MessageContext& ctx, std::int64_t transfer_id, bool used);
 void order_status_changed(MessageContext& ctx);
+// inventory.check.requested (from the scheduler's inventory-check job): see check_inventory.hpp.
+void inventory_check_requested(MessageContext& ctx, int expiry_warning_days);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.
 void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages);
@@ -35,7 +38,7 @@ void register_order_metrics(infra::Metrics& metrics);
 std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 // The message types this worker handles, with their handlers.
-std::map<std::string, MessageHandler> handlers();
+std::map<std::string, MessageHandler> handlers(const infra::Config& config);
 // The named statements those handlers use, prepared on every connection of the worker.
 infra::PreparedStatements prepared_statements();
 

@@ -4,8 +4,10 @@ namespace ims::workers::stock {
 
 using domain::Quantity;
 
-std::map<std::string, MessageHandler> handlers() {
-  return {{"stock.adjustment.requested", adjustment_requested},
+std::map<std::string, MessageHandler> handlers(const infra::Config& config) {
+  const int expiry_warning_days = config.expiry_warning_days;
+  return {{"inventory.check.requested", [expiry_warning_days](MessageContext& ctx) { inventory_check_requested(ctx, expiry_warning_days); }},
+          {"stock.adjustment.requested", adjustment_requested},
           {"order.created", order_created},
           {"order.status_changed", order_status_changed},
           {"production.completion_requested", production_completion_requested},
@@ -146,6 +148,14 @@ void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::in
                                   ctx.event.correlation_id, actor_id});
   } else if (!is_low && was_low) {
     ctx.txn.exec_params("UPDATE inventory.reorder_rules SET low_since = NULL WHERE id = $1", rule_id);
+    // Back above min: the low-stock alert closes at once rather than at the next check.
+    infra::append_event(ctx.txn, {"stock.recovered",
+                                  {{"product_id", product_id},
+                                   {"location_id", location_id},
+                                   {"available", available.to_double()},
+                                   {"min", min.to_double()},
+                                   {"max", max.to_double()}},
+                                  ctx.event.correlation_id, actor_id});
   }
 }
 

@@ -173,10 +173,9 @@ void transfer_completion_requested(MessageContext& ctx) {
                          (difference > Quantity() ? "excess " + difference.to_string() : "short " + (-difference).to_string()) + ")";
     const nlohmann::json data{{"transfer_id", t.id},       {"number", t.number},          {"product_id", l.product_id},
                               {"sku", l.sku},              {"shipped", shipped.to_double()}, {"received", received.to_double()},
-                              {"discrepancy", difference.to_double()}, {"location_id", t.to}, {"from_location_id", t.from}};
-    ctx.txn.exec_params(
-        "INSERT INTO reporting.alerts (kind, severity, location_id, message, data) VALUES ('transfer.discrepancy', 'warning', $1, $2, $3::jsonb)",
-        t.to, message, data.dump());
+                              {"discrepancy", difference.to_double()}, {"location_id", t.to}, {"from_location_id", t.from},
+                              {"message", message}};
+    // The alerts worker raises the alert (and its email) from this event: one writer of alerts.
     infra::append_event(ctx.txn, {"transfer.discrepancy", data, ctx.event.correlation_id, t.created_by});
     ctx.log.warn("transfer discrepancy", {{"transfer", t.number}, {"message", message}});
   }

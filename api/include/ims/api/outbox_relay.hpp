@@ -2,7 +2,7 @@
 // The outbox relay (DESIGN §4): claims unpublished events with FOR UPDATE SKIP LOCKED (so several
 // ims-api replicas can run it), publishes them persistent with publisher confirms, marks them
 // published in the same transaction. Woken by LISTEN/NOTIFY, polling as a fallback; reconnects to
-// PostgreSQL and RabbitMQ with backoff; prunes published rows after the retention period.
+// PostgreSQL and RabbitMQ with backoff. Published rows are pruned by the scheduler's prune job.
 #include <atomic>
 #include <condition_variable>
 #include <memory>

@@ -14,7 +14,7 @@
 namespace ims::domain {
 
 enum class OrderKind { sale, replenishment, purchase };
-enum class OrderStatus { pending, confirmed, rejected, processing, shipped, delivered, canceled, ordered, received };
+enum class OrderStatus { draft, pending, confirmed, rejected, processing, shipped, delivered, canceled, ordered, received };
 
 std::string_view to_string(OrderKind kind);
 std::string_view to_string(OrderStatus status);

@@ -46,6 +46,19 @@ struct Config {
   int events_max_streams = 1000;         // open /events streams in one ims-api (503 beyond)
   int write_rate_per_minute = 6000;      // writes per user per minute, token bucket in Redis (429 beyond)
   int write_burst = 1000;                // the bucket's size
+  // Email (alerts worker): libcurl SMTP. smtp:// upgrades with STARTTLS when the server offers it,
+  // smtps:// is TLS from the start; credentials from the URL or the two settings below.
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string mail_from = "IMS <ims@localhost>";
+  int smtp_timeout_ms = 10'000;
+  int smtp_max_attempts = 8;          // a delivery failing transiently this often is given up (failed)
+  int smtp_retry_base_ms = 2'000;     // first retry after this, doubling up to 10 minutes
+  std::string dashboard_url = "http://127.0.0.1:8080";  // links in emails point here
+  // Scheduler and inventory check.
+  std::string timezone = "UTC";       // cron expressions are read in this IANA time zone
+  int scheduler_tick_ms = 1'000;      // how often the leader looks for due jobs and manual runs
+  int expiry_warning_days = 30;       // lots expiring within this many days raise lot.expiring
   int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
 
   bool production() const { return env == "production"; }

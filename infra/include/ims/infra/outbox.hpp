@@ -48,3 +48,24 @@ std::optional<Envelope> parse_envelope(const std::string& body, std::string& why
 std::string uuid_v4();
 
 }  // namespace ims::infra
+
+namespace ims::infra {
+
+// Where a use case announces what happened; in production the outbox of the use case's own
+// transaction, in unit tests a list.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  virtual std::string append(const EventDraft& event) = 0;  // returns the event id
+};
+
+class PgOutbox final : public Outbox {
+ public:
+  explicit PgOutbox(pqxx::work& txn) : txn_(txn) {}
+  std::string append(const EventDraft& event) override { return append_event(txn_, event); }
+
+ private:
+  pqxx::work& txn_;
+};
+
+}  // namespace ims::infra

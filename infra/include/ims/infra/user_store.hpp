@@ -52,6 +52,9 @@ void update_profile(pqxx::work& txn, std::int64_t id, const std::string& email, 
 void set_active(pqxx::work& txn, std::int64_t id, bool active);
 void set_password(pqxx::work& txn, std::int64_t id, const std::string& password_hash);
 void remove(pqxx::work& txn, std::int64_t id);
+// Whether the user is emailed about alerts (their opt-out); nullopt for no such user.
+std::optional<bool> email_alerts(pqxx::work& txn, std::int64_t id);
+void set_email_alerts(pqxx::work& txn, std::int64_t id, bool enabled);
 std::string to_json(const UserRecord& user);  // public fields, for audit and responses
 }  // namespace users
 

@@ -1,0 +1,45 @@
+#pragma once
+// The use cases behind /schedules (admin): list and read the scheduler's jobs, change a job's cron
+// or enabled flag, queue a manual run. Each works inside the caller's transaction; refusals come
+// before any write, so a refused call changes nothing.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "ims/domain/policy.hpp"
+#include "ims/domain/result.hpp"
+#include "ims/infra/schedule_store.hpp"
+
+namespace ims::api::schedules {
+
+inline constexpr int recent_run_count = 20;
+
+struct ScheduleDetail {
+  infra::JobRecord job;
+  std::vector<infra::JobRunRecord> runs;  // the latest recent_run_count, newest first
+};
+
+struct ScheduleChange {
+  std::string cron;
+  bool enabled = true;
+  std::optional<std::string> expected_version;  // from If-Match; none: any version
+};
+
+std::vector<infra::JobRecord> list_schedules(pqxx::work& txn);
+domain::Result<ScheduleDetail> get_schedule(pqxx::work& txn, const std::string& name);
+
+// 422 naming "cron" for a cron that does not parse or never matches; 404; 412 for another version.
+// The next run is planned from the current minute of `zone` (none while disabled). Audited.
+domain::Result<infra::JobRecord> change_schedule(pqxx::work& txn, const domain::Actor& actor,
+                                                 const std::string& name, const ScheduleChange& change,
+                                                 const std::string& zone, const std::string& request_id);
+
+// Queues a manual run (disabled jobs too), or returns the one still queued for the job. Audited
+// when a run is queued.
+domain::Result<infra::schedules::QueuedRun> request_run(pqxx::work& txn, const domain::Actor& actor,
+                                                        const std::string& name,
+                                                        const std::string& request_id);
+
+}  // namespace ims::api::schedules
