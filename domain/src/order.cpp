@@ -222,6 +222,11 @@ bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id, st
   return seller_id == actor.location_id || buyer_id == actor.location_id;
 }
 
+bool can_decide_draft(const Actor& actor, std::optional<std::int64_t> buyer_id) {
+  if (!is_location_scoped(actor.role)) return true;
+  return actor.location_id && buyer_id == actor.location_id;
+}
+
 bool can_move_order(const Actor& actor, OrderKind kind, OrderStatus to, std::optional<std::int64_t> seller_id,
                     std::optional<std::int64_t> buyer_id) {
   if (!is_location_scoped(actor.role)) return true;

@@ -118,18 +118,27 @@ std::vector<JobRecord> lock_unplanned(pqxx::work& txn) {
   return out;
 }
 
+// The instant a wall-clock minute of the zone stands for: at a fall-back the earlier of the two
+// (01:30 happens twice; the first is next), in a spring-forward gap PostgreSQL's reading (the
+// minute after the gap). Plain `AT TIME ZONE` would pick the later of two and skip an hour.
+static std::string instant_of(const std::string& civil, const std::string& zone) {
+  const auto plain = "(" + civil + "::timestamp AT TIME ZONE " + zone + ")";
+  return "coalesce((SELECT min(c) FROM (VALUES (" + plain + " - interval '1 hour'), (" + plain + ")) AS v(c)"
+         " WHERE (c AT TIME ZONE " + zone + ") = " + civil + "::timestamp AND c > now()), " + plain + ")";
+}
+
 void set_schedule(pqxx::work& txn, const std::string& name, const std::string& cron, bool enabled,
                   const std::optional<domain::CivilMinute>& next_run, const std::string& zone,
                   std::optional<std::int64_t> updated_by) {
   txn.exec_params(
-      "UPDATE scheduler.jobs SET cron = $2, enabled = $3, next_run_at = ($4::timestamp AT TIME ZONE $5),"
+      "UPDATE scheduler.jobs SET cron = $2, enabled = $3, next_run_at = " + instant_of("$4", "$5") + ","
       " version = version + 1, updated_at = now(), updated_by = $6 WHERE name = $1",
       name, cron, enabled, civil_text(next_run), zone, updated_by);
 }
 
 void set_next_run(pqxx::work& txn, const std::string& name,
                   const std::optional<domain::CivilMinute>& next_run, const std::string& zone) {
-  txn.exec_params("UPDATE scheduler.jobs SET next_run_at = ($2::timestamp AT TIME ZONE $3) WHERE name = $1",
+  txn.exec_params("UPDATE scheduler.jobs SET next_run_at = " + instant_of("$2", "$3") + " WHERE name = $1",
                   name, civil_text(next_run), zone);
 }
 

@@ -48,6 +48,18 @@ TEST(ScheduleStore, CivilMinutesRoundTripThroughTheZone) {
   EXPECT_FALSE(store::find(db.txn, job)->next_run_at);
 }
 
+TEST(ScheduleStore, AtTheFallBackTheRepeatedHourIsPlannedAtItsFirstPass) {
+  Rollback db;
+  // New York falls back on 2027-11-07: 01:30 happens at 05:30 UTC (EDT) and again at 06:30 (EST).
+  store::set_next_run(db.txn, job, domain::CivilMinute{2027, 11, 7, 1, 30}, "America/New_York");
+  EXPECT_EQ(store::find(db.txn, job)->next_run_at, "2027-11-07T05:30:00.000Z");
+  // A minute that exists once is unaffected; one in the spring-forward gap becomes the next one.
+  store::set_next_run(db.txn, job, domain::CivilMinute{2027, 11, 7, 3, 0}, "America/New_York");
+  EXPECT_EQ(store::find(db.txn, job)->next_run_at, "2027-11-07T08:00:00.000Z");
+  store::set_next_run(db.txn, job, domain::CivilMinute{2027, 3, 14, 2, 30}, "America/New_York");
+  EXPECT_EQ(store::find(db.txn, job)->next_run_at, "2027-03-14T07:30:00.000Z");
+}
+
 TEST(ScheduleStore, ASlotHasOneRun) {
   Rollback db;
   const std::string slot = "2030-01-01T00:00:00.000Z";

@@ -59,15 +59,20 @@ json alert_json(const infra::AlertRecord& a) {
 }
 
 // Alerts with their deliveries, in one more query for the whole page.
-json with_deliveries(pqxx::work& txn, const std::vector<infra::AlertRecord>& alerts) {
+// A location's users see only the emails sent to themselves, not their colleagues' or the admins'
+// addresses.
+json with_deliveries(pqxx::work& txn, const std::vector<infra::AlertRecord>& alerts, const domain::Actor& actor) {
   std::vector<std::int64_t> ids;
   for (const auto& a : alerts) ids.push_back(a.id);
   json out = json::array();
   for (const auto& a : alerts) out.push_back(alert_json(a));
   std::map<std::int64_t, std::size_t> index;
   for (std::size_t i = 0; i < alerts.size(); ++i) index[alerts[i].id] = i;
-  for (const auto& d : infra::alerts::deliveries(txn, ids))
+  const bool scoped = domain::is_location_scoped(actor.role);
+  for (const auto& d : infra::alerts::deliveries(txn, ids)) {
+    if (scoped && d.user_id != actor.user_id) continue;
     out[index[d.alert_id]]["deliveries"].push_back(delivery_json(d));
+  }
   return out;
 }
 
@@ -103,7 +108,7 @@ Response list_alerts(Context& ctx) {
     auto rows = infra::alerts::list(txn, filter);
     const bool more = static_cast<int>(rows.size()) > filter.limit;
     if (more) rows.resize(filter.limit);
-    return json{{"items", with_deliveries(txn, rows)},
+    return json{{"items", with_deliveries(txn, rows, auth->actor)},
                 {"next_cursor", more ? json(std::to_string(rows.back().id)) : json(nullptr)}};
   });
   return json_response(200, body.dump());
@@ -117,7 +122,7 @@ Response get_alert(Context& ctx) {
   auto found = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
     auto alert = infra::alerts::find(txn, *id);
     if (!alert || !visible(auth->actor, *alert)) return std::nullopt;
-    return with_deliveries(txn, {*alert})[0];
+    return with_deliveries(txn, {*alert}, auth->actor)[0];
   });
   if (!found) return not_found();
   return json_response(200, found->dump());

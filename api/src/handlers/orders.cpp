@@ -475,7 +475,8 @@ Response change_status(Context& ctx) {
       return std::nullopt;
     }
     if (!domain::can_move_order(auth->actor, kind, *to, opt_id((*order)["seller_location_id"]),
-                                opt_id((*order)["buyer_location_id"]))) {
+                                opt_id((*order)["buyer_location_id"])) ||
+        (from == OrderStatus::draft && !domain::can_decide_draft(auth->actor, opt_id((*order)["buyer_location_id"])))) {
       refusal = problem(Error::of(ErrorCode::forbidden, "your location may not move this order to " + status_text));
       return std::nullopt;
     }
@@ -492,7 +493,8 @@ Response change_status(Context& ctx) {
         *id, std::string(domain::to_string(from)), status_text, auth->actor.user_id, note, ctx.request.request_id);
     // A draft holds no stock: confirming it places the order as if it had just been created (the
     // stock worker then tries to reserve), canceling it has nothing to give back.
-    stock_work = from != OrderStatus::draft && domain::stock_effect(kind, *to) != domain::StockEffect::none;
+    stock_work = from == OrderStatus::draft ? *to == OrderStatus::pending  // the stock worker now reserves
+                                            : domain::stock_effect(kind, *to) != domain::StockEffect::none;
     if (from == OrderStatus::draft && *to == OrderStatus::pending) {
       infra::append_event(txn, {"order.created",
                                 {{"order_id", *id},

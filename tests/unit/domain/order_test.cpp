@@ -179,3 +179,14 @@ TEST(OrderVisibility, TheSellerShipsAndTheBuyerConfirmsArrival) {
   EXPECT_FALSE(can_move_order(at(Role::cfa, 2), OrderKind::replenishment, OrderStatus::confirmed, 2, 3));
   EXPECT_TRUE(can_move_order(at(Role::admin, std::nullopt), OrderKind::sale, OrderStatus::shipped, 4, std::nullopt));
 }
+
+TEST(OrderDrafts, OnlyTheBuyerOrAnUnscopedRoleDecidesADraft) {
+  const Actor buyer{1, Role::retailer, 4};
+  const Actor seller{2, Role::stockist, 3};
+  const Actor maker{3, Role::manufacturer, std::nullopt};
+  EXPECT_TRUE(can_decide_draft(buyer, 4));
+  EXPECT_FALSE(can_decide_draft(seller, 4));
+  EXPECT_TRUE(can_decide_draft(maker, 4));
+  EXPECT_FALSE(transition(OrderKind::sale, S::draft, S::pending).ok());
+  EXPECT_TRUE(transition(OrderKind::purchase, S::draft, S::canceled).ok());
+}

@@ -9,7 +9,7 @@ void stock_recovered(MessageContext& ctx, const AlertSettings&) {
   const auto reason = "restocked: " + decimal(number_at(d, "available")) +
                       " available, above the minimum of " + decimal(number_at(d, "min"));
   clear_alert(store, domain::stock_low_key(id_at(d, "product_id"), id_at(d, "location_id")), ctx.event.id,
-              reason);
+              ctx.event.occurred_at, reason);
 }
 
 }  // namespace ims::workers::alerts

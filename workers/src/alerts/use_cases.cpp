@@ -46,8 +46,8 @@ RaiseResult raise_alert(infra::AlertStore& store, const infra::RaisedAlert& aler
 }
 
 bool clear_alert(infra::AlertStore& store, const domain::AlertKey& key, const std::string& event_id,
-                 const std::string& reason) {
-  return store.close(key, event_id, reason) > 0;
+                 const std::string& occurred_at, const std::string& reason) {
+  return store.close(key, event_id, occurred_at, reason) > 0;
 }
 
 bool clear_subject(infra::AlertStore& store, const std::string& kind, const std::string& subject,

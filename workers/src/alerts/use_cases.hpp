@@ -13,7 +13,7 @@ namespace ims::workers::alerts {
 
 struct AlertSettings {
   std::string dashboard_url;
-  int smtp_max_attempts = 8;
+  int smtp_max_attempts = 24;
   std::int64_t smtp_retry_base_ms = 2000;
 };
 
@@ -31,7 +31,7 @@ RaiseResult raise_alert(infra::AlertStore& store, const infra::RaisedAlert& aler
 
 // The condition cleared: its open alert (if any) closes.
 bool clear_alert(infra::AlertStore& store, const domain::AlertKey& key, const std::string& event_id,
-                 const std::string& reason);
+                 const std::string& occurred_at, const std::string& reason);
 
 // The subject (a request) is settled: its open alert of that kind closes.
 bool clear_subject(infra::AlertStore& store, const std::string& kind, const std::string& subject,

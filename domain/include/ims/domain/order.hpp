@@ -78,6 +78,9 @@ bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id, st
 // Who may move an order to `to`: the seller confirms its shipping (processing, shipped); the buyer
 // confirms arrival (delivered, received) and places a purchase (ordered); either side may cancel.
 // Unscoped roles may do all of it.
+// A draft is the buyer's proposal: the buyer location's users (or a manufacturer or admin) confirm
+// or cancel it, not the seller it would order from.
+bool can_decide_draft(const Actor& actor, std::optional<std::int64_t> buyer_id);
 bool can_move_order(const Actor& actor, OrderKind kind, OrderStatus to, std::optional<std::int64_t> seller_id,
                     std::optional<std::int64_t> buyer_id);
 

@@ -93,12 +93,17 @@ class AlertStore {
   virtual std::optional<AlertRecord> open(const RaisedAlert& alert) = 0;
   // The condition was reported again: newer figures, no new alert.
   virtual AlertRecord refresh(std::int64_t id, const RaisedAlert& alert) = 0;
-  // Closes the open alert of the key (if any). Returns how many closed (0 or 1).
-  virtual int close(const domain::AlertKey& key, const std::string& event_id, const std::string& reason) = 0;
+  // Closes the open alert of the key (if any) unless it was reported after `occurred_at` (an older
+  // event arriving late never closes a newer alert), and a low-stock alert only while its rule is
+  // no longer marked low. Returns how many closed (0 or 1).
+  virtual int close(const domain::AlertKey& key, const std::string& event_id, const std::string& occurred_at,
+                    const std::string& reason) = 0;
   // Closes the open alert of the kind about the subject wherever it is (a request, a transfer).
   virtual int close_subject(const std::string& kind, const std::string& subject, const std::string& event_id,
                             const std::string& reason) = 0;
-  // Closes open alerts of `kinds` last raised before `checked_at` whose key is not in `seen`.
+  // Closes open alerts of `kinds` last raised before `checked_at` whose key is not in `seen` (a
+  // low-stock alert only while its rule is no longer marked low: a crossing the check's snapshot
+  // missed is still committed state).
   virtual std::vector<std::int64_t> close_unseen(const std::vector<std::string>& kinds,
                                                  const std::vector<domain::AlertKey>& seen,
                                                  const std::string& checked_at,
@@ -117,7 +122,8 @@ class PgAlertStore final : public AlertStore {
   std::optional<AlertRecord> lock_open(const domain::AlertKey& key) override;
   std::optional<AlertRecord> open(const RaisedAlert& alert) override;
   AlertRecord refresh(std::int64_t id, const RaisedAlert& alert) override;
-  int close(const domain::AlertKey& key, const std::string& event_id, const std::string& reason) override;
+  int close(const domain::AlertKey& key, const std::string& event_id, const std::string& occurred_at,
+            const std::string& reason) override;
   int close_subject(const std::string& kind, const std::string& subject, const std::string& event_id,
                     const std::string& reason) override;
   std::vector<std::int64_t> close_unseen(const std::vector<std::string>& kinds,

@@ -52,7 +52,7 @@ struct Config {
   std::string smtp_password;
   std::string mail_from = "IMS <ims@localhost>";
   int smtp_timeout_ms = 10'000;
-  int smtp_max_attempts = 8;          // a delivery failing transiently this often is given up (failed)
+  int smtp_max_attempts = 24;         // a delivery failing transiently this often is given up (~3 h)
   int smtp_retry_base_ms = 2'000;     // first retry after this, doubling up to 10 minutes
   std::string dashboard_url = "http://127.0.0.1:8080";  // links in emails point here
   // Scheduler and inventory check.
