@@ -157,7 +157,9 @@ TEST(Alerts, SellingThroughTheMinimumEmailsOnceAndRestockingClosesTheAlert) {
   // Exactly one email per person responsible: the store's users and the admins.
   EXPECT_EQ(recipients_of(alert), expected_recipients(store));
   for (const auto& d : alert["deliveries"]) {
-    if (d["status"] == "failed") EXPECT_FALSE(d["last_error"].is_null()) << d.dump();
+    if (d["status"] == "failed") {
+      EXPECT_FALSE(d["last_error"].is_null()) << d.dump();
+    }
   }
   const auto delivered = recipients_of(alert, "sent");
   EXPECT_TRUE(
