@@ -42,6 +42,7 @@ App::App(Services services)
   add_transfer_routes(router_);
   add_request_routes(router_);
   add_alert_routes(router_);
+  add_label_routes(router_);
   add_schedule_routes(router_);
 }
 

@@ -27,9 +27,9 @@ unset o
 
 # The worker roles that have handlers, started by scripts/run and scripts/test, each on metrics port
 # IMS_METRICS_PORT_BASE + its index (ims-api serves its own on IMS_HTTP_PORT, the scheduler +10).
-# labels, reports and webhooks refuse to start until their handlers exist (issue 11); RabbitMQ keeps
-# their messages in their durable queues meanwhile.
-IMS_WORKER_ROLES=(stock alerts)
+# reports and webhooks refuse to start until their handlers exist (issue 11); RabbitMQ keeps their
+# messages in their durable queues meanwhile.
+IMS_WORKER_ROLES=(stock alerts labels)
 
 say() { printf '\033[1m[ims]\033[0m %s\n' "$*"; }
 die() { printf '[ims] error: %s\n' "$*" >&2; exit 1; }

@@ -1,5 +1,5 @@
-// ims-worker --role stock|alerts: one consumer of the role's queue.
-// A role whose handlers are not written yet (labels, reports, webhooks) refuses to start, so what is
+// ims-worker --role stock|alerts|labels: one consumer of the role's queue.
+// A role whose handlers are not written yet (reports, webhooks) refuses to start, so what is
 // meant for it waits in its durable queue instead of being acknowledged without effect.
 #include <iostream>
 #include <string>
@@ -8,6 +8,7 @@
 #include "ims/infra/config.hpp"
 #include "alerts/email_sender.hpp"
 #include "alerts/handlers.hpp"
+#include "labels/handlers.hpp"
 #include "stock/handlers.hpp"
 
 int main(int argc, char** argv) {
@@ -17,10 +18,10 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--role") role = argv[i + 1];
   }
   if (!infra::queue_bindings().contains(role)) {
-    std::cerr << "usage: ims-worker --role stock|alerts\n";
+    std::cerr << "usage: ims-worker --role stock|alerts|labels\n";
     return 2;
   }
-  if (role != "stock" && role != "alerts") {
+  if (role != "stock" && role != "alerts" && role != "labels") {
     std::cerr << "ims-worker: the " << role << " role has no handlers yet; its messages wait in queue ims." << role
               << " until it does\n";
     return 2;
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
   } else if (role == "alerts") {
     handlers = workers::alerts::handlers(workers::alerts::settings_from(*config));
     sender = std::make_unique<workers::alerts::EmailSender>(*config, log.with("part", "email"), metrics);
+  } else if (role == "labels") {
+    handlers = workers::labels::handlers(workers::labels::settings_from(*config));
   }
   workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
                              std::move(batch_handlers));

@@ -104,6 +104,7 @@ void add_production_routes(Router<Handler>& router);
 void add_transfer_routes(Router<Handler>& router);
 void add_request_routes(Router<Handler>& router);
 void add_alert_routes(Router<Handler>& router);
+void add_label_routes(Router<Handler>& router);
 void add_schedule_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.
