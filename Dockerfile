@@ -4,7 +4,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config ccache ca-certificates \
       librestinio-dev libasio-dev libhttp-parser-dev libfmt-dev nlohmann-json3-dev libexpected-dev \
       libpqxx-dev libpq-dev librabbitmq-dev libhiredis-dev libjwt-dev libsodium-dev libssl-dev \
-      libspdlog-dev prometheus-cpp-dev libzint-dev libcurl4-openssl-dev nodejs npm \
+      libspdlog-dev prometheus-cpp-dev libzint-dev libcurl4-openssl-dev libxlsxwriter-dev nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -15,8 +15,9 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIMS_BUILD_TESTS=OFF \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libpqxx-6.4 librabbitmq4 libhiredis0.14 libjwt0 libsodium23 libspdlog1.10 libfmt9 \
-      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libzint2.11 libcurl4 libhttp-parser2.9 ca-certificates curl \
-    && rm -rf /var/lib/apt/lists/* && useradd --system --home /nonexistent ims
+      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libzint2.11 libxlsxwriter4 libcurl4 libhttp-parser2.9 ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* && useradd --system --home /nonexistent ims \
+    && mkdir -p /var/lib/ims/reports && chown ims /var/lib/ims/reports  # the reports volume
 COPY --from=build /build/api/ims-api /build/api/ims /build/workers/ims-worker /build/scheduler/ims-scheduler /usr/local/bin/
 COPY --from=build /src/web /usr/share/ims/web
 # Production unless told otherwise: no process starts with the development JWT secret.

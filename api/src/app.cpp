@@ -43,6 +43,8 @@ App::App(Services services)
   add_request_routes(router_);
   add_alert_routes(router_);
   add_label_routes(router_);
+  add_report_routes(router_);
+  add_webhook_routes(router_);
   add_schedule_routes(router_);
 }
 

@@ -103,6 +103,13 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_SMTP_MAX_ATTEMPTS", c.smtp_max_attempts, 1, 100);
   r.number("IMS_SMTP_RETRY_BASE_MS", c.smtp_retry_base_ms, 10, 3'600'000);
   r.text("IMS_DASHBOARD_URL", c.dashboard_url);
+  r.text("IMS_REPORTS_DIR", c.reports_dir);
+  r.number("IMS_WEBHOOK_RETRY_HOURS", c.webhook_retry_hours, 1, 24 * 30);
+  r.number("IMS_WEBHOOK_RETRY_BASE_MS", c.webhook_retry_base_ms, 10, 3'600'000);
+  r.number("IMS_WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 100, 60'000);
+  r.number("IMS_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
+  r.number("IMS_WEBHOOK_SENDERS", c.webhook_senders, 1, 64);
+  if (auto v = env("IMS_WEBHOOKS_ALLOW_PRIVATE"); v && !v->empty()) c.webhooks_allow_private = *v == "1" || *v == "true";
   r.text("IMS_TIMEZONE", c.timezone);
   r.number("IMS_SCHEDULER_TICK_MS", c.scheduler_tick_ms, 50, 60'000);
   r.number("IMS_EXPIRY_WARNING_DAYS", c.expiry_warning_days, 0, 3650);

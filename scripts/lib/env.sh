@@ -20,16 +20,16 @@ case "$IMS_PROFILE" in run) o=0 ;; test) o=1000 ;; *) o=2000 ;; esac  # separate
 : "${IMS_SMTP_URL:=smtp://127.0.0.1:$IMS_SMTP_PORT}"
 : "${IMS_WEB_DIR:=$IMS_ROOT/web}"
 : "${IMS_DASHBOARD_URL:=http://127.0.0.1:$IMS_HTTP_PORT}"  # what links in alert emails point to
+: "${IMS_REPORTS_DIR:=$IMS_DATA_DIR/reports}"  # report files, written by the reports worker, served by ims-api
 export IMS_ROOT IMS_PROFILE IMS_DATA_DIR IMS_BUILD_DIR IMS_PG_PORT IMS_AMQP_PORT IMS_AMQP_DIST_PORT \
   IMS_EPMD_PORT IMS_REDIS_PORT IMS_SMTP_PORT IMS_PROMETHEUS_PORT IMS_HTTP_PORT IMS_METRICS_PORT_BASE \
-  IMS_DATABASE_URL IMS_AMQP_URL IMS_REDIS_URL IMS_SMTP_URL IMS_WEB_DIR IMS_DASHBOARD_URL
+  IMS_DATABASE_URL IMS_AMQP_URL IMS_REDIS_URL IMS_SMTP_URL IMS_WEB_DIR IMS_DASHBOARD_URL IMS_REPORTS_DIR
 unset o
 
 # The worker roles that have handlers, started by scripts/run and scripts/test, each on metrics port
 # IMS_METRICS_PORT_BASE + its index (ims-api serves its own on IMS_HTTP_PORT, the scheduler +10).
-# reports and webhooks refuse to start until their handlers exist (issue 11); RabbitMQ keeps their
-# messages in their durable queues meanwhile.
-IMS_WORKER_ROLES=(stock alerts labels)
+# Every role of DESIGN §1 has its handlers now (issue 11).
+IMS_WORKER_ROLES=(stock alerts labels webhooks reports)
 
 say() { printf '\033[1m[ims]\033[0m %s\n' "$*"; }
 die() { printf '[ims] error: %s\n' "$*" >&2; exit 1; }

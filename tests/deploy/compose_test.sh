@@ -73,7 +73,7 @@ def published(service):
             yield (parts[0] if len(parts) == 3 else ""), (parts[-2] if len(parts) > 1 else ""), parts[-1]
 
 ims = [s for s, d in services.items() if d.get("image") == "ims:latest" or "build" in d]
-for required in ["api", "migrate", "scheduler"] + [f"worker-{r}" for r in ("stock", "alerts", "labels")]:
+for required in ["api", "migrate", "scheduler"] + [f"worker-{r}" for r in ("stock", "alerts", "labels", "webhooks", "reports")]:
     if required not in ims:
         problems.append(f"no IMS service {required}")
 for s in ims:

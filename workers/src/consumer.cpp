@@ -142,6 +142,7 @@ void Consumer::process_batch(std::vector<infra::Delivery>& batch, infra::StopSig
       continue;
     }
     auto handler = handlers_.find(event->type);
+    if (handler == handlers_.end()) handler = handlers_.find("*");
     if (handler == handlers_.end()) {  // bound by a wildcard but not this role's business
       meters_->consumed.Add({{"queue", queue_}, {"outcome", "ignored"}}).Increment();
       broker_->ack(d.delivery_tag);
@@ -178,7 +179,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
           open_savepoint = true;
           try {
             if (!inserted.empty()) {  // processed before: no second effect
-              MessageContext ctx{txn, item.event, item.event.id, item.log};
+              MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
               (*item.handler)(ctx);
             }
             outcome[i] = inserted.empty() ? 0 : 1;
@@ -207,7 +208,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
           for (const auto& r : fresh_rows) fresh.insert(r[0].as<std::string>());
           std::vector<MessageContext> contexts;
           for (std::size_t j = i; j < end; ++j) {
-            if (fresh.contains(items[j].event.id)) contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log});
+            if (fresh.contains(items[j].event.id)) contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
           }
           try {
             if (!contexts.empty()) batch->second(txn, contexts);
@@ -263,7 +264,7 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
         auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
-        MessageContext ctx{txn, item.event, item.event.id, log};
+        MessageContext ctx{txn, item.event, item.event.id, log, item.delivery.body};
         (*item.handler)(ctx);
         return true;
       });

@@ -35,8 +35,10 @@ struct MessageContext {
   const infra::Envelope& event;
   const std::string& message_id;
   const infra::Log& log;
+  const std::string& body;  // the envelope exactly as published
 };
 
+// Keyed by event type; "*" takes every type without a handler of its own (the webhooks role).
 using MessageHandler = std::function<void(MessageContext&)>;
 // Runs several messages of one type together (set-based SQL instead of one message at a time). If
 // it throws, the transaction goes back to before it and each message runs alone through the

@@ -1,5 +1,5 @@
-// ims-worker --role stock|alerts|labels: one consumer of the role's queue.
-// A role whose handlers are not written yet (reports, webhooks) refuses to start, so what is
+// ims-worker --role stock|alerts|labels|reports|webhooks: one consumer of the role's queue.
+// A role whose handlers are not written yet refuses to start, so what is
 // meant for it waits in its durable queue instead of being acknowledged without effect.
 #include <iostream>
 #include <string>
@@ -9,7 +9,10 @@
 #include "alerts/email_sender.hpp"
 #include "alerts/handlers.hpp"
 #include "labels/handlers.hpp"
+#include "reports/handlers.hpp"
 #include "stock/handlers.hpp"
+#include "webhooks/delivery_sender.hpp"
+#include "webhooks/handlers.hpp"
 
 int main(int argc, char** argv) {
   using namespace ims;
@@ -18,10 +21,10 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--role") role = argv[i + 1];
   }
   if (!infra::queue_bindings().contains(role)) {
-    std::cerr << "usage: ims-worker --role stock|alerts|labels\n";
+    std::cerr << "usage: ims-worker --role stock|alerts|labels|reports|webhooks\n";
     return 2;
   }
-  if (role != "stock" && role != "alerts" && role != "labels") {
+  if (role != "stock" && role != "alerts" && role != "labels" && role != "reports" && role != "webhooks") {
     std::cerr << "ims-worker: the " << role << " role has no handlers yet; its messages wait in queue ims." << role
               << " until it does\n";
     return 2;
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
   infra::PreparedStatements statements;
   std::map<std::string, workers::BatchHandler> batch_handlers;
   std::unique_ptr<workers::alerts::EmailSender> sender;
+  std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
   if (role == "stock") {
     handlers = workers::stock::handlers(*config);
     statements = workers::stock::prepared_statements();
@@ -53,6 +57,11 @@ int main(int argc, char** argv) {
     sender = std::make_unique<workers::alerts::EmailSender>(*config, log.with("part", "email"), metrics);
   } else if (role == "labels") {
     handlers = workers::labels::handlers(workers::labels::settings_from(*config));
+  } else if (role == "reports") {
+    handlers = workers::reports::handlers(workers::reports::settings_from(*config));
+  } else if (role == "webhooks") {
+    handlers = workers::webhooks::handlers();
+    webhook_sender = std::make_unique<workers::webhooks::DeliverySender>(*config, log.with("part", "sender"), metrics);
   }
   workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
                              std::move(batch_handlers));

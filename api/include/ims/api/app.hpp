@@ -105,6 +105,8 @@ void add_transfer_routes(Router<Handler>& router);
 void add_request_routes(Router<Handler>& router);
 void add_alert_routes(Router<Handler>& router);
 void add_label_routes(Router<Handler>& router);
+void add_report_routes(Router<Handler>& router);
+void add_webhook_routes(Router<Handler>& router);
 void add_schedule_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.

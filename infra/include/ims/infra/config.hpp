@@ -55,10 +55,21 @@ struct Config {
   int smtp_max_attempts = 24;         // a delivery failing transiently this often is given up (~3 h)
   int smtp_retry_base_ms = 2'000;     // first retry after this, doubling up to 10 minutes
   std::string dashboard_url = "http://127.0.0.1:8080";  // links in emails point here
+  // Webhooks worker: attempts back off from the base (doubling, capped at an hour, with jitter)
+  // until the retry window closes; then the delivery fails and the webhook is disabled.
+  int webhook_retry_hours = 24;
+  int webhook_retry_base_ms = 30'000;
+  int webhook_connect_timeout_ms = 5'000;
+  int webhook_timeout_ms = 15'000;
+  int webhook_senders = 4;  // threads posting at once: one slow target does not hold up the others
+  bool webhooks_allow_private = false;  // IMS_WEBHOOKS_ALLOW_PRIVATE=1: loopback/private targets allowed
   // Scheduler and inventory check.
   std::string timezone = "UTC";       // cron expressions are read in this IANA time zone
   int scheduler_tick_ms = 1'000;      // how often the leader looks for due jobs and manual runs
   int expiry_warning_days = 30;       // lots expiring within this many days raise lot.expiring
+  // Reports worker: files under this folder; the API serves downloads from it too (same machine
+  // or a shared volume).
+  std::string reports_dir = "./reports";
   int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
 
   bool production() const { return env == "production"; }

@@ -1,0 +1,129 @@
+// /reports: a daily sales, stock valuation, movements, low stock or expiry report made by the
+// reports worker (POST answers 202 with the pending report); its status, row count and size; its
+// file as an attachment (CSV, JSON or XLSX).
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "ims/api/reports.hpp"
+#include "ims/api/resource.hpp"
+#include "ims/infra/pg.hpp"
+
+namespace ims::api {
+namespace {
+
+using domain::Error;
+using domain::ErrorCode;
+using nlohmann::json;
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json report_json(const infra::ReportRecord& r) {
+  const auto id = std::to_string(r.id);
+  return {
+      {"id", r.id},
+      {"type", domain::to_string(r.type)},
+      {"format", domain::to_string(r.format)},
+      {"params", infra::to_json(r.params)},
+      {"status", domain::to_string(r.status)},
+      {"location_id", opt(r.location_id)},
+      {"requested_by", opt(r.requested_by)},
+      {"file_name", opt(r.file_name)},
+      {"row_count", opt(r.row_count)},
+      {"size_bytes", opt(r.size_bytes)},
+      {"reason", opt(r.reason)},
+      {"download_url",
+       r.status == domain::ReportStatus::ready ? json("/api/v1/reports/" + id + "/download") : json(nullptr)},
+      {"created_at", r.created_at},
+      {"finished_at", opt(r.finished_at)}};
+}
+
+template <typename E>
+std::optional<E> choice(FieldReader& in, const json& body, const char* field,
+                        std::optional<E> (*parse)(std::string_view), const char* names) {
+  if (!body.contains(field) || body[field].is_null()) {
+    in.fail(field, std::string("is required, one of ") + names);
+    return std::nullopt;
+  }
+  auto value = body[field].is_string() ? parse(body[field].get<std::string>()) : std::nullopt;
+  if (!value) in.fail(field, std::string("must be one of ") + names);
+  return value;
+}
+
+Response request_report(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::create_reports);
+  if (!auth) return problem(auth.error());
+  json body;
+  if (auto failure = read_json_object(ctx.request, body)) return *failure;
+  FieldReader in(body);
+  const auto type = choice(in, body, "type", domain::parse_report_type,
+                           "daily_sales, stock_valuation, movements, low_stock, expiry");
+  const auto format = choice(in, body, "format", domain::parse_report_format, "csv, json, xlsx");
+  auto params = infra::report_params_from_json(body.value("params", json::object()));
+  if (!in.ok() || !type || !format) return problem(in.error());
+  if (!params) return problem(params.error());
+  auto created = ctx.resources.db.transact([&](pqxx::work& txn) {
+    infra::PgReportStore store(txn);
+    infra::PgOutbox outbox(txn);
+    return reports::request_report(store, outbox, auth->actor, {*type, *format, *params},
+                                   ctx.request.request_id);
+  });
+  if (!created) return problem(created.error());
+  ctx.log.info("report requested", {{"report_id", std::to_string(created->id)}});
+  return json_response(202, report_json(*created).dump())
+      .header("Location", "/api/v1/reports/" + std::to_string(created->id));
+}
+
+Response get_report(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::create_reports);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return problem(Error::of(ErrorCode::not_found, "no such report"));
+  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
+    infra::PgReportStore store(txn);
+    return reports::get_report(store, auth->actor, *id);
+  });
+  if (!found) return problem(found.error());
+  return json_response(200, report_json(*found).dump());
+}
+
+Response download_report(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::create_reports);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return problem(Error::of(ErrorCode::not_found, "no such report"));
+  auto file = ctx.resources.db.transact([&](pqxx::work& txn) {
+    infra::PgReportStore store(txn);
+    return reports::report_file(store, auth->actor, *id, ctx.services.config.reports_dir);
+  });
+  if (!file) {
+    auto refusal = problem(file.error());
+    if (file.error().code == ErrorCode::conflict) refusal.header("Retry-After", "1");
+    return refusal;
+  }
+  std::ifstream in(file->path, std::ios::binary);
+  if (!in) return problem(Error::of(ErrorCode::not_found, "the report's file is no longer kept"));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  Response r;
+  r.status = 200;
+  r.content_type = file->content_type;
+  r.body = std::move(bytes).str();
+  r.header("Content-Disposition", "attachment; filename=\"" + file->file_name + "\"");
+  r.header("Cache-Control", "private, max-age=86400");  // a ready report never changes
+  return r;
+}
+
+}  // namespace
+
+void add_report_routes(Router<Handler>& router) {
+  router.add("POST", "/api/v1/reports", request_report);
+  router.add("GET", "/api/v1/reports/{id}", get_report);
+  router.add("GET", "/api/v1/reports/{id}/download", download_report);
+}
+
+}  // namespace ims::api
