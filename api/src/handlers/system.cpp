@@ -28,7 +28,8 @@ Response ready(Context& ctx) {
     }
   };
   probe("postgresql", [&] { ctx.resources.db.ping(); });
-  probe("rabbitmq", [&] { infra::probe_broker(ctx.services.config.amqp_url); });
+  static infra::BrokerProbe broker;  // one per process: see BrokerProbe
+  probe("rabbitmq", [&] { broker.check(ctx.services.config.amqp_url); });
   probe("redis", [&] { ctx.resources.redis.ping(); });
   if (down.empty()) return json_response(200, nlohmann::json{{"status", "ready"}, {"checks", checks}}.dump());
   std::string names;
