@@ -73,12 +73,30 @@ void open_stream(const restinio::request_handle_t& req, const Response& r, Event
 }
 
 void send(const restinio::request_handle_t& req, const Response& r) {
+  const bool head = req->header().method() == restinio::http_method_head();
+  // Opened before the response is built, so a file that went away can still be answered.
+  std::optional<restinio::sendfile_t> file;
+  if (!head && !r.file_path.empty()) file.emplace(restinio::sendfile(r.file_path));
   auto out = req->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason_phrase(r.status)});
   if (!r.content_type.empty()) out.append_header(restinio::http_field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) out.append_header(name, value);
-  if (req->header().method() != restinio::http_method_head()) out.set_body(r.body);
+  if (file) {
+    out.set_body(std::move(*file));  // sent from disk in chunks
+  } else if (!head) {
+    out.set_body(r.body);
+  }
   out.done();
+}
+
+// A file answer whose file went away between the handler's check and now (pruned) is a 404.
+void send_file_or_gone(const restinio::request_handle_t& req, const Response& r, App& app, const Request& request) {
+  if (r.file_path.empty()) return send(req, r);
+  try {
+    send(req, r);
+  } catch (const std::exception&) {  // restinio::exception_t from opening the file
+    send(req, app.reject(request, domain::Error::of(domain::ErrorCode::not_found, "the file is no longer kept")));
+  }
 }
 
 }  // namespace
@@ -113,7 +131,7 @@ struct HttpServer::Impl {
         err.retry_after_seconds = mine ? 5 : 10;
         send(req, app.reject(*request, err));
       } else {
-        send(req, response);
+        send_file_or_gone(req, response, app, *request);
       }
     });
     app.http_metrics().set_queue_depth(executor.queue_depth());

@@ -1,8 +1,7 @@
 // /reports: a daily sales, stock valuation, movements, low stock or expiry report made by the
 // reports worker (POST answers 202 with the pending report); its status, row count and size; its
 // file as an attachment (CSV, JSON or XLSX).
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -105,14 +104,13 @@ Response download_report(Context& ctx) {
     if (file.error().code == ErrorCode::conflict) refusal.header("Retry-After", "1");
     return refusal;
   }
-  std::ifstream in(file->path, std::ios::binary);
-  if (!in) return problem(Error::of(ErrorCode::not_found, "the report's file is no longer kept"));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
+  std::error_code missing;
+  if (!std::filesystem::is_regular_file(file->path, missing))
+    return problem(Error::of(ErrorCode::not_found, "the report's file is no longer kept"));
   Response r;
   r.status = 200;
   r.content_type = file->content_type;
-  r.body = std::move(bytes).str();
+  r.file_path = file->path;  // sent from disk in chunks, never read into memory
   r.header("Content-Disposition", "attachment; filename=\"" + file->file_name + "\"");
   r.header("Cache-Control", "private, max-age=86400");  // a ready report never changes
   return r;

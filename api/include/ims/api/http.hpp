@@ -34,6 +34,9 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Instead of a body: a file the network layer sends from disk in chunks (report downloads), so
+  // a large file is never held in memory.
+  std::string file_path;
   // Set by GET /events: instead of a body, the network layer opens a stream and subscribes it.
   std::optional<FeedSubscription> event_stream;
 
