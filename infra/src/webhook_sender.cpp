@@ -6,10 +6,13 @@
 #include <sodium.h>
 #include <sys/socket.h>
 
+#include <condition_variable>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "ims/domain/webhook.hpp"
@@ -67,14 +70,58 @@ struct Resolved {
   std::string error;
 };
 
-Resolved resolve(const domain::WebhookTarget& target, bool allow_private) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
+// getaddrinfo has no timeout of its own (glibc's resolver can take its timeout × attempts × name
+// servers), so the lookup runs on a thread of its own and is abandoned after `limit`; a lookup
+// that finishes after that frees its own answer.
+struct Lookup {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  int rc = 0;
   addrinfo* found = nullptr;
-  if (int rc = getaddrinfo(target.host.c_str(), std::to_string(target.port).c_str(), &hints, &found); rc != 0)
-    return {"", std::string("cannot resolve ") + target.host + ": " + gai_strerror(rc)};
-  std::unique_ptr<addrinfo, AddrinfoDeleter> owner(found);
+  ~Lookup() {
+    if (found) freeaddrinfo(found);
+  }
+};
+
+struct LookupResult {
+  bool timed_out = false;
+  int rc = 0;  // getaddrinfo's
+  std::unique_ptr<addrinfo, AddrinfoDeleter> found;
+};
+
+LookupResult lookup(const std::string& host, int port, std::chrono::milliseconds limit) {
+  auto state = std::make_shared<Lookup>();
+  std::thread([state, host, port] {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+    std::lock_guard lock(state->mutex);
+    state->rc = rc;
+    state->found = rc == 0 ? found : nullptr;
+    state->done = true;
+    state->done_cv.notify_all();
+  }).detach();
+  std::unique_lock lock(state->mutex);
+  LookupResult out;
+  if (!state->done_cv.wait_for(lock, limit, [&] { return state->done; })) {
+    out.timed_out = true;
+    return out;
+  }
+  out.rc = state->rc;
+  out.found.reset(std::exchange(state->found, nullptr));
+  return out;
+}
+
+Resolved resolve(const domain::WebhookTarget& target, bool allow_private, std::chrono::milliseconds limit) {
+  const auto answer = lookup(target.host, target.port, limit);
+  if (answer.timed_out)
+    return {"", "cannot resolve " + target.host + ": no answer within " + std::to_string(limit.count()) + " ms"};
+  if (answer.rc != 0 || !answer.found)
+    return {"", std::string("cannot resolve ") + target.host + ": " + gai_strerror(answer.rc)};
+  const addrinfo* found = answer.found.get();
   domain::IpAddress ip;
   if (found->ai_family == AF_INET) {
     const auto* a = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
@@ -152,7 +199,7 @@ AttemptOutcome CurlWebhookPoster::post(const WebhookRequest& request) {
   };
   auto target = domain::parse_webhook_url(request.url);
   if (!target) return out.error = "refused: " + target.error().fields.front().message, finish();
-  const auto resolved = resolve(*target, settings_.allow_private);
+  const auto resolved = resolve(*target, settings_.allow_private, settings_.connect_timeout);
   if (!resolved.error.empty()) return out.error = resolved.error, finish();
 
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());

@@ -39,7 +39,7 @@ class WebhookPoster {
 
 struct WebhookClientSettings {
   bool allow_private = false;
-  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds connect_timeout{5'000};  // also bounds the DNS lookup
   std::chrono::milliseconds total_timeout{15'000};
 };
 
