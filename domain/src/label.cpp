@@ -8,25 +8,10 @@
 #include "ims/domain/catalog.hpp"
 #include "ims/domain/order.hpp"
 
+#include "enum_names.hpp"
+
 namespace ims::domain {
 namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> parse_name(const std::array<std::pair<E, std::string_view>, N>& names,
-                            std::string_view text) {
-  for (const auto& [value, name] : names) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "";
-}
 
 constexpr std::array<std::pair<LabelSubject, std::string_view>, 5> subjects{
     {{LabelSubject::product, "product"},
@@ -140,34 +125,34 @@ bool carries_gtin(LabelSubject s) {
 }  // namespace
 
 std::optional<LabelSubject> parse_label_subject(std::string_view t) {
-  return parse_name(subjects, t);
+  return detail::parse_name(subjects, t);
 }
 std::optional<Symbology> parse_symbology(std::string_view t) {
-  return parse_name(symbologies, t);
+  return detail::parse_name(symbologies, t);
 }
 std::optional<LabelFormat> parse_label_format(std::string_view t) {
-  return parse_name(formats, t);
+  return detail::parse_name(formats, t);
 }
 std::optional<LabelSize> parse_label_size(std::string_view t) {
-  return parse_name(sizes, t);
+  return detail::parse_name(sizes, t);
 }
 std::optional<LabelStatus> parse_label_status(std::string_view t) {
-  return parse_name(statuses, t);
+  return detail::parse_name(statuses, t);
 }
 std::string_view to_string(LabelSubject v) {
-  return name_of(subjects, v);
+  return detail::name_of(subjects, v, "");
 }
 std::string_view to_string(Symbology v) {
-  return name_of(symbologies, v);
+  return detail::name_of(symbologies, v, "");
 }
 std::string_view to_string(LabelFormat v) {
-  return name_of(formats, v);
+  return detail::name_of(formats, v, "");
 }
 std::string_view to_string(LabelSize v) {
-  return name_of(sizes, v);
+  return detail::name_of(sizes, v, "");
 }
 std::string_view to_string(LabelStatus v) {
-  return name_of(statuses, v);
+  return detail::name_of(statuses, v, "");
 }
 
 std::string_view content_type_of(LabelFormat format) {

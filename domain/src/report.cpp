@@ -5,24 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "enum_names.hpp"
+
 namespace ims::domain {
 namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> find_value(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view t) {
-  for (const auto& [value, name] : names) {
-    if (name == t) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N>
-std::string_view find_name(const std::array<std::pair<E, std::string_view>, N>& names, E v) {
-  for (const auto& [value, name] : names) {
-    if (value == v) return name;
-  }
-  return "?";
-}
 
 constexpr std::array<std::pair<ReportType, std::string_view>, 5> types{
     {{ReportType::daily_sales, "daily_sales"},
@@ -63,22 +49,22 @@ void check_period(const ReportParams& p, std::vector<FieldError>& errors) {
 }  // namespace
 
 std::optional<ReportType> parse_report_type(std::string_view t) {
-  return find_value(types, t);
+  return detail::parse_name(types, t);
 }
 std::optional<ReportFormat> parse_report_format(std::string_view t) {
-  return find_value(formats, t);
+  return detail::parse_name(formats, t);
 }
 std::optional<ReportStatus> parse_report_status(std::string_view t) {
-  return find_value(statuses, t);
+  return detail::parse_name(statuses, t);
 }
 std::string_view to_string(ReportType v) {
-  return find_name(types, v);
+  return detail::name_of(types, v, "?");
 }
 std::string_view to_string(ReportFormat v) {
-  return find_name(formats, v);
+  return detail::name_of(formats, v, "?");
 }
 std::string_view to_string(ReportStatus v) {
-  return find_name(statuses, v);
+  return detail::name_of(statuses, v, "?");
 }
 
 std::string_view content_type_of(ReportFormat format) {

@@ -4,25 +4,10 @@
 #include <cstdio>
 #include <utility>
 
+#include "enum_names.hpp"
+
 namespace ims::domain {
 namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> parse_from(const std::array<std::pair<E, std::string_view>, N>& names,
-                            std::string_view text) {
-  for (const auto& [value, name] : names) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
 
 constexpr std::array<std::pair<JobCommand, std::string_view>, 4> command_names{{
     {JobCommand::inventory_check, "inventory_check"},
@@ -48,22 +33,22 @@ bool is_lower_alnum(char c) {
 }  // namespace
 
 std::string_view to_string(JobCommand c) {
-  return name_of(command_names, c);
+  return detail::name_of(command_names, c, "unknown");
 }
 std::string_view to_string(RunTrigger t) {
-  return name_of(trigger_names, t);
+  return detail::name_of(trigger_names, t, "unknown");
 }
 std::string_view to_string(RunOutcome o) {
-  return name_of(outcome_names, o);
+  return detail::name_of(outcome_names, o, "unknown");
 }
 std::optional<JobCommand> parse_job_command(std::string_view text) {
-  return parse_from(command_names, text);
+  return detail::parse_name(command_names, text);
 }
 std::optional<RunTrigger> parse_run_trigger(std::string_view text) {
-  return parse_from(trigger_names, text);
+  return detail::parse_name(trigger_names, text);
 }
 std::optional<RunOutcome> parse_run_outcome(std::string_view text) {
-  return parse_from(outcome_names, text);
+  return detail::parse_name(outcome_names, text);
 }
 
 Result<RunOutcome> transition(RunOutcome from, RunOutcome to) {

@@ -19,8 +19,6 @@ namespace {
 
 int port(int offset) { return std::stoi(env_or("IMS_HTTP_PORT", "18080")) + offset; }
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
 HttpResult call(const PrivateApi& server, const std::string& method, const std::string& path, const std::string& body,
                 const HttpOptions& options) {
   return http(method, server.url() + path, body, options);

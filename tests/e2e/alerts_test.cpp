@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <functional>
 #include <set>
 #include <thread>
 
@@ -20,20 +19,6 @@ using namespace ims::test;
 using nlohmann::json;
 
 namespace {
-
-HttpOptions as(const std::string& token) {
-  return {{bearer(token)}};
-}
-
-// Polls fn until it returns true (or the time is up); returns its last answer.
-bool eventually(const std::function<bool()>& fn, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  do {
-    if (fn()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return fn();
-}
 
 std::string sku_of(std::int64_t product) {
   return query_one<std::string>("SELECT sku FROM catalog.products WHERE id = " + std::to_string(product));

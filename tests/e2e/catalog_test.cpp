@@ -6,13 +6,6 @@
 using namespace ims::test;
 using nlohmann::json;
 
-namespace {
-HttpOptions as(const std::string& token, std::vector<std::string> extra = {}) {
-  extra.push_back(bearer(token));
-  return HttpOptions{extra};
-}
-}  // namespace
-
 TEST(Suppliers, ReferencedSupplierCannotBeDeletedButCanBeDeactivated) {
   const auto token = token_for("manufacturer");
   auto supplier = api("POST", "/api/v1/suppliers", json{{"name", "Acme " + unique_suffix()}, {"email", "sales@acme.example.com"}}.dump(), as(token));

@@ -12,8 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
 bool is_problem(const HttpResult& r) {
   return r.header("content-type").rfind("application/problem+json", 0) == 0 && r.json().is_object() &&
          r.json().value("status", 0) == r.status;

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -21,19 +20,6 @@ using namespace ims::test;
 using nlohmann::json;
 
 namespace {
-
-HttpOptions as(const std::string& token) {
-  return {{bearer(token)}};
-}
-
-bool eventually(const std::function<bool()>& fn, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  do {
-    if (fn()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return fn();
-}
 
 // Requests a label and waits until the worker has rendered or failed it.
 json make_label(const std::string& token, const std::string& type, std::int64_t subject,

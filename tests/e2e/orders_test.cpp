@@ -13,9 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
-
 HttpResult place(const std::string& token, const json& order) {
   for (int attempt = 0;; ++attempt) {
     auto r = api("POST", "/api/v1/orders", order.dump(), as(token));

@@ -11,9 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
-
 std::string path(std::int64_t batch, const std::string& action = "") {
   return "/api/v1/production/batches/" + std::to_string(batch) + (action.empty() ? "" : "/" + action);
 }

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -24,19 +23,6 @@ using namespace ims::test;
 using nlohmann::json;
 
 namespace {
-
-HttpOptions as(const std::string& token) {
-  return {{bearer(token)}};
-}
-
-bool eventually(const std::function<bool()>& fn, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  do {
-    if (fn()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return fn();
-}
 
 // Requests a report and waits until the worker has made or failed it.
 json make_report(const std::string& token, const json& body) {

@@ -11,10 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
-
-
 json poll(const std::string& token, const std::string& path, const std::function<bool(const json&)>& done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   json last;

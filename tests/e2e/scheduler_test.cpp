@@ -2,10 +2,8 @@
 // of the test's own on a private database (the stack's own scheduler keeps the main one); the
 // /schedules API is tried against the test stack.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,8 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
-
-extern char** environ;
+#include "support/private_api.hpp"
 
 using namespace ims::test;
 using nlohmann::json;
@@ -31,43 +28,12 @@ using std::chrono::seconds;
 
 namespace {
 
-HttpOptions as(const std::string& token) {
-  return {{bearer(token)}};
-}
-
-bool eventually(const std::function<bool()>& done, seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  do {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return done();
-}
-
 // A child process with the test's environment plus `settings`; SIGTERM and reaped on destruction.
 class Child {
  public:
   Child(const std::string& binary, std::vector<std::string> args,
-        const std::map<std::string, std::string>& settings, bool quiet = false) {
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-      std::string kv = *e;
-      if (!settings.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
-    }
-    for (const auto& [k, v] : settings) env.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    args.insert(args.begin(), binary);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t files;
-    posix_spawn_file_actions_init(&files);
-    if (quiet) posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&pid_, binary.c_str(), &files, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&files);
-  }
+        const std::map<std::string, std::string>& settings, bool quiet = false)
+      : pid_(spawn_with(binary, std::move(args), settings, quiet)) {}
   ~Child() { signal(SIGTERM); }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

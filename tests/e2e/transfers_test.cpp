@@ -12,9 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) { return {{bearer(token)}}; }
-
-
 std::string path(std::int64_t id, const std::string& action = "") {
   return "/api/v1/transfers/" + std::to_string(id) + (action.empty() ? "" : "/" + action);
 }

@@ -11,11 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token, std::vector<std::string> extra = {}) {
-  extra.push_back(bearer(token));
-  return HttpOptions{extra};
-}
-
 int location_id(const std::string& code) {
   ims::infra::PgSession db(env_or("IMS_DATABASE_URL", ""));
   return db.transact([&](pqxx::work& txn) {

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -23,18 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-HttpOptions as(const std::string& token) {
-  return {{bearer(token)}};
-}
-
-bool eventually(const std::function<bool()>& fn, std::chrono::seconds limit = std::chrono::seconds(45)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  do {
-    if (fn()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return fn();
-}
+// How long this suite waits for the stack to catch up (less than eventually's default).
+constexpr std::chrono::seconds settle_limit{45};
 
 std::int64_t place_sale(const std::string& token, std::int64_t store, std::int64_t product) {
   auto r = api("POST", "/api/v1/orders",
@@ -151,33 +140,43 @@ TEST_F(Webhooks, EveryOrderEventArrivesSignedAndMissedOnesArriveLater) {
 
   // Placed, confirmed (by the stock worker), shipped.
   const auto order = place_sale(retailer, store, product);
-  ASSERT_TRUE(eventually([&] { return order_status(retailer, order) == "confirmed"; }));
+  ASSERT_TRUE(eventually([&] { return order_status(retailer, order) == "confirmed"; }, settle_limit));
   auto shipped = api("PATCH", "/api/v1/orders/" + std::to_string(order) + "/status",
                      json{{"status", "shipped"}}.dump(), as(retailer));
   ASSERT_EQ(shipped.status, 202) << shipped.body;
   std::set<std::string> wanted;
-  EXPECT_TRUE(eventually([&] {
-    wanted = outbox_events(order);
-    return wanted.size() >= 3 && has_all(received_for(receiver, secret, order), wanted);
-  })) << "received " << received_for(receiver, secret, order).size() << " of " << wanted.size();
+  EXPECT_TRUE(eventually(
+      [&] {
+        wanted = outbox_events(order);
+        return wanted.size() >= 3 && has_all(received_for(receiver, secret, order), wanted);
+      },
+      settle_limit))
+      << "received " << received_for(receiver, secret, order).size() << " of " << wanted.size();
 
   // The receiver goes away; the next order's events are retried until it is back.
   receiver.stop();
   const auto second = place_sale(retailer, store, product);
-  ASSERT_TRUE(eventually([&] { return order_status(retailer, second) == "confirmed"; }));
-  EXPECT_TRUE(eventually([&] {
-    auto page = api("GET", path("/deliveries"), "", as(admin)).json();
-    for (const auto& d : page["items"])
-      if (d["attempts"].get<int>() >= 2 && d["status"] == "pending" && !d["last_error"].is_null()) return true;
-    return false;
-  })) << "no delivery was retried while the receiver was away";
+  ASSERT_TRUE(eventually([&] { return order_status(retailer, second) == "confirmed"; }, settle_limit));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto page = api("GET", path("/deliveries"), "", as(admin)).json();
+        for (const auto& d : page["items"])
+          if (d["attempts"].get<int>() >= 2 && d["status"] == "pending" && !d["last_error"].is_null())
+            return true;
+        return false;
+      },
+      settle_limit))
+      << "no delivery was retried while the receiver was away";
   std::this_thread::sleep_for(std::chrono::seconds(3));
   receiver.start();
   std::set<std::string> missed;
-  EXPECT_TRUE(eventually([&] {
-    missed = outbox_events(second);
-    return missed.size() >= 2 && has_all(received_for(receiver, secret, second), missed);
-  })) << "the missed events did not arrive";
+  EXPECT_TRUE(eventually(
+      [&] {
+        missed = outbox_events(second);
+        return missed.size() >= 2 && has_all(received_for(receiver, secret, second), missed);
+      },
+      settle_limit))
+      << "the missed events did not arrive";
 
   // The attempts are on record, the failed ones with their error.
   auto page = api("GET", path("/deliveries?limit=100"), "", as(admin));
@@ -203,15 +202,17 @@ TEST_F(Webhooks, AReplayDeliversAgainWithTheSameWebhookId) {
       if (r.headers.count("webhook-id") && r.headers.at("webhook-id") == event_id) ++n;
     return n;
   };
-  ASSERT_TRUE(eventually([&] { return count() == 1; }));
-  ASSERT_TRUE(eventually([&] {
-    auto d = api("GET", path("/deliveries"), "", as(admin)).json();
-    return !d["items"].empty() && d["items"][0]["status"] == "delivered";
-  }));
+  ASSERT_TRUE(eventually([&] { return count() == 1; }, settle_limit));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto d = api("GET", path("/deliveries"), "", as(admin)).json();
+        return !d["items"].empty() && d["items"][0]["status"] == "delivered";
+      },
+      settle_limit));
   auto replay = api("POST", path("/deliveries/" + std::to_string(delivery) + "/replay"), "", as(admin));
   ASSERT_EQ(replay.status, 202) << replay.body;
   EXPECT_EQ(replay.json()["event_id"], event_id);
-  EXPECT_TRUE(eventually([&] { return count() == 2; }));
+  EXPECT_TRUE(eventually([&] { return count() == 2; }, settle_limit));
   const auto last = receiver.received().back();
   EXPECT_EQ(json::parse(last.body)["type"], "webhook.test");
   EXPECT_EQ(last.headers.at("webhook-signature"),

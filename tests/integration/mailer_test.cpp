@@ -7,41 +7,29 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "ims/infra/crypto.hpp"
 #include "ims/infra/mailer.hpp"
+#include "support/maildir.hpp"
 
 using namespace ims::infra;
+using namespace ims::test;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
 std::string smtp_url() {
   return env_or("IMS_SMTP_URL", "smtp://127.0.0.1:22025");
 }
-fs::path maildir_new() {
-  return fs::path(env_or("IMS_DATA_DIR", IMS_SOURCE_DIR "/.ims/test")) / "mail" / "new";
+std::string maildir_new() {
+  return maildir(IMS_SOURCE_DIR "/.ims/test");
 }
 
 SmtpSettings settings(const std::string& url) {
   return {url, "", "", "IMS Test <ims@example.com>", 5000};
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The catcher files each message under new/; find ours by its Message-ID.
@@ -50,40 +38,12 @@ std::string wait_for_message(const std::string& message_id) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(maildir_new(), ec)) {
-      auto content = read_all(entry.path());
+      auto content = read_stored(entry.path());
       if (content.find(message_id) != std::string::npos) return content;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return "";
-}
-
-std::string base64_decode(const std::string& in) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const auto v = alphabet.find(c);
-    if (v == std::string::npos) continue;
-    buffer = buffer << 6 | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>(buffer >> bits & 0xFF);
-    }
-  }
-  return out;
-}
-
-// The decoded body of the part with this Content-Type, as the catcher stored it (its line ends may
-// be LF only: the Maildir is a local file).
-std::string part(std::string stored, const std::string& type) {
-  std::erase(stored, '\r');
-  const auto at = stored.find("Content-Type: " + type);
-  if (at == std::string::npos) return "";
-  const auto body = stored.find("\n\n", at) + 2;
-  return base64_decode(stored.substr(body, stored.find("\n--", body) - body));
 }
 
 // A loopback port that accepts connections (the kernel's backlog) but never says a word.
@@ -127,8 +87,9 @@ TEST(SmtpMailer, DeliversBothPartsToTheCatcher) {
   EXPECT_NE(stored.find("Subject: " + message.subject), std::string::npos) << stored;
   EXPECT_NE(stored.find("Message-ID: " + message.message_id), std::string::npos) << stored;
   EXPECT_NE(stored.find("multipart/alternative"), std::string::npos) << stored;
-  EXPECT_NE(part(stored, "text/plain").find("Plain part " + token), std::string::npos) << stored;
-  EXPECT_NE(part(stored, "text/html").find("<b>" + token + "</b>"), std::string::npos) << stored;
+  const auto mail = parse_mail("", stored);  // its parts decoded
+  EXPECT_NE(mail.text.find("Plain part " + token), std::string::npos) << stored;
+  EXPECT_NE(mail.html.find("<b>" + token + "</b>"), std::string::npos) << stored;
 }
 
 TEST(SmtpMailer, NoServerListeningIsRetried) {

@@ -3,6 +3,7 @@
 // stock worker, and the ledger invariant read straight from PostgreSQL.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -31,6 +32,17 @@ inline long wait_count(const std::string& sql, long expected, std::chrono::secon
     n = query_one<long>(sql);
   }
   return n;
+}
+
+// Polls fn until it returns true (or the time is up); returns its last answer.
+inline bool eventually(const std::function<bool()>& fn,
+                       std::chrono::seconds limit = std::chrono::seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    if (fn()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return fn();
 }
 
 inline std::int64_t location_id(const std::string& code) {

@@ -37,6 +37,11 @@ HttpResult api(const std::string& method, const std::string& path, const std::st
                const HttpOptions& options = {});
 
 std::string bearer(const std::string& token);
+// Options that send `token` as a bearer, after any `extra` headers ("Name: value").
+inline HttpOptions as(const std::string& token, std::vector<std::string> extra = {}) {
+  extra.push_back(bearer(token));
+  return HttpOptions{extra};
+}
 // Logs in and returns the whole login response.
 nlohmann::json login(const std::string& username, const std::string& password = "demo-password");
 std::string token_for(const std::string& username, const std::string& password = "demo-password");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/base64.hpp"
 #include "support/http_client.hpp"
 
 namespace ims::test {
@@ -21,26 +22,17 @@ struct Mail {
   std::string html;
 };
 
-inline std::string maildir() {
-  return env_or("IMS_DATA_DIR", "") + "/mail/new";
+// new/ under $IMS_DATA_DIR, or under `data_dir` when that is not set.
+inline std::string maildir(const std::string& data_dir = "") {
+  return env_or("IMS_DATA_DIR", data_dir) + "/mail/new";
 }
 
-inline std::string base64_decode(const std::string& in) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const auto v = alphabet.find(c);
-    if (v == std::string::npos) continue;
-    buffer = buffer << 6 | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>(buffer >> bits & 0xFF);
-    }
-  }
-  return out;
+// A stored message as it is on disk.
+inline std::string read_stored(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 inline Mail parse_mail(const std::string& file, std::string raw) {
@@ -83,10 +75,7 @@ inline std::vector<Mail> mails_about(const std::string& needle) {
   std::vector<Mail> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(maildir(), ec)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    auto mail = parse_mail(entry.path().string(), buffer.str());
+    auto mail = parse_mail(entry.path().string(), read_stored(entry.path()));
     if (mail.subject.find(needle) != std::string::npos) out.push_back(std::move(mail));
   }
   return out;

@@ -1,9 +1,12 @@
 #pragma once
 // An ims-api of a test's own on another port, with settings of its own (limits small enough to
 // reach in a test), sharing the test stack's PostgreSQL, RabbitMQ and Redis. Killed on destruction.
+// spawn_with starts any other binary of the test's the same way.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <map>
@@ -17,23 +20,45 @@ extern char** environ;
 
 namespace ims::test {
 
+// The test's own environment with `settings` in place of the variables of the same names.
+inline std::vector<std::string> environment_with(const std::map<std::string, std::string>& settings) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (!settings.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
+  }
+  for (const auto& [k, v] : settings) env.push_back(k + "=" + v);
+  return env;
+}
+
+// Starts `binary` with `args` in environment_with(settings), its standard output thrown away when
+// `quiet`; returns its pid, or -1 when it could not be started.
+inline pid_t spawn_with(const std::string& binary, std::vector<std::string> args,
+                        const std::map<std::string, std::string>& settings, bool quiet = false) {
+  auto env = environment_with(settings);
+  std::vector<char*> envp;
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  args.insert(args.begin(), binary);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  if (quiet) posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, binary.c_str(), &files, nullptr, argv.data(), envp.data()) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&files);
+  return pid;
+}
+
 class PrivateApi {
  public:
   PrivateApi(const std::string& binary, int port, std::map<std::string, std::string> settings)
       : url_("http://127.0.0.1:" + std::to_string(port)) {
     settings["IMS_HTTP_PORT"] = std::to_string(port);
     if (!settings.count("IMS_LOG_LEVEL")) settings["IMS_LOG_LEVEL"] = "warn";
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-      std::string kv = *e;
-      if (!settings.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
-    }
-    for (const auto& [k, v] : settings) env.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    char* argv[] = {const_cast<char*>(binary.c_str()), nullptr};
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv, envp.data()) != 0) pid_ = -1;
+    pid_ = spawn_with(binary, {}, settings);
     wait_ready();
   }
   ~PrivateApi() { stop(SIGTERM); }

@@ -6,29 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "../../support/base64.hpp"
 #include "ims/infra/mailer.hpp"
 
 using namespace ims::infra;
+using ims::test::base64_decode;
 
 namespace {
-
-std::string base64_decode(const std::string& in) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const auto v = alphabet.find(c);
-    if (v == std::string::npos) continue;  // line breaks and padding
-    buffer = buffer << 6 | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>(buffer >> bits & 0xFF);
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> lines;
