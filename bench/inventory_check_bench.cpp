@@ -14,16 +14,11 @@
 
 #include <pqxx/pqxx>
 
-#include "ims/infra/migrations.hpp"
+#include "bench_database.hpp"
 #include "ims/infra/stock_check_store.hpp"
 #include "stock/check_inventory.hpp"
 
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v ? v : fallback;
-}
 
 class CountingOutbox final : public ims::infra::Outbox {
  public:
@@ -54,17 +49,8 @@ int main(int argc, char** argv) {
     if (a == "--movements-per-row") per_row = std::stoi(argv[i + 1]);
     if (a == "--runs") runs = std::stoi(argv[i + 1]);
   }
-  const auto url = env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims");
-  const auto base = url.substr(0, url.rfind('/'));
-  const std::string name = "ims_bench_check";
-  {
-    pqxx::connection admin(base + "/postgres");
-    pqxx::nontransaction q(admin);
-    q.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    q.exec("CREATE DATABASE " + name);
-  }
-  const auto bench_url = base + "/" + name;
-  ims::infra::migrate(bench_url, ims::infra::bundled_migrations());
+  ims::bench::BenchDatabase bench("ims_bench_check");
+  const auto bench_url = bench.url();
   auto db_holder = std::make_unique<pqxx::connection>(bench_url);
   auto& db = *db_holder;
   const long locations = 4;
@@ -143,9 +129,6 @@ int main(int argc, char** argv) {
   });
   std::cout << "\nfound: " << drift_rows << " drifting rows, " << low_rows << " low rules, " << expiring_rows
             << " expiring lot rows; the whole check announces " << events << " events\n";
-  db_holder.reset();
-  pqxx::connection admin(base + "/postgres");
-  pqxx::nontransaction q(admin);
-  q.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  db_holder.reset();  // before the database is dropped
   return 0;
 }

@@ -53,6 +53,10 @@ domain::Result<ReportFile> report_file(infra::ReportStore& store, const domain::
     case domain::ReportStatus::failed:
       return Error::validation({{"report", report->reason.value_or("failed")}},
                                "the report could not be made: " + report->reason.value_or("failed"));
+    case domain::ReportStatus::expired:
+      return Error::of(
+          ErrorCode::not_found,
+          "the report expired: its file is kept for the retention period only; request it again");
     case domain::ReportStatus::ready:
       break;
   }

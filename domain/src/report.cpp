@@ -18,8 +18,11 @@ constexpr std::array<std::pair<ReportType, std::string_view>, 5> types{
      {ReportType::expiry, "expiry"}}};
 constexpr std::array<std::pair<ReportFormat, std::string_view>, 3> formats{
     {{ReportFormat::csv, "csv"}, {ReportFormat::json, "json"}, {ReportFormat::xlsx, "xlsx"}}};
-constexpr std::array<std::pair<ReportStatus, std::string_view>, 3> statuses{
-    {{ReportStatus::pending, "pending"}, {ReportStatus::ready, "ready"}, {ReportStatus::failed, "failed"}}};
+constexpr std::array<std::pair<ReportStatus, std::string_view>, 4> statuses{
+    {{ReportStatus::pending, "pending"},
+     {ReportStatus::ready, "ready"},
+     {ReportStatus::failed, "failed"},
+     {ReportStatus::expired, "expired"}}};
 
 // "YYYY-MM-DD" as a calendar day, nullopt unless it is one.
 std::optional<std::chrono::sys_days> day_of(const std::string& text) {

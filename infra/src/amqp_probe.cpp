@@ -5,13 +5,14 @@
 
 namespace ims::infra {
 
-void probe_broker(const std::string& amqp_url, int timeout_ms) { AmqpConnection connection(amqp_url, timeout_ms); }
+void probe_broker(const std::string& amqp_url, int timeout_ms) {
+  AmqpConnection connection(amqp_url, timeout_ms);
+}
 
 void BrokerProbe::check(const std::string& amqp_url) {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
-  const bool fresh =
-      probed_ && url_ == amqp_url && now - probed_at_ < std::chrono::milliseconds(fresh_ms_);
+  const bool fresh = probed_ && url_ == amqp_url && now - probed_at_ < std::chrono::milliseconds(fresh_ms_);
   if (!fresh) {
     try {
       probe_broker(amqp_url, timeout_ms_);

@@ -221,6 +221,53 @@ void PgReportStore::mark_failed(std::int64_t id, const std::string& reason) {
       id, reason);
 }
 
+std::optional<LocationName> PgReportStore::location_name(std::int64_t id) {
+  auto rows = txn_.exec_params("SELECT code, name FROM inventory.locations WHERE id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return LocationName{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
+}
+
+std::vector<ReportRecipient> PgReportStore::location_recipients(std::int64_t location_id) {
+  std::vector<ReportRecipient> out;
+  for (const auto& r : txn_.exec_params(
+           "SELECT id, email FROM auth.users WHERE is_active AND email_alerts AND location_id = $1"
+           " AND position('@' IN email) > 1 AND email !~ '[\\r\\n]' ORDER BY id",
+           location_id))
+    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>()});
+  return out;
+}
+
+void PgReportStore::queue_email(const QueuedReportEmail& e) {
+  txn_.exec_params(
+      "INSERT INTO reporting.email_deliveries (report_id, user_id, recipient, subject, body_text, body_html,"
+      " message_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING",
+      e.report_id, e.user_id, e.recipient, e.subject, e.text, e.html, e.message_id);
+  txn_.exec("SELECT pg_notify('ims_email', '')");  // wakes the sender at commit
+}
+
+std::vector<ExpiredReport> PgReportStore::expire_ready(int retention_days, int limit) {
+  std::vector<ExpiredReport> out;
+  for (const auto& r :
+       txn_.exec_params("WITH old AS (SELECT id FROM reporting.reports WHERE status = 'ready'"
+                        " AND finished_at < now() - make_interval(days => $1) ORDER BY finished_at LIMIT $2"
+                        " FOR UPDATE SKIP LOCKED)"
+                        " UPDATE reporting.reports r SET status = 'expired', expired_at = now() FROM old "
+                        "WHERE r.id = old.id"
+                        " RETURNING r.id, r.file_name",
+                        retention_days, limit))
+    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>()});
+  return out;
+}
+
+std::vector<std::string> PgReportStore::files_expired_within(int hours) {
+  std::vector<std::string> out;
+  for (const auto& r : txn_.exec_params("SELECT file_name FROM reporting.reports WHERE status = 'expired'"
+                                        " AND expired_at > now() - make_interval(hours => $1) ORDER BY id",
+                                        hours))
+    out.push_back(r[0].as<std::string>());
+  return out;
+}
+
 std::optional<std::string> PgReportSource::stream(const ReportQuery& q, RowSink& sink) {
   const std::optional<std::int64_t> days = q.params.days;
   try {

@@ -12,12 +12,14 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "ims/infra/outbox.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/maildir.hpp"
 
 using namespace ims::test;
 using nlohmann::json;
@@ -127,6 +129,22 @@ std::string xlsx_total(const std::string& sheet) {
   return "";
 }
 
+// The scheduler's daily-sales-report, as it announces it: report.requested naming no report.
+// Returns the event id (the reports' source_event).
+std::string nightly_daily_sales(const std::string& from, const std::string& to) {
+  ims::infra::PgSession db(database_url());
+  return db.transact([&](pqxx::work& txn) {
+    return ims::infra::append_event(txn, {"report.requested",
+                                          {{"type", "daily_sales"},
+                                           {"format", "csv"},
+                                           {"params", {{"from", from}, {"to", to}}},
+                                           {"run_id", 0},
+                                           {"requested_by", nullptr}},
+                                          "e2e-reports-" + unique_suffix(),
+                                          std::nullopt});
+  });
+}
+
 class Reports : public ::testing::Test {
  protected:
   std::string admin = token_for("admin");
@@ -211,17 +229,7 @@ TEST_F(Reports, AnotherLocationsReportIsNotFoundForARetailer) {
 }
 
 TEST_F(Reports, TheSchedulersRequestWithoutAnIdMakesReadyDailySalesReports) {
-  ims::infra::PgSession db(database_url());
-  const auto event = db.transact([&](pqxx::work& txn) {
-    return ims::infra::append_event(txn, {"report.requested",
-                                          {{"type", "daily_sales"},
-                                           {"format", "csv"},
-                                           {"params", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}},
-                                           {"run_id", 0},
-                                           {"requested_by", nullptr}},
-                                          "e2e-reports-" + unique_suffix(),
-                                          std::nullopt});
-  });
+  const auto event = nightly_daily_sales("2026-01-01", "2026-12-31");
   const auto selling =
       query_one<long>("SELECT count(*) FROM inventory.locations WHERE kind IN ('stockist', 'retail')");
   ASSERT_GT(selling, 0);
@@ -238,4 +246,72 @@ TEST_F(Reports, TheSchedulersRequestWithoutAnIdMakesReadyDailySalesReports) {
   auto file = download(retailer, report.json());
   ASSERT_EQ(file.status, 200);
   EXPECT_EQ(split(file.body, "\r\n").at(0), "day,location_id,location_code,orders,lines,quantity,revenue");
+}
+
+// The nightly report reaches the location's people: a user of RET-ANDHERI gets one email naming the
+// report, with its link, in the development mail catcher.
+TEST_F(Reports, TheNightlyReportEmailsItsLinkToTheLocationsUsers) {
+  const auto name = "reports-" + unique_suffix();
+  const auto email = name + "@example.com";
+  auto created = api("POST", "/api/v1/users",
+                     json{{"username", name},
+                          {"email", email},
+                          {"password", "a-long-password"},
+                          {"role", "retailer"},
+                          {"location_id", location_id("RET-ANDHERI")}}
+                         .dump(),
+                     as(admin));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto event = nightly_daily_sales("2026-11-30", "2026-11-30");
+  const std::string report_sql = "SELECT count(*) FROM reporting.reports WHERE status = 'ready' AND source_event = '" +
+                                 event + "' AND location_id = " + std::to_string(location_id("RET-ANDHERI"));
+  ASSERT_EQ(wait_count(report_sql, 1, std::chrono::seconds(60)), 1);
+  const auto id = query_one<std::int64_t>("SELECT id FROM reporting.reports WHERE source_event = '" + event +
+                                          "' AND location_id = " + std::to_string(location_id("RET-ANDHERI")));
+  const auto link = "/#/reports/" + std::to_string(id);
+  std::vector<Mail> mine;
+  ASSERT_TRUE(eventually(
+      [&] {
+        mine.clear();
+        for (auto& m : mails_about("Daily sales report for RET-ANDHERI, 2026-11-30"))
+          if (m.to.find(email) != std::string::npos && m.text.find(link) != std::string::npos) mine.push_back(m);
+        return !mine.empty();
+      },
+      std::chrono::seconds(60)))
+      << "no email with " << link << " reached " << email;
+  EXPECT_EQ(mine.size(), 1u);
+  EXPECT_NE(mine[0].html.find(link), std::string::npos);
+  EXPECT_EQ(mine[0].message_id, "<report-" + std::to_string(id) + "-user-" +
+                                    std::to_string(created.json()["id"].get<std::int64_t>()) + "@ims>");
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM reporting.email_deliveries WHERE report_id = " +
+                            std::to_string(id) + " AND recipient = '" + email + "'"),
+            1);
+}
+
+// A report past IMS_REPORT_RETENTION_DAYS (backdated here) is marked expired by the reports worker
+// and its file deleted; its row stays and a download says why the file is gone.
+TEST_F(Reports, AReportPastRetentionExpiresAndItsFileIsDeleted) {
+  auto report = make_report(admin, {{"type", "low_stock"}, {"format", "csv"}});
+  ASSERT_EQ(report["status"], "ready") << report.dump();
+  const auto id = std::to_string(report["id"].get<std::int64_t>());
+  ASSERT_EQ(download(admin, report).status, 200);
+  const auto dir = env_or("IMS_REPORTS_DIR", env_or("IMS_DATA_DIR", "") + "/reports");
+  const auto file = dir + "/" + report["file_name"].get<std::string>();
+  ASSERT_TRUE(std::ifstream(file).good()) << file;
+  ims::infra::PgSession db(database_url());
+  db.transact([&](pqxx::work& txn) {
+    txn.exec("UPDATE reporting.reports SET finished_at = now() - interval '400 days' WHERE id = " + id);
+  });
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.reports WHERE status = 'expired' AND id = " + id, 1,
+                       std::chrono::seconds(30)),
+            1);
+  ASSERT_TRUE(eventually([&] { return !std::ifstream(file).good(); }, std::chrono::seconds(10))) << file;
+  auto after = api("GET", "/api/v1/reports/" + id, "", as(admin));
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(after.json()["status"], "expired");
+  EXPECT_EQ(after.json()["download_url"], nullptr);
+  EXPECT_EQ(after.json()["row_count"], report["row_count"]);
+  auto gone = download(admin, report);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_NE(gone.body.find("expired"), std::string::npos) << gone.body;
 }

@@ -1,15 +1,16 @@
-// ims-worker --role stock|alerts|labels|reports|webhooks: one consumer of the role's queue.
-// A role whose handlers are not written yet refuses to start, so what is
-// meant for it waits in its durable queue instead of being acknowledged without effect.
+// ims-worker --role stock|alerts|labels|reports|webhooks: one consumer of the role's queue, and
+// the role's own threads after commit (the alerts worker's email sender, the webhooks worker's
+// delivery senders, the reports worker's pruner).
 #include <iostream>
 #include <string>
 
-#include "consumer.hpp"
-#include "ims/infra/config.hpp"
 #include "alerts/email_sender.hpp"
 #include "alerts/handlers.hpp"
+#include "consumer.hpp"
+#include "ims/infra/config.hpp"
 #include "labels/handlers.hpp"
 #include "reports/handlers.hpp"
+#include "reports/report_pruner.hpp"
 #include "stock/handlers.hpp"
 #include "webhooks/delivery_sender.hpp"
 #include "webhooks/handlers.hpp"
@@ -22,11 +23,6 @@ int main(int argc, char** argv) {
   }
   if (!infra::queue_bindings().contains(role)) {
     std::cerr << "usage: ims-worker --role stock|alerts|labels|reports|webhooks\n";
-    return 2;
-  }
-  if (role != "stock" && role != "alerts" && role != "labels" && role != "reports" && role != "webhooks") {
-    std::cerr << "ims-worker: the " << role << " role has no handlers yet; its messages wait in queue ims." << role
-              << " until it does\n";
     return 2;
   }
   auto config = infra::load_config(infra::process_env());
@@ -47,6 +43,7 @@ int main(int argc, char** argv) {
   std::map<std::string, workers::BatchHandler> batch_handlers;
   std::unique_ptr<workers::alerts::EmailSender> sender;
   std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
+  std::unique_ptr<workers::reports::ReportPruner> report_pruner;
   if (role == "stock") {
     handlers = workers::stock::handlers(*config);
     statements = workers::stock::prepared_statements();
@@ -58,10 +55,14 @@ int main(int argc, char** argv) {
   } else if (role == "labels") {
     handlers = workers::labels::handlers(workers::labels::settings_from(*config));
   } else if (role == "reports") {
-    handlers = workers::reports::handlers(workers::reports::settings_from(*config));
+    const auto settings = workers::reports::settings_from(*config);
+    handlers = workers::reports::handlers(settings);
+    report_pruner = std::make_unique<workers::reports::ReportPruner>(*config, settings,
+                                                                     log.with("part", "pruner"), metrics);
   } else if (role == "webhooks") {
     handlers = workers::webhooks::handlers();
-    webhook_sender = std::make_unique<workers::webhooks::DeliverySender>(*config, log.with("part", "sender"), metrics);
+    webhook_sender =
+        std::make_unique<workers::webhooks::DeliverySender>(*config, log.with("part", "sender"), metrics);
   }
   workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
                              std::move(batch_handlers));

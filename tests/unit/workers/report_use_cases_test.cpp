@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -61,6 +62,35 @@ class FakeReports final : public infra::ReportStore {
     r.status = domain::ReportStatus::failed;
     r.reason = reason;
   }
+
+  std::map<std::int64_t, std::vector<infra::ReportRecipient>> users{
+      {21, {{7, "ret@example.com"}, {8, "b@example.com"}}}};
+  std::vector<infra::QueuedReportEmail> emails;
+  std::optional<infra::LocationName> location_name(std::int64_t id) override {
+    if (id == 21) return infra::LocationName{"RET-ANDHERI", "Andheri Retail"};
+    return std::nullopt;
+  }
+  std::vector<infra::ReportRecipient> location_recipients(std::int64_t id) override { return users[id]; }
+  void queue_email(const infra::QueuedReportEmail& e) override {
+    for (const auto& queued : emails)
+      if (queued.message_id == e.message_id) return;  // the table's unique Message-ID
+    emails.push_back(e);
+  }
+
+  std::map<std::int64_t, int> age_days;       // ready reports: days since finished
+  std::vector<std::string> expired_recently;  // files of reports expired in the last hours
+  std::vector<infra::ExpiredReport> expire_ready(int retention_days, int limit) override {
+    std::vector<infra::ExpiredReport> out;
+    for (auto& [id, r] : rows) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      if (r.status != domain::ReportStatus::ready || age_days[id] <= retention_days) continue;
+      r.status = domain::ReportStatus::expired;
+      out.push_back({id, *r.file_name});
+      expired_recently.push_back(*r.file_name);
+    }
+    return out;
+  }
+  std::vector<std::string> files_expired_within(int) override { return expired_recently; }
 };
 
 class FakeSource final : public infra::ReportSource {
@@ -89,7 +119,7 @@ class Reports : public ::testing::Test {
   fs::path dir =
       fs::temp_directory_path() / ("ims-report-test-" + std::to_string(getpid()) + "-" +
                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  ReportSettings settings{dir.string()};
+  ReportSettings settings{dir.string(), "http://dash.example/", 30};
   FakeReports store;
   FakeSource source;
   void TearDown() override { fs::remove_all(dir); }
@@ -166,6 +196,75 @@ TEST_F(Reports, TheSchedulersRequestMakesOneDailySalesReportPerSellingLocationOn
   EXPECT_TRUE(make_scheduled_reports(store, source, nightly, settings)->empty());
   nightly.params.from = "2026-02-30";
   EXPECT_FALSE(make_scheduled_reports(store, source, nightly, settings));
+}
+
+TEST_F(Reports, ANightlyReportEmailsItsLinkToTheLocationsUsersOnce) {
+  store.selling = {21, 22};  // 22 has no users who take email
+  ScheduledReport nightly{domain::ReportType::daily_sales,
+                          domain::ReportFormat::csv,
+                          {"2026-01-01", "2026-01-01", std::nullopt, std::nullopt},
+                          "event-9",
+                          "corr"};
+  source.data = {{"2026-01-01", "21", "RET-ANDHERI", "3", "4", "7", "120.00"}};
+  ASSERT_TRUE(make_scheduled_reports(store, source, nightly, settings));
+  ASSERT_EQ(store.emails.size(), 2u);
+  const auto& mail = store.emails[0];
+  EXPECT_EQ(mail.report_id, 1);
+  EXPECT_EQ(mail.user_id, 7);
+  EXPECT_EQ(mail.recipient, "ret@example.com");
+  EXPECT_EQ(mail.message_id, "<report-1-user-7@ims>");
+  EXPECT_EQ(mail.subject, "[IMS] Daily sales report for RET-ANDHERI, 2026-01-01");
+  EXPECT_NE(mail.text.find("http://dash.example/#/reports/1"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.text.find("1 rows in daily_sales-1.csv"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.html.find("href=\"http://dash.example/#/reports/1\""), std::string::npos) << mail.html;
+  // The same event delivered again makes nothing and emails nobody again.
+  ASSERT_TRUE(make_scheduled_reports(store, source, nightly, settings));
+  EXPECT_EQ(store.emails.size(), 2u);
+}
+
+TEST_F(Reports, AReportSomeoneAskedForSendsNoEmail) {
+  const auto id =
+      store
+          .create(
+              {domain::ReportType::daily_sales, domain::ReportFormat::csv, {}, 21, 1, std::nullopt, "req"})
+          ->id;
+  make_report(store, source, id, settings);
+  EXPECT_TRUE(store.emails.empty());
+}
+
+TEST_F(Reports, ReportsPastRetentionExpireAndTheirFilesGoAfterCommit) {
+  const auto old_report = request(domain::ReportType::low_stock, domain::ReportFormat::csv);
+  const auto new_report = request(domain::ReportType::expiry, domain::ReportFormat::csv);
+  make_report(store, source, old_report, settings);
+  make_report(store, source, new_report, settings);
+  store.age_days[old_report] = 31;
+  store.age_days[new_report] = 29;
+  const auto old_file = dir / *store.rows[old_report].file_name;
+  const auto new_file = dir / *store.rows[new_report].file_name;
+  // A dead worker's unfinished file from two days ago, and one being written now.
+  const auto stale_part = dir / "movements-77.csv.part";
+  const auto live_part = dir / "movements-78.csv.part";
+  std::ofstream(stale_part) << "half";
+  std::ofstream(live_part) << "half";
+  fs::last_write_time(stale_part, fs::file_time_type::clock::now() - std::chrono::hours(48));
+
+  auto pass = expire_reports(store, settings);
+  EXPECT_EQ(pass.expired_now, 1);
+  EXPECT_EQ(store.rows[old_report].status, domain::ReportStatus::expired);
+  EXPECT_EQ(store.rows[new_report].status, domain::ReportStatus::ready);
+  EXPECT_TRUE(fs::exists(old_file)) << "deleted before the expiry committed";
+  EXPECT_EQ(remove_report_files(settings, pass.files), 2);
+  EXPECT_FALSE(fs::exists(old_file));
+  EXPECT_FALSE(fs::exists(stale_part));
+  EXPECT_TRUE(fs::exists(new_file));
+  EXPECT_TRUE(fs::exists(live_part));
+
+  // The next pass names the recently expired file again (a crash after the commit); it is gone
+  // already, which is not an error.
+  auto again = expire_reports(store, settings);
+  EXPECT_EQ(again.expired_now, 0);
+  EXPECT_EQ(again.files, std::vector<std::string>{old_file.filename().string()});
+  EXPECT_EQ(remove_report_files(settings, again.files), 0);
 }
 
 TEST(CsvField, QuotesSeparatorsQuotesAndFormulaStarts) {

@@ -23,7 +23,8 @@ EmailSender::EmailSender(const infra::Config& config, infra::Log log, infra::Met
   auto& family = prometheus::BuildCounter()
                      .Name("ims_emails_total")
                      .Help(
-                         "Alert emails by outcome: sent, retry (a transient failure, tried again later), "
+                         "Emails (alerts, nightly report links) by outcome: sent, retry (a transient "
+                         "failure, tried again later), "
                          "failed (given up)")
                      .Register(metrics.registry());
   meters_.reset(new Meters{family.Add({{"outcome", "sent"}}), family.Add({{"outcome", "retry"}}),

@@ -3,7 +3,7 @@
 namespace ims::workers::reports {
 
 ReportSettings settings_from(const infra::Config& config) {
-  return {config.reports_dir};
+  return {config.reports_dir, config.dashboard_url, config.report_retention_days};
 }
 
 std::map<std::string, MessageHandler> handlers(const ReportSettings& settings) {

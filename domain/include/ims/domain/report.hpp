@@ -1,6 +1,6 @@
 #pragma once
 // Reports (issue 11): what can be asked for, in which file format, and the report's lifecycle
-// pending → ready | failed. The rows themselves come from the database; the rules of a request
+// pending → ready | failed, and ready → expired when its file passes the retention period. The rows themselves come from the database; the rules of a request
 // (which parameters a type takes, whose location it covers) live here.
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@ namespace ims::domain {
 
 enum class ReportType { daily_sales, stock_valuation, movements, low_stock, expiry };
 enum class ReportFormat { csv, json, xlsx };
-enum class ReportStatus { pending, ready, failed };
+enum class ReportStatus { pending, ready, failed, expired };
 
 std::optional<ReportType> parse_report_type(std::string_view text);
 std::optional<ReportFormat> parse_report_format(std::string_view text);

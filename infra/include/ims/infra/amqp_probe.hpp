@@ -16,7 +16,8 @@ void probe_broker(const std::string& amqp_url, int timeout_ms = 1500);
 // gets `timeout_ms` to finish the login before it is called down.
 class BrokerProbe {
  public:
-  explicit BrokerProbe(int timeout_ms = 5000, int fresh_ms = 1000) : timeout_ms_(timeout_ms), fresh_ms_(fresh_ms) {}
+  explicit BrokerProbe(int timeout_ms = 5000, int fresh_ms = 1000)
+      : timeout_ms_(timeout_ms), fresh_ms_(fresh_ms) {}
   // Throws DependencyUnavailable when the broker is down (now or at the last fresh probe).
   void check(const std::string& amqp_url);
 

@@ -70,7 +70,9 @@ struct Config {
   // Reports worker: files under this folder; the API serves downloads from it too (same machine
   // or a shared volume).
   std::string reports_dir = "./reports";
-  int worker_prefetch = 32;      // workers and scheduler: port of their /metrics endpoint (0 = none)
+  int report_retention_days = 30;       // a ready report's file is deleted after this (the row stays, expired)
+  int report_prune_interval_ms = 600'000;  // how often the reports worker looks for expired files
+  int worker_prefetch = 32;      // messages a worker holds unacknowledged at once
 
   bool production() const { return env == "production"; }
 };

@@ -40,6 +40,36 @@ struct NewReport {
   std::string request_id;
 };
 
+// A user who gets the nightly report's link.
+struct ReportRecipient {
+  std::int64_t user_id = 0;
+  std::string email;
+};
+
+struct LocationName {
+  std::string code;
+  std::string name;
+};
+
+// One email of a report (a row of reporting.email_deliveries naming the report), sent after
+// commit by the alerts worker's sender.
+struct QueuedReportEmail {
+  std::int64_t report_id = 0;
+  std::int64_t user_id = 0;
+  std::string recipient;
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string message_id;
+};
+
+// A report whose file is past its retention: the row is marked expired, the file is the caller's
+// to delete after commit.
+struct ExpiredReport {
+  std::int64_t id = 0;
+  std::string file_name;
+};
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
@@ -52,6 +82,20 @@ class ReportStore {
   virtual void mark_ready(std::int64_t id, const std::string& file_name, std::int64_t row_count,
                           std::int64_t size_bytes) = 0;
   virtual void mark_failed(std::int64_t id, const std::string& reason) = 0;
+
+  // --- the nightly report's email ---
+  virtual std::optional<LocationName> location_name(std::int64_t id) = 0;
+  // Active users of the location who take email (auth.users.email_alerts), by id.
+  virtual std::vector<ReportRecipient> location_recipients(std::int64_t location_id) = 0;
+  virtual void queue_email(const QueuedReportEmail& email) = 0;
+
+  // --- retention ---
+  // Ready reports finished more than `retention_days` ago become expired, oldest first, at most
+  // `limit`; rows another worker holds are skipped.
+  virtual std::vector<ExpiredReport> expire_ready(int retention_days, int limit) = 0;
+  // The files of reports expired in the last `hours`: deleted again on every pass, so a worker
+  // that stopped between commit and delete leaves nothing behind for long.
+  virtual std::vector<std::string> files_expired_within(int hours) = 0;
 };
 
 class PgReportStore final : public ReportStore {
@@ -64,6 +108,11 @@ class PgReportStore final : public ReportStore {
   void mark_ready(std::int64_t id, const std::string& file_name, std::int64_t row_count,
                   std::int64_t size_bytes) override;
   void mark_failed(std::int64_t id, const std::string& reason) override;
+  std::optional<LocationName> location_name(std::int64_t id) override;
+  std::vector<ReportRecipient> location_recipients(std::int64_t location_id) override;
+  void queue_email(const QueuedReportEmail& email) override;
+  std::vector<ExpiredReport> expire_ready(int retention_days, int limit) override;
+  std::vector<std::string> files_expired_within(int hours) override;
 
  private:
   pqxx::work& txn_;
