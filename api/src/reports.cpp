@@ -48,8 +48,11 @@ domain::Result<ReportFile> report_file(infra::ReportStore& store, const domain::
   auto report = get_report(store, actor, id);
   if (!report) return report.error();
   switch (report->status) {
-    case domain::ReportStatus::pending:
-      return Error::of(ErrorCode::conflict, "the report is still being made; try again shortly");
+    case domain::ReportStatus::pending: {
+      auto pending = Error::of(ErrorCode::conflict, "the report is still being made; try again shortly");
+      pending.retry_after_seconds = 1;
+      return pending;
+    }
     case domain::ReportStatus::failed:
       return Error::validation({{"report", report->reason.value_or("failed")}},
                                "the report could not be made: " + report->reason.value_or("failed"));

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/base64.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
@@ -280,4 +281,100 @@ TEST_F(Labels, BadRequestsAreRefusedWithFieldErrors) {
           as(maker))
           .status,
       404);
+}
+
+// A batch of labels for one product and a printable A4 sheet of them: the sheet holds each label
+// as an embedded image a scanner still reads back, with its content as the caption.
+TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
+  const auto product = create_product(maker);
+  const auto sku = query_one<std::string>("SELECT sku FROM catalog.products WHERE id = " + std::to_string(product));
+  json batch = json::array();
+  for (const char* symbology : {"code128", "qr", "code128"})
+    batch.push_back({{"subject_type", "product"}, {"subject_id", product}, {"symbology", symbology}, {"format", "png"}});
+  batch.push_back({{"subject_type", "location"}, {"subject_id", location_id("STK-MUMBAI")}, {"symbology", "qr"},
+                   {"format", "svg"}});
+  auto r = api("POST", "/api/v1/labels/batch", json{{"labels", batch}}.dump(), as(stockist));
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto created = r.json();  // kept: a range-for over a temporary's member would dangle
+  ASSERT_EQ(created["labels"].size(), 4u);
+  std::string ids;
+  for (const auto& l : created["labels"]) {
+    EXPECT_EQ(l["status"], "pending");
+    ids += (ids.empty() ? "" : ",") + std::to_string(l["id"].get<std::int64_t>());
+  }
+  HttpResult sheet;
+  ASSERT_TRUE(eventually([&] {
+    sheet = api("GET", "/api/v1/labels/sheet?ids=" + ids, "", as(stockist));
+    return sheet.status != 409;
+  })) << "labels still pending";
+  ASSERT_EQ(sheet.status, 200) << sheet.body;
+  EXPECT_EQ(sheet.header("content-type"), "image/svg+xml");
+  EXPECT_NE(sheet.body.find("width=\"210.00mm\" height=\"297.00mm\""), std::string::npos) << "not an A4 page";
+  EXPECT_NE(sheet.body.find(">" + sku + "</text>"), std::string::npos) << "no caption with the SKU";
+  EXPECT_NE(sheet.body.find(">STK-MUMBAI</text>"), std::string::npos);
+  // The first cell's embedded PNG is the Code 128 of the SKU, and a scanner says so.
+  const std::string marker = "href=\"data:image/png;base64,";
+  const auto at = sheet.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  const auto start = at + marker.size();
+  const auto png = base64_decode(sheet.body.substr(start, sheet.body.find('"', start) - start));
+  EXPECT_EQ(chomp(read_back("zbarimg --raw -q", png, ".png")), sku);
+  std::size_t images = 0;
+  for (auto pos = sheet.body.find("<image "); pos != std::string::npos; pos = sheet.body.find("<image ", pos + 1))
+    ++images;
+  EXPECT_EQ(images, 4u);
+  // Printed as a whole (rsvg-convert at 300 dpi), the page still scans: the SKU's Code 128 and QR,
+  // and the location's QR.
+  const auto scanned = read_back(
+      "scan() { rsvg-convert -d 300 -p 300 -o \"$1.png\" \"$1\" && zbarimg -q \"$1.png\"; rm -f \"$1.png\"; }; scan",
+      sheet.body, ".svg");
+  EXPECT_NE(scanned.find("CODE-128:" + sku), std::string::npos) << scanned;
+  EXPECT_NE(scanned.find("QR-Code:" + sku), std::string::npos) << scanned;
+  EXPECT_NE(scanned.find("QR-Code:STK-MUMBAI"), std::string::npos) << scanned;
+}
+
+TEST_F(Labels, ABatchIsAllOrNothingAndASheetIsScopedLikeItsLabels) {
+  const auto product = create_product(maker);
+  const auto theirs = sale(stockist, location_id("STK-MUMBAI"), product);
+  const auto count_sql = "SELECT count(*) FROM reporting.labels WHERE subject_type = 'product' AND subject_id = " +
+                         std::to_string(product);
+  // The second label is of another location's order: the whole batch is refused, naming it.
+  auto refused = api("POST", "/api/v1/labels/batch",
+                     json{{"labels", json::array({{{"subject_type", "product"},
+                                                   {"subject_id", product},
+                                                   {"symbology", "qr"},
+                                                   {"format", "png"}},
+                                                  {{"subject_type", "order"},
+                                                   {"subject_id", theirs},
+                                                   {"symbology", "qr"},
+                                                   {"format", "png"}}})}}
+                         .dump(),
+                     as(retailer));
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  EXPECT_NE(refused.body.find("labels[1].subject_id"), std::string::npos) << refused.body;
+  EXPECT_EQ(query_one<long>(count_sql), 0) << "a refused batch recorded a label";
+  auto bad = api("POST", "/api/v1/labels/batch",
+                 json{{"labels", json::array({{{"subject_type", "product"}, {"symbology", "qr"}, {"format", "gif"}}})}}
+                     .dump(),
+                 as(retailer));
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("labels[0].format"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("labels[0].subject_id"), std::string::npos) << bad.body;
+  EXPECT_EQ(api("POST", "/api/v1/labels/batch", json{{"labels", json::array()}}.dump(), as(retailer)).status, 422);
+
+  // A sheet with the stockist's order label is 404 to the retailer; a ZPL label has no place on it.
+  auto order_label = make_label(stockist, "order", theirs, "qr", "png");
+  auto zpl = make_label(stockist, "product", product, "code128", "zpl");
+  ASSERT_EQ(order_label["status"], "ready");
+  ASSERT_EQ(zpl["status"], "ready");
+  const auto order_id = std::to_string(order_label["id"].get<std::int64_t>());
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + order_id, "", as(retailer)).status, 404);
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + order_id, "", as(stockist)).status, 200);
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + std::to_string(zpl["id"].get<std::int64_t>()), "", as(stockist))
+                .status,
+            422);
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=1,x", "", as(stockist)).status, 422);
+  std::string too_many;
+  for (int i = 0; i < 25; ++i) too_many += (i ? "," : "") + order_id;
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + too_many, "", as(stockist)).status, 422);
 }

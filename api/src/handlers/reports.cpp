@@ -41,27 +41,15 @@ json report_json(const infra::ReportRecord& r) {
       {"finished_at", opt(r.finished_at)}};
 }
 
-template <typename E>
-std::optional<E> choice(FieldReader& in, const json& body, const char* field,
-                        std::optional<E> (*parse)(std::string_view), const char* names) {
-  if (!body.contains(field) || body[field].is_null()) {
-    in.fail(field, std::string("is required, one of ") + names);
-    return std::nullopt;
-  }
-  auto value = body[field].is_string() ? parse(body[field].get<std::string>()) : std::nullopt;
-  if (!value) in.fail(field, std::string("must be one of ") + names);
-  return value;
-}
-
 Response request_report(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::create_reports);
   if (!auth) return problem(auth.error());
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  const auto type = choice(in, body, "type", domain::parse_report_type,
-                           "daily_sales, stock_valuation, movements, low_stock, expiry");
-  const auto format = choice(in, body, "format", domain::parse_report_format, "csv, json, xlsx");
+  const auto type = in.required_choice("type", domain::parse_report_type,
+                                       "daily_sales, stock_valuation, movements, low_stock, expiry");
+  const auto format = in.required_choice("format", domain::parse_report_format, "csv, json, xlsx");
   auto params = infra::report_params_from_json(body.value("params", json::object()));
   if (!in.ok() || !type || !format) return problem(in.error());
   if (!params) return problem(params.error());
@@ -99,11 +87,7 @@ Response download_report(Context& ctx) {
     infra::PgReportStore store(txn);
     return reports::report_file(store, auth->actor, *id, ctx.services.config.reports_dir);
   });
-  if (!file) {
-    auto refusal = problem(file.error());
-    if (file.error().code == ErrorCode::conflict) refusal.header("Retry-After", "1");
-    return refusal;
-  }
+  if (!file) return problem(file.error());  // 409 while pending carries Retry-After
   std::error_code missing;
   if (!std::filesystem::is_regular_file(file->path, missing))
     return problem(Error::of(ErrorCode::not_found, "the report's file is no longer kept"));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,9 +31,22 @@ class FieldReader {
   std::optional<bool> optional_bool(const char* name);
   bool required_bool(const char* name);
 
+  // One of `parse`'s names, required; `names` lists them for the message ("png, svg, zpl").
+  template <typename E>
+  std::optional<E> required_choice(const char* name, std::optional<E> (*parse)(std::string_view), const char* names) {
+    if (!object_.contains(name) || object_[name].is_null()) {
+      fail(name, std::string("is required, one of ") + names);
+      return std::nullopt;
+    }
+    auto value = object_[name].is_string() ? parse(object_[name].template get<std::string>()) : std::nullopt;
+    if (!value) fail(name, std::string("must be one of ") + names);
+    return value;
+  }
+
   void fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
   bool ok() const { return errors_.empty(); }
   domain::Error error() const { return domain::Error::validation(errors_); }
+  const std::vector<domain::FieldError>& errors() const { return errors_; }
 
  private:
   const nlohmann::json& object_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ims/domain/label.hpp"
 #include "ims/domain/policy.hpp"
@@ -33,5 +34,21 @@ domain::Result<infra::LabelRecord> get_label(infra::LabelStore& store, const dom
 // The bytes of a ready label; 409 while it is pending, 422 with its reason when it failed.
 domain::Result<infra::LabelImage> label_image(infra::LabelStore& store, const domain::Actor& actor,
                                               std::int64_t id);
+
+inline constexpr std::size_t max_batch_labels = 200;
+
+// Up to max_batch_labels labels at once (every lot of a production batch, say), all or nothing:
+// every subject is checked before any label is recorded, and one the caller may not see refuses
+// the batch naming it (labels[i].subject_id), with nothing written.
+domain::Result<std::vector<infra::LabelRecord>> request_labels(infra::LabelStore& store,
+                                                               infra::Outbox& outbox,
+                                                               const domain::Actor& actor,
+                                                               const std::vector<LabelRequest>& requests,
+                                                               const std::string& request_id);
+
+// One A4 sheet (3 × 8) of ready PNG or SVG labels, in the order given; up to labels_per_sheet.
+// 404 for a label the caller may not see, 409 while one is pending, 422 for a failed or ZPL one.
+domain::Result<std::string> label_sheet(infra::LabelStore& store, const domain::Actor& actor,
+                                        const std::vector<std::int64_t>& ids);
 
 }  // namespace ims::api::labels
