@@ -11,61 +11,51 @@ namespace ims::workers::reports {
 struct ReportPruner::Meters {
   prometheus::Counter& expired;
   prometheus::Counter& files_removed;
+
+  static std::shared_ptr<Meters> of(infra::Metrics& metrics) {
+    auto& expired = prometheus::BuildCounter()
+                        .Name("ims_reports_expired_total")
+                        .Help("Reports marked expired after IMS_REPORT_RETENTION_DAYS")
+                        .Register(metrics.registry());
+    auto& removed = prometheus::BuildCounter()
+                        .Name("ims_report_files_removed_total")
+                        .Help("Report files deleted: expired reports' files and unfinished .part files")
+                        .Register(metrics.registry());
+    return std::make_shared<Meters>(Meters{expired.Add({}), removed.Add({})});
+  }
 };
 
 ReportPruner::ReportPruner(const infra::Config& config, ReportSettings settings, infra::Log log,
                            infra::Metrics& metrics)
-    : config_(config), settings_(std::move(settings)), log_(std::move(log)) {
-  auto& expired = prometheus::BuildCounter()
-                      .Name("ims_reports_expired_total")
-                      .Help("Reports marked expired after IMS_REPORT_RETENTION_DAYS")
-                      .Register(metrics.registry());
-  auto& removed = prometheus::BuildCounter()
-                      .Name("ims_report_files_removed_total")
-                      .Help("Report files deleted: expired reports' files and unfinished .part files")
-                      .Register(metrics.registry());
-  meters_.reset(new Meters{expired.Add({}), removed.Add({})});
-  thread_ = std::thread([this] { run(); });
-}
+    : settings_(std::move(settings)),
+      log_(log),
+      meters_(Meters::of(metrics)),
+      loop_(std::move(log), "report pruner", 1,
+            [this, url = config.database_url,
+             interval = std::chrono::milliseconds(config.report_prune_interval_ms)] {
+              return pass(url, interval);
+            }) {}
 
-ReportPruner::~ReportPruner() {
-  stopping_ = true;
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ReportPruner::run() {
-  auto pause = [this](std::chrono::milliseconds d) {
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, d, [this] { return stopping_.load(); });
-  };
-  std::unique_ptr<infra::PgSession> db;
-  while (!stopping_) {
-    try {
-      if (!db) db = std::make_unique<infra::PgSession>(config_.database_url);
-      // A full batch means more may be waiting: go again at once.
-      for (bool more = true; more && !stopping_;) {
-        auto pass = db->transact([&](pqxx::work& txn) {
-          infra::PgReportStore store(txn);
-          return expire_reports(store, settings_);
-        });
-        const auto removed = remove_report_files(settings_, pass.files);  // after commit
-        meters_->expired.Increment(pass.expired_now);
-        meters_->files_removed.Increment(removed);
-        if (pass.expired_now > 0 || removed > 0) {
-          log_.info("reports pruned", {{"expired", std::to_string(pass.expired_now)},
-                                       {"files_removed", std::to_string(removed)}});
-        }
-        more = pass.more;
+BackgroundLoop::Pass ReportPruner::pass(const std::string& database_url, std::chrono::milliseconds interval) {
+  auto db = std::make_shared<infra::PgSession>(database_url);
+  return [this, db, interval](const std::atomic<bool>& stopping) {
+    // A full batch means more may be waiting: go again at once.
+    for (bool more = true; more && !stopping;) {
+      auto expired = db->transact([&](pqxx::work& txn) {
+        infra::PgReportStore store(txn);
+        return expire_reports(store, settings_);
+      });
+      const auto removed = remove_report_files(settings_, expired.files);  // after commit
+      meters_->expired.Increment(expired.expired_now);
+      meters_->files_removed.Increment(removed);
+      if (expired.expired_now > 0 || removed > 0) {
+        log_.info("reports pruned", {{"expired", std::to_string(expired.expired_now)},
+                                     {"files_removed", std::to_string(removed)}});
       }
-    } catch (const std::exception& e) {
-      log_.warn("report pruner: database unavailable; retrying", {{"error", e.what()}});
-      db.reset();
-      pause(std::chrono::milliseconds(2000));
-      continue;
+      more = expired.more;
     }
-    pause(std::chrono::milliseconds(config_.report_prune_interval_ms));
-  }
+    return interval;
+  };
 }
 
 }  // namespace ims::workers::reports

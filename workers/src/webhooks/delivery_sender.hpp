@@ -3,14 +3,12 @@
 // transactions that queued them committed, each claimed with a row lock (SKIP LOCKED: two workers
 // never post one delivery at once), and records every attempt. A crash between posting and
 // recording posts that one again (at least once); the webhook-id stays the same, so receivers dedupe.
-#include <atomic>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <random>
-#include <thread>
-#include <vector>
+#include <string>
 
+#include "background.hpp"
 #include "ims/infra/config.hpp"
 #include "ims/infra/log.hpp"
 #include "ims/infra/metrics.hpp"
@@ -21,24 +19,20 @@ namespace ims::workers::webhooks {
 class DeliverySender {
  public:
   DeliverySender(const infra::Config& config, infra::Log log, infra::Metrics& metrics);
-  ~DeliverySender();  // stops and joins
   DeliverySender(const DeliverySender&) = delete;
   DeliverySender& operator=(const DeliverySender&) = delete;
 
  private:
-  void run();
   struct Meters;
-  const infra::Config& config_;
+  BackgroundLoop::Pass pass(const std::string& database_url);
+  double jitter();  // uniform in [0, 1), shared by the sender threads
   WebhookSettings settings_;
   infra::Log log_;
-  std::unique_ptr<Meters> meters_;
+  std::shared_ptr<Meters> meters_;
   std::unique_ptr<infra::WebhookPoster> poster_;
   std::mutex random_mutex_;
   std::mt19937_64 random_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<std::thread> threads_;
+  BackgroundLoop loop_;  // last: stops and joins first
 };
 
 }  // namespace ims::workers::webhooks
