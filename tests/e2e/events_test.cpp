@@ -18,15 +18,6 @@ using nlohmann::json;
 namespace {
 
 
-long place_sale(const std::string& token, std::int64_t store, std::int64_t product, double quantity) {
-  auto r = api("POST", "/api/v1/orders",
-               json{{"kind", "sale"}, {"seller_location_id", store},
-                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}.dump(),
-               {{bearer(token)}});
-  EXPECT_EQ(r.status, 202) << r.body;
-  return r.json().value("id", -1L);
-}
-
 bool has(const std::vector<SseEvent>& events, const std::string& type, long order_id) {
   for (const auto& e : events) {
     if (e.type == type && e.data["data"].value("order_id", -1L) == order_id) return true;

@@ -100,18 +100,6 @@ std::string fresh_gtin() {
   return body + std::to_string((10 - sum % 10) % 10);
 }
 
-std::int64_t sale(const std::string& token, std::int64_t store, std::int64_t product) {
-  auto r = api("POST", "/api/v1/orders",
-               json{{"kind", "sale"},
-                    {"seller_location_id", store},
-                    {"customer", "walk-in"},
-                    {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}
-                   .dump(),
-               as(token));
-  EXPECT_EQ(r.status, 202) << r.body;
-  return r.json().value("id", std::int64_t{0});
-}
-
 class Labels : public ::testing::Test {
  protected:
   std::string admin = token_for("admin");
@@ -124,7 +112,7 @@ class Labels : public ::testing::Test {
 
 TEST_F(Labels, AnOrdersQrLabelDecodesToItsNumberAndLink) {
   const auto product = create_product(maker);
-  const auto order = sale(retailer, location_id("RET-ANDHERI"), product);
+  const auto order = place_sale(retailer, location_id("RET-ANDHERI"), product);
   const auto number = api("GET", "/api/v1/orders/" + std::to_string(order), "", as(retailer))
                           .json()["number"]
                           .get<std::string>();
@@ -210,7 +198,7 @@ TEST_F(Labels, ZplCarriesTheSameDataInItsBarcodeCommand) {
   EXPECT_NE(code_text.find("^BC"), std::string::npos) << code_text;
   EXPECT_NE(code_text.find("^FD" + sku + "^FS"), std::string::npos) << code_text;
 
-  const auto order = sale(retailer, location_id("RET-ANDHERI"), product);
+  const auto order = place_sale(retailer, location_id("RET-ANDHERI"), product);
   auto qr = make_label(retailer, "order", order, "qr", "zpl");
   ASSERT_EQ(qr["status"], "ready") << qr.dump();
   const auto qr_text = image_of(retailer, qr).body;
@@ -237,7 +225,7 @@ TEST_F(Labels, AnEan13OfAProductWithoutGtinFailsWithAReasonAndTheNextStillRender
 
 TEST_F(Labels, ANewOrderGetsAQrLabelByItself) {
   const auto product = create_product(maker);
-  const auto order = sale(retailer, location_id("RET-ANDHERI"), product);
+  const auto order = place_sale(retailer, location_id("RET-ANDHERI"), product);
   const std::string automatic =
       "SELECT count(*) FROM reporting.labels WHERE subject_type = 'order' AND subject_id = " +
       std::to_string(order) + " AND requested_by IS NULL AND status = 'ready' AND symbology = 'qr'";
@@ -252,7 +240,7 @@ TEST_F(Labels, ANewOrderGetsAQrLabelByItself) {
 
 TEST_F(Labels, ARetailerCannotLabelAnotherLocationsOrder) {
   const auto product = create_product(maker);
-  const auto theirs = sale(stockist, location_id("STK-MUMBAI"), product);
+  const auto theirs = place_sale(stockist, location_id("STK-MUMBAI"), product);
   auto r = api(
       "POST", "/api/v1/labels",
       json{{"subject_type", "order"}, {"subject_id", theirs}, {"symbology", "qr"}, {"format", "png"}}.dump(),
@@ -336,7 +324,7 @@ TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
 
 TEST_F(Labels, ABatchIsAllOrNothingAndASheetIsScopedLikeItsLabels) {
   const auto product = create_product(maker);
-  const auto theirs = sale(stockist, location_id("STK-MUMBAI"), product);
+  const auto theirs = place_sale(stockist, location_id("STK-MUMBAI"), product);
   const auto count_sql = "SELECT count(*) FROM reporting.labels WHERE subject_type = 'product' AND subject_id = " +
                          std::to_string(product);
   // The second label is of another location's order: the whole batch is refused, naming it.

@@ -25,18 +25,6 @@ namespace {
 // How long this suite waits for the stack to catch up (less than eventually's default).
 constexpr std::chrono::seconds settle_limit{45};
 
-std::int64_t place_sale(const std::string& token, std::int64_t store, std::int64_t product) {
-  auto r = api("POST", "/api/v1/orders",
-               json{{"kind", "sale"},
-                    {"seller_location_id", store},
-                    {"customer", "walk-in"},
-                    {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}
-                   .dump(),
-               as(token));
-  EXPECT_EQ(r.status, 202) << r.body;
-  return r.json().value("id", std::int64_t{0});
-}
-
 std::string order_status(const std::string& token, std::int64_t id) {
   return api("GET", "/api/v1/orders/" + std::to_string(id), "", as(token)).json().value("status", "");
 }

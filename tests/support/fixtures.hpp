@@ -60,6 +60,20 @@ inline std::int64_t create_product(const std::string& token, const std::string& 
   return r.json()["id"].get<std::int64_t>();
 }
 
+// A walk-in sale of `quantity` of one product at `store`, as `token`; the order's id (0 when refused).
+inline std::int64_t place_sale(const std::string& token, std::int64_t store, std::int64_t product,
+                               double quantity = 1) {
+  auto r = api("POST", "/api/v1/orders",
+               nlohmann::json{{"kind", "sale"},
+                              {"seller_location_id", store},
+                              {"customer", "walk-in"},
+                              {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", quantity}}})}}
+                   .dump(),
+               as(token));
+  EXPECT_EQ(r.status, 202) << r.body;
+  return r.json().value("id", std::int64_t{0});
+}
+
 inline HttpResult post_adjustment(const std::string& token, std::int64_t product, std::int64_t location, double delta,
                                   const std::string& reason = "test", const nlohmann::json& extra = nlohmann::json::object()) {
   nlohmann::json body{{"product_id", product}, {"location_id", location}, {"quantity_delta", delta}, {"reason", reason}};

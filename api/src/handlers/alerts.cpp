@@ -15,25 +15,19 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-json opt(const std::optional<std::int64_t>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-json opt(const std::optional<std::string>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 
 json delivery_json(const infra::EmailDeliveryRecord& d) {
   return {{"id", d.id},
           {"recipient", d.recipient},
-          {"user_id", opt(d.user_id)},
+          {"user_id", or_null(d.user_id)},
           {"subject", d.subject},
           {"status", d.status},
           {"attempts", d.attempts},
-          {"last_error", opt(d.last_error)},
+          {"last_error", or_null(d.last_error)},
           {"message_id", d.message_id},
           {"created_at", d.created_at},
           {"next_attempt_at", d.status == "queued" ? json(d.next_attempt_at) : json(nullptr)},
-          {"sent_at", opt(d.sent_at)}};
+          {"sent_at", or_null(d.sent_at)}};
 }
 
 json alert_json(const infra::AlertRecord& a) {
@@ -41,8 +35,8 @@ json alert_json(const infra::AlertRecord& a) {
           {"kind", a.kind},
           {"severity", a.severity},
           {"status", a.closed_at ? "closed" : "open"},
-          {"product_id", opt(a.product_id)},
-          {"location_id", opt(a.location_id)},
+          {"product_id", or_null(a.product_id)},
+          {"location_id", or_null(a.location_id)},
           {"subject", a.subject},
           {"message", a.message},
           {"data", json::parse(a.data)},
@@ -50,11 +44,11 @@ json alert_json(const infra::AlertRecord& a) {
           {"created_at", a.created_at},
           {"updated_at", a.updated_at},
           {"last_raised_at", a.last_raised_at},
-          {"acked_at", opt(a.acked_at)},
-          {"acked_by", opt(a.acked_by)},
-          {"closed_at", opt(a.closed_at)},
-          {"closed_by_event", opt(a.closed_by_event)},
-          {"close_reason", opt(a.close_reason)},
+          {"acked_at", or_null(a.acked_at)},
+          {"acked_by", or_null(a.acked_by)},
+          {"closed_at", or_null(a.closed_at)},
+          {"closed_by_event", or_null(a.closed_by_event)},
+          {"close_reason", or_null(a.close_reason)},
           {"deliveries", json::array()}};
 }
 

@@ -15,10 +15,6 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 
 json label_json(const infra::LabelRecord& l) {
   return {{"id", l.id},
@@ -28,14 +24,14 @@ json label_json(const infra::LabelRecord& l) {
           {"format", domain::to_string(l.format)},
           {"size", domain::to_string(l.size)},
           {"status", domain::to_string(l.status)},
-          {"content", opt(l.content)},
-          {"reason", opt(l.reason)},
-          {"content_type", opt(l.content_type)},
+          {"content", or_null(l.content)},
+          {"reason", or_null(l.reason)},
+          {"content_type", or_null(l.content_type)},
           {"byte_size", l.byte_size},
-          {"requested_by", opt(l.requested_by)},
-          {"location_id", opt(l.location_id)},
+          {"requested_by", or_null(l.requested_by)},
+          {"location_id", or_null(l.location_id)},
           {"created_at", l.created_at},
-          {"rendered_at", opt(l.rendered_at)}};
+          {"rendered_at", or_null(l.rendered_at)}};
 }
 
 // One label's fields; nullopt with the errors in `in` when any is missing or unknown.

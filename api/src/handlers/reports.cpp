@@ -1,7 +1,6 @@
 // /reports: a daily sales, stock valuation, movements, low stock or expiry report made by the
 // reports worker (POST answers 202 with the pending report); its status, row count and size; its
 // file as an attachment (CSV, JSON or XLSX).
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -16,10 +15,6 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 
 json report_json(const infra::ReportRecord& r) {
   const auto id = std::to_string(r.id);
@@ -29,16 +24,16 @@ json report_json(const infra::ReportRecord& r) {
       {"format", domain::to_string(r.format)},
       {"params", infra::to_json(r.params)},
       {"status", domain::to_string(r.status)},
-      {"location_id", opt(r.location_id)},
-      {"requested_by", opt(r.requested_by)},
-      {"file_name", opt(r.file_name)},
-      {"row_count", opt(r.row_count)},
-      {"size_bytes", opt(r.size_bytes)},
-      {"reason", opt(r.reason)},
+      {"location_id", or_null(r.location_id)},
+      {"requested_by", or_null(r.requested_by)},
+      {"file_name", or_null(r.file_name)},
+      {"row_count", or_null(r.row_count)},
+      {"size_bytes", or_null(r.size_bytes)},
+      {"reason", or_null(r.reason)},
       {"download_url",
        r.status == domain::ReportStatus::ready ? json("/api/v1/reports/" + id + "/download") : json(nullptr)},
       {"created_at", r.created_at},
-      {"finished_at", opt(r.finished_at)}};
+      {"finished_at", or_null(r.finished_at)}};
 }
 
 Response request_report(Context& ctx) {
@@ -88,9 +83,6 @@ Response download_report(Context& ctx) {
     return reports::report_file(store, auth->actor, *id, ctx.services.config.reports_dir);
   });
   if (!file) return problem(file.error());  // 409 while pending carries Retry-After
-  std::error_code missing;
-  if (!std::filesystem::is_regular_file(file->path, missing))
-    return problem(Error::of(ErrorCode::not_found, "the report's file is no longer kept"));
   Response r;
   r.status = 200;
   r.content_type = file->content_type;

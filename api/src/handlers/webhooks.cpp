@@ -14,28 +14,24 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
 
 json webhook_json(const infra::WebhookRecord& w) {
   return {{"id", w.id},
           {"url", w.url},
           {"event_types", w.event_types},
-          {"description", opt(w.description)},
+          {"description", or_null(w.description)},
           {"enabled", w.enabled},
-          {"disabled_at", opt(w.disabled_at)},
-          {"disabled_reason", opt(w.disabled_reason)},
-          {"created_by", opt(w.created_by)},
+          {"disabled_at", or_null(w.disabled_at)},
+          {"disabled_reason", or_null(w.disabled_reason)},
+          {"created_by", or_null(w.created_by)},
           {"created_at", w.created_at},
           {"updated_at", w.updated_at},
           {"version", w.version}};
 }
 
 json attempt_json(const infra::AttemptRecord& a) {
-  return {{"id", a.id},           {"attempted_at", a.attempted_at},   {"status_code", opt(a.status_code)},
-          {"duration_ms", a.duration_ms}, {"response_body", opt(a.response_body)}, {"error", opt(a.error)}};
+  return {{"id", a.id},           {"attempted_at", a.attempted_at},   {"status_code", or_null(a.status_code)},
+          {"duration_ms", a.duration_ms}, {"response_body", or_null(a.response_body)}, {"error", or_null(a.error)}};
 }
 
 json delivery_json(const infra::DeliveryRecord& d) {
@@ -45,11 +41,11 @@ json delivery_json(const infra::DeliveryRecord& d) {
           {"event_type", d.event_type},
           {"status", domain::to_string(d.status)},
           {"attempts", d.attempts},
-          {"last_status_code", opt(d.last_status_code)},
-          {"last_error", opt(d.last_error)},
+          {"last_status_code", or_null(d.last_status_code)},
+          {"last_error", or_null(d.last_error)},
           {"created_at", d.created_at},
           {"next_attempt_at", d.status == domain::DeliveryStatus::pending ? json(d.next_attempt_at) : json(nullptr)},
-          {"delivered_at", opt(d.delivered_at)},
+          {"delivered_at", or_null(d.delivered_at)},
           {"recent_attempts", json::array()}};
 }
 
@@ -111,7 +107,7 @@ Response create(Context& ctx) {
     if (!made) return made.error();
     auto shown = webhook_json(made->webhook);
     audit_change(ctx, txn, auth->actor.user_id, "webhook.create", "webhook", made->webhook.id, std::nullopt, shown);
-    shown["secret"] = opt(made->generated_secret);
+    shown["secret"] = or_null(made->generated_secret);
     return shown;
   });
   if (!created) return problem(created.error());

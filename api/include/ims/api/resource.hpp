@@ -16,6 +16,11 @@ inline nlohmann::json text_or_null(const pqxx::field& f) {
 inline nlohmann::json id_or_null(const pqxx::field& f) {
   return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::int64_t>());
 }
+// A typed record's optional field: its value, or null.
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 // A SQL expression rendering a timestamptz column as ISO 8601 UTC with milliseconds.
 std::string utc_timestamp(const std::string& column);
@@ -37,14 +42,15 @@ nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
   nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
   const int n = std::min<int>(static_cast<int>(rows.size()), limit);
   for (int i = 0; i < n; ++i) out["items"].push_back(to_json(rows[i]));
-  if (static_cast<int>(rows.size()) > limit) out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  if (static_cast<int>(rows.size()) > limit)
+    out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
   return out;
 }
 
 // Writes the audit row of a change (before/after as JSON, either may be absent) with the request id.
-void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action, const std::string& entity,
-                  std::int64_t entity_id, const std::optional<nlohmann::json>& before,
-                  const std::optional<nlohmann::json>& after);
+void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
+                  const std::string& entity, std::int64_t entity_id,
+                  const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after);
 
 // A 409 when a field is "is taken", else the 422 of the reader's errors.
 Response refusal_for(const FieldReader& in);
