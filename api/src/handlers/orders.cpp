@@ -419,6 +419,12 @@ Response list_orders(Context& ctx) {
     location = parse_id(*l);
     if (!location) errors.push_back({"location_id", "must be a positive integer id"});
   }
+  // number: one order by its number, in any letter case (the dashboards' search box).
+  std::optional<std::string> number;
+  if (auto n = ctx.request.query_param("number"); n && !n->empty()) {
+    if (n->size() > 32) errors.push_back({"number", "must be at most 32 characters"});
+    number = *n;
+  }
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
   std::optional<std::int64_t> scope;
   if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);
@@ -429,8 +435,9 @@ Response list_orders(Context& ctx) {
             " WHERE ($1::bigint IS NULL OR o.id < $1) AND ($2::text IS NULL OR o.kind = $2) AND ($3::text IS NULL OR o.status = $3)"
             "   AND ($4::bigint IS NULL OR o.seller_location_id = $4 OR o.buyer_location_id = $4)"
             "   AND ($5::bigint IS NULL OR o.seller_location_id = $5 OR o.buyer_location_id = $5)"
+            "   AND ($7::text IS NULL OR o.number = upper($7))"
             " ORDER BY o.id DESC LIMIT $6",
-        page->after_id, kind, status, scope, location, page->limit + 1);
+        page->after_id, kind, status, scope, location, page->limit + 1, number);
   });
   return json_response(200, page_of(rows, page->limit, order_json).dump());
 }
@@ -561,6 +568,12 @@ Response order_stats(Context& ctx) {
   read_period(ctx, from, to, errors);
   const auto period = ctx.request.query_param("period").value_or("day");
   if (period != "day" && period != "week" && period != "month") errors.push_back({"period", "must be day, week or month"});
+  // number: one order by its number, in any letter case (the dashboards' search box).
+  std::optional<std::string> number;
+  if (auto n = ctx.request.query_param("number"); n && !n->empty()) {
+    if (n->size() > 32) errors.push_back({"number", "must be at most 32 characters"});
+    number = *n;
+  }
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
   std::optional<std::int64_t> scope;
   if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);

@@ -1,4 +1,5 @@
 // /health, /ready, /metrics, the OpenAPI document, the API docs page and the dashboards' files.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -61,22 +62,40 @@ std::string content_type_for(const std::string& name) {
   return "application/octet-stream";
 }
 
-Response file_response(const std::string& path, const std::string& name) {
-  const bool safe = !name.empty() && name.front() != '.' && name.find("..") == std::string::npos &&
-                    name.find('/') == std::string::npos && name.find('\\') == std::string::npos;
-  if (!safe) return problem(domain::Error::of(domain::ErrorCode::not_found, "no such file"));
+// Cache lifetimes: the dashboards' built assets carry a hash of their content in their names, so a
+// browser may keep them for a year; index.html names them and is checked on every load; the rest
+// (Swagger UI, the API reference's script) may be five minutes old.
+constexpr const char* cache_immutable = "public, max-age=31536000, immutable";
+constexpr const char* cache_revalidate = "no-cache";
+constexpr const char* cache_short = "public, max-age=300";
+
+bool safe_file_name(const std::string& name) {
+  return !name.empty() && name.front() != '.' && name.find("..") == std::string::npos &&
+         name.find('/') == std::string::npos && name.find('\\') == std::string::npos;
+}
+
+Response file_response(const std::string& path, const std::string& name, const char* cache = cache_short) {
+  if (!safe_file_name(name)) return problem(domain::Error::of(domain::ErrorCode::not_found, "no such file"));
   std::ifstream in(path + "/" + name, std::ios::binary);
   if (!in) return problem(domain::Error::of(domain::ErrorCode::not_found, "no such file: " + name));
   std::ostringstream content;
   content << in.rdbuf();
   Response r = json_response(200, content.str());
   r.content_type = content_type_for(name);
-  return r.header("Cache-Control", "public, max-age=300");
+  return r.header("Cache-Control", cache);
 }
 
-Response web_index(Context& ctx) { return file_response(ctx.services.config.web_dir, "index.html"); }
+// The dashboards, built by web/build.mjs into web/dist (scripts/run and scripts/test build them).
+Response web_index(Context& ctx) {
+  return file_response(ctx.services.config.web_dir + "/dist", "index.html", cache_revalidate);
+}
 Response web_asset(Context& ctx) {
-  return file_response(ctx.services.config.web_dir + "/assets", ctx.request.path_params.at("file"));
+  const auto& name = ctx.request.path_params.at("file");
+  const auto built = ctx.services.config.web_dir + "/dist/assets";
+  if (safe_file_name(name) && std::filesystem::is_regular_file(built + "/" + name)) {
+    return file_response(built, name, cache_immutable);
+  }
+  return file_response(ctx.services.config.web_dir + "/assets", name);
 }
 Response docs_page(Context& ctx) { return file_response(ctx.services.config.web_dir, "api-docs.html"); }
 Response docs_asset(Context& ctx) {

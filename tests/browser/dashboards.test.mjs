@@ -1,0 +1,403 @@
+// Every role's dashboard in headless Chromium (Debian's), driven by playwright-core, against the
+// running stack of scripts/test: what the people who use IMS see and do, end to end, with the stock
+// worker, the live feed and the other workers doing their part for real.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '../../web/package.json'));
+const { chromium } = require('playwright-core');
+
+const base = `http://127.0.0.1:${process.env.IMS_HTTP_PORT || 18080}`;
+const artifacts = process.env.IMS_BROWSER_ARTIFACTS || path.join(process.env.IMS_DATA_DIR || '/tmp', 'browser-artifacts');
+mkdirSync(artifacts, { recursive: true });
+const PASSWORD = 'demo-password';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+// ------------------------------------------------------------------ the API, as a test fixture
+
+async function apiAs(username, password = PASSWORD) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  assert.equal(res.status, 200, `sign-in of ${username} via the API`);
+  const { access_token: token } = await res.json();
+  const call = async (method, p, body) => {
+    const r = await fetch(`${base}/api/v1${p}`, {
+      method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+  return { call };
+}
+
+// ------------------------------------------------------------------ the browser
+
+/** A page of its own context (its own sessionStorage), collecting console errors and CSP reports. */
+async function openPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.problems = problems;
+  page.expectedErrors = [];
+  return page;
+}
+
+/** Console errors other than the failed requests a test provokes on purpose. */
+function assertClean(page) {
+  const unexpected = page.problems.filter((p) => !page.expectedErrors.some((re) => re.test(p)));
+  assert.deepEqual(unexpected, [], `errors in the browser console on ${page.url()}`);
+}
+
+async function signIn(page, username, password = PASSWORD) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector(`#home-view[data-role]`, { timeout: 15000 });
+  await page.waitForSelector('#live.on', { timeout: 15000 });  // the live feed is open
+}
+
+async function close(page) {
+  assertClean(page);
+  await page.context().close();
+}
+
+const row = (page, table, attr, value) => page.locator(`#${table} tbody tr[data-${attr}="${value}"]`);
+async function waitForStatus(page, table, attr, value, status, timeout = 20000) {
+  await page.waitForSelector(`#${table} tbody tr[data-${attr}="${value}"][data-status="${status}"]`, { timeout });
+}
+/** Sum of a stock figure over the rows of one SKU shown in the stock table. */
+async function stockOf(page, sku, figure = 'on-hand') {
+  return page.$$eval(`#stock tbody tr[data-sku="${sku}"]`, (rows, f) => rows.reduce((s, r) => s + Number(r.dataset[f === 'on-hand' ? 'onHand' : 'available']), 0), figure);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** At phone width the page itself never scrolls sideways, and the main table's rows are on screen. */
+async function assertFitsPhone(page, table) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page overflows a 390-px screen by ${overflow}px`);
+  const first = page.locator(`#${table} tbody tr`).first();
+  await first.scrollIntoViewIfNeeded();
+  const box = await first.boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 1, `#${table}'s rows do not fit the phone's width`);
+  const buttons = first.locator('button');
+  for (let i = 0; i < await buttons.count(); i++) {
+    const b = await buttons.nth(i).boundingBox();
+    assert.ok(b && b.x >= 0 && b.x + b.width <= PHONE.width + 1, `an action of #${table} is off screen at 390 px`);
+  }
+}
+
+// ------------------------------------------------------------------ the tests
+
+test('the dashboards are served with content types, the strict CSP and caching by content hash', async () => {
+  const index = await fetch(`${base}/`);
+  assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(index.headers.get('cache-control'), 'no-cache', 'index.html is checked on every load');
+  assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'.*style-src 'self'/);
+  const html = await index.text();
+  assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  assert.equal(assets.length, 2, `one script and one stylesheet: ${assets}`);
+  for (const a of assets) {
+    assert.match(a, /-[A-Z0-9]{8}\.(js|css)$/, `${a} carries its content hash`);
+    const r = await fetch(`${base}${a}`);
+    assert.equal(r.status, 200, a);
+    assert.equal(r.headers.get('content-type'), a.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
+    assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  }
+});
+
+const HOMES = {
+  retailer: { table: 'stock', check: async (p) => assert.ok(await stockOf(p, 'FG-SOAP-100') > 0, 'the retailer sees its soap in stock') },
+  stockist: { table: 'stock', check: async (p) => assert.ok(await p.locator('#stock tbody tr').count() > 0, 'the stockist sees its stock') },
+  cfa: { table: 'stock', check: async (p) => assert.ok(await p.locator('#stock tbody tr').count() > 0, 'the CFA sees its stock') },
+  manufacturer: {
+    table: 'batches',
+    check: async (p) => {
+      const labels = JSON.parse(await p.getAttribute('#materials-chart .chart-box', 'data-labels'));
+      assert.ok(labels.includes('RM-GLYCERIN'), `raw materials chart shows the demo materials: ${labels}`);
+      const locations = JSON.parse(await p.getAttribute('#finished-chart .chart-box', 'data-labels'));
+      assert.ok(locations.includes('FACTORY-01') && locations.includes('RET-ANDHERI'), `finished goods by location: ${locations}`);
+      assert.ok(await p.locator('#materials-chart .u-axis').count() >= 2, 'the chart has axes');
+    },
+  },
+  admin: { table: 'users', check: async (p) => assert.equal(await row(p, 'users', 'user', 'retailer').count(), 1, 'the admin sees the demo users') },
+};
+
+test('each demo user signs in to their own dashboard with demo data, on a desktop and on a phone', async () => {
+  // The manufacturer's main table is its batches; the demo set has none, so one is planned first.
+  const maker = await apiAs('manufacturer');
+  if ((await maker.call('GET', '/production/batches?limit=1')).body.items.length === 0) {
+    const products = (await maker.call('GET', '/products?limit=50')).body.items;
+    const factory = (await maker.call('GET', '/auth/me')).body.location.id;
+    const planned = await maker.call('POST', '/production/batches', {
+      product_id: products.find((p) => p.sku === 'FG-SOAP-100').id, location_id: factory, planned_quantity: 50,
+    });
+    assert.equal(planned.status, 201, JSON.stringify(planned.body));
+  }
+  for (const [user, home] of Object.entries(HOMES)) {
+    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const page = await openPage(viewport);
+      await signIn(page, user);
+      assert.equal(await page.getAttribute('#home-view', 'data-role'), user);
+      assert.equal(await page.textContent('#who'), user);
+      await page.waitForSelector(`#${home.table} tbody tr`, { timeout: 15000 });
+      await home.check(page);
+      // Tokens live in memory and sessionStorage, never in localStorage.
+      assert.equal(await page.evaluate(() => localStorage.length), 0);
+      await page.waitForTimeout(300);  // charts and late panels settle before the picture
+      if (size === 'phone') await assertFitsPhone(page, home.table);
+      await shoot(page, `${user}-${size}`);
+      await close(page);
+    }
+  }
+});
+
+test('a retailer sells, sees the sale confirmed live, ships it and sees the stock fall', async () => {
+  const page = await openPage();
+  await signIn(page, 'retailer');
+  await page.waitForSelector('#stock tbody tr[data-sku="FG-SOAP-100"]');
+  const before = await stockOf(page, 'FG-SOAP-100');
+  const soap = await page.$eval('#sale-product', (s) => [...s.options].find((o) => o.textContent.startsWith('FG-SOAP-100')).value);
+  await page.selectOption('#sale-product', soap);
+  await page.fill('#sale-form input[name=quantity]', '2');
+  await page.fill('#sale-form input[name=customer]', 'Browser test customer');
+  await page.click('#sale-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#sale-result').dataset.number, null, { timeout: 10000 });
+  const number = await page.$eval('#sale-result', (e) => e.dataset.number);
+  // The stock worker confirms it; the page learns it from /events, no reload.
+  await waitForStatus(page, 'orders', 'order', number, 'confirmed');
+  await row(page, 'orders', 'order', number).getByRole('button', { name: 'Ship' }).click();
+  await waitForStatus(page, 'orders', 'order', number, 'shipped');
+  await page.waitForFunction((want) => [...document.querySelectorAll('#stock tbody tr[data-sku="FG-SOAP-100"]')]
+    .reduce((s, r) => s + Number(r.dataset.onHand), 0) === want, before - 2, { timeout: 20000 });
+  // The day's revenue is on the chart.
+  const values = JSON.parse(await page.getAttribute('#sales-chart .chart-box', 'data-values'));
+  assert.ok(values[0].at(-1) > 0, 'today has revenue on the sales chart');
+  // The search box finds the order by its number (any case) and opens it.
+  await page.fill('#search-box', number.toLowerCase());
+  await page.locator('#search-results button', { hasText: number }).click();
+  await page.getByRole('dialog').getByText('Browser test customer', { exact: false }).waitFor();
+  assert.match(await page.getByRole('dialog').textContent(), /FG-SOAP-100/);
+  await page.keyboard.press('Escape');
+  await shoot(page, 'retailer-after-shipping');
+  await close(page);
+});
+
+test('a CFA requests stock; the manufacturer sees it live and approves; the CFA completes the transfer', async () => {
+  const cfa = await openPage();
+  const maker = await openPage();
+  await signIn(cfa, 'cfa');
+  await signIn(maker, 'manufacturer');
+  const reason = `browser test ${Date.now()}`;
+  await cfa.selectOption('#request-form select[name=from_location_id]', { label: 'Pune Factory (FACTORY-01)' });
+  await cfa.selectOption('#request-form select[name=product_id]', { label: 'FG-SOAP-100 — Neem Soap 100 g' });
+  await cfa.fill('#request-form input[name=quantity]', '5');
+  await cfa.fill('#request-form input[name=reason]', reason);
+  await cfa.click('#request-form button[type=submit]');
+  const requestRow = cfa.locator('#requests tbody tr', { hasText: reason });
+  await requestRow.waitFor({ timeout: 15000 });
+  const number = await requestRow.getAttribute('data-request');
+
+  // On the manufacturer's screen the request appears without a reload.
+  const pending = row(maker, 'approvals', 'request', number);
+  await pending.waitFor({ timeout: 20000 });
+  await pending.getByRole('button', { name: 'Approve' }).click();
+  await maker.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+  await waitForStatus(cfa, 'requests', 'request', number, 'approved').catch(() => waitForStatus(cfa, 'requests', 'request', number, 'executed'));
+
+  // The transfer reaches the CFA's screen; the factory dispatches it; the CFA receives it.
+  const transfer = cfa.locator('#transfers tbody tr[data-status="pending"]').first();
+  await transfer.waitFor({ timeout: 20000 });
+  const tnumber = await transfer.getAttribute('data-transfer');
+  await row(maker, 'transfers', 'transfer', tnumber).getByRole('button', { name: 'Dispatch' }).click();
+  await waitForStatus(cfa, 'transfers', 'transfer', tnumber, 'in_transit');
+  await row(cfa, 'transfers', 'transfer', tnumber).getByRole('button', { name: 'Arrived' }).click();
+  await waitForStatus(cfa, 'transfers', 'transfer', tnumber, 'arrived');
+  await row(cfa, 'transfers', 'transfer', tnumber).getByRole('button', { name: 'Receive…' }).click();
+  await cfa.click('#receive-form button[type=submit]');
+  await waitForStatus(cfa, 'transfers', 'transfer', tnumber, 'completed');
+  await shoot(cfa, 'cfa-transfer-completed');
+  await close(cfa);
+  await close(maker);
+});
+
+test('the manufacturer plans, starts and completes a batch; a batch short of material names what is missing', async () => {
+  // The demo set has no bills of materials: give the cream one (idempotent).
+  const maker = await apiAs('manufacturer');
+  const products = (await maker.call('GET', '/products?limit=50')).body.items;
+  const id = (sku) => products.find((p) => p.sku === sku).id;
+  const bom = await maker.call('PUT', `/products/${id('FG-CREAM-50')}/bom`, {
+    lines: [{ material_id: id('RM-GLYCERIN'), quantity_per_unit: 0.05 }, { material_id: id('RM-WRAPPER'), quantity_per_unit: 1 }],
+  });
+  assert.equal(bom.status, 200, JSON.stringify(bom.body));
+
+  const page = await openPage();
+  await signIn(page, 'manufacturer');
+  const plan = async (quantity) => {
+    const known = new Set(await page.$$eval('#batches tbody tr', (rows) => rows.map((r) => r.dataset.batch)));
+    await page.selectOption('#plan-form select[name=product_id]', { label: 'FG-CREAM-50 — Aloe Cream 50 g' });
+    await page.fill('#plan-form input[name=planned_quantity]', String(quantity));
+    await page.click('#plan-form button[type=submit]');
+    await page.waitForFunction((k) => [...document.querySelectorAll('#batches tbody tr')].some((r) => !k.includes(r.dataset.batch)), [...known]);
+    return page.$$eval('#batches tbody tr', (rows, k) => rows.find((r) => !k.includes(r.dataset.batch)).dataset.batch, [...known]);
+  };
+
+  const batch = await plan(4);
+  await row(page, 'batches', 'batch', batch).getByRole('button', { name: 'Start' }).click();
+  await waitForStatus(page, 'batches', 'batch', batch, 'in_progress');
+  await row(page, 'batches', 'batch', batch).getByRole('button', { name: 'Complete…' }).click();
+  await page.fill('#complete-form input[name=quantity_produced]', '4');
+  await page.click('#complete-form button[type=submit]');
+  await waitForStatus(page, 'batches', 'batch', batch, 'completed', 30000);
+
+  const big = await plan(1000000);
+  await row(page, 'batches', 'batch', big).getByRole('button', { name: 'Start' }).click();
+  await waitForStatus(page, 'batches', 'batch', big, 'in_progress');
+  await row(page, 'batches', 'batch', big).getByRole('button', { name: 'Complete…' }).click();
+  page.expectedErrors.push(/status of 409/);
+  await page.click('#complete-form button[type=submit]');
+  await page.waitForSelector('#shortages li');
+  const missing = await page.$$eval('#shortages li', (items) => items.map((li) => li.dataset.material));
+  assert.deepEqual(missing.sort(), ['RM-GLYCERIN', 'RM-WRAPPER']);
+  assert.match(await page.textContent('#shortages'), /short by/);
+  await shoot(page, 'manufacturer-shortage');
+  await page.getByRole('dialog').getByRole('button', { name: 'Back' }).click();
+  await waitForStatus(page, 'batches', 'batch', big, 'in_progress');  // nothing was booked
+  await close(page);
+});
+
+test('the admin downloads a stock valuation, creates a user and edits a schedule', async () => {
+  const page = await openPage();
+  await signIn(page, 'admin');
+
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.selectOption('#report-form select[name=type]', 'stock_valuation');
+  await page.selectOption('#report-form select[name=format]', 'csv');
+  await page.click('#report-form button[type=submit]');
+  await page.waitForSelector('#reports tbody tr[data-status="ready"]', { timeout: 30000 });
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#reports tbody tr[data-status="ready"]').first().getByRole('button', { name: 'Download' }).click(),
+  ]);
+  const saved = path.join(artifacts, file.suggestedFilename());
+  await file.saveAs(saved);
+  const csv = readFileSync(saved, 'utf8');
+  assert.match(csv.split('\n')[0], /sku/i, 'the valuation has a header row');
+  assert.ok(csv.includes('FG-SOAP-100'), 'the valuation lists the demo products');
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  const username = `clerk${Date.now() % 1000000}`;
+  await page.fill('#user-form input[name=username]', username);
+  await page.fill('#user-form input[name=email]', `${username}@example.com`);
+  await page.fill('#user-form input[name=password]', 'short');
+  await page.selectOption('#user-form select[name=role]', 'retailer');
+  await page.selectOption('#user-form select[name=location_id]', { label: 'Andheri Retail Store (RET-ANDHERI)' });
+  page.expectedErrors.push(/status of 422/);
+  await page.click('#user-form button[type=submit]');
+  // The server's field error is shown next to its field.
+  await page.waitForSelector('#user-form input[name=password][aria-invalid=true]');
+  assert.ok((await page.textContent('#user-form .field-error')).length > 0);
+  await page.fill('#user-form input[name=password]', 'a-long-enough-password-1');
+  await page.click('#user-form button[type=submit]');
+  await page.getByLabel('Search', { exact: true }).fill(username);
+  await row(page, 'users', 'user', username).waitFor({ timeout: 10000 });
+
+  await page.getByRole('link', { name: 'Schedules' }).click();
+  const job = page.locator('#schedules tbody tr').first();
+  await job.waitFor();
+  const name = await job.getAttribute('data-schedule');
+  await job.getByRole('button', { name: 'Edit' }).click();
+  await page.fill('#schedule-form input[name=cron]', '17 3 * * *');
+  await page.click('#schedule-form button[type=submit]');
+  await page.waitForFunction((n) => document.querySelector(`#schedules tr[data-schedule="${n}"] code`)?.textContent === '17 3 * * *', name);
+  await shoot(page, 'admin-schedules');
+  await close(page);
+});
+
+test("a retailer's browser never receives another location's orders, even with edited requests", async () => {
+  const stockist = await apiAs('stockist');
+  const soap = (await stockist.call('GET', '/products?q=FG-SOAP-100')).body.items[0];
+  const stockistHome = (await stockist.call('GET', '/auth/me')).body.location.id;
+  const other = await stockist.call('POST', '/orders', { kind: 'sale', seller_location_id: stockistHome, lines: [{ product_id: soap.id, quantity: 1 }] });
+  assert.equal(other.status, 202, JSON.stringify(other.body));
+
+  const page = await openPage();
+  await signIn(page, 'retailer');
+  // The list, asked for the stockist's location, holds none of its orders.
+  const seen = [];
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/v1/orders')) seen.push({ url: r.url(), status: r.status(), body: await r.text().catch(() => '') });
+  });
+  await page.route('**/api/v1/orders?*', (route) => {
+    const url = new URL(route.request().url());
+    url.searchParams.set('location_id', String(other.body.seller_location_id));
+    route.continue({ url: url.toString() });
+  });
+  await page.selectOption('#orders-panel select >> nth=0', 'sale');
+  await page.waitForTimeout(500);
+  assert.ok(seen.length > 0, 'the edited list request was made');
+  for (const s of seen) assert.ok(!s.body.includes(other.body.number), `the retailer received ${other.body.number}`);
+  assert.equal(await row(page, 'orders', 'order', other.body.number).count(), 0);
+
+  // One order of its own, asked for by the stockist's order id: 404, and the screen says so.
+  await page.unroute('**/api/v1/orders?*');
+  const retailer = await apiAs('retailer');
+  const retailerHome = (await retailer.call('GET', '/auth/me')).body.location.id;
+  const mine = await retailer.call('POST', '/orders', { kind: 'sale', seller_location_id: retailerHome, lines: [{ product_id: soap.id, quantity: 1 }] });
+  await page.selectOption('#orders-panel select >> nth=0', '');
+  await row(page, 'orders', 'order', mine.body.number).waitFor({ timeout: 15000 });
+  await page.route(`**/api/v1/orders/${mine.body.id}`, (route) => route.continue({ url: `${base}/api/v1/orders/${other.body.id}` }));
+  page.expectedErrors.push(/status of 404/);
+  seen.length = 0;
+  await row(page, 'orders', 'order', mine.body.number).getByRole('button', { name: mine.body.number }).click();
+  await page.getByRole('dialog').locator('.error').waitFor();
+  const answer = seen.find((s) => s.url.endsWith(`/orders/${other.body.id}`));
+  assert.equal(answer?.status, 404);
+  assert.ok(!answer.body.includes(other.body.number));
+  await close(page);
+});
+
+test('an ended session returns to sign-in with a message, never a blank page', async () => {
+  const admin = await apiAs('admin');
+  const store = (await admin.call('GET', '/locations?limit=200')).body.items.find((l) => l.code === 'RET-ANDHERI');
+  const username = `temp${Date.now() % 1000000}`;
+  const made = await admin.call('POST', '/users', { username, email: `${username}@example.com`, password: 'a-long-enough-password-1', role: 'retailer', location_id: store.id });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await openPage();
+  await signIn(page, username, 'a-long-enough-password-1');
+  // An admin deactivates the account: every session of it ends at once.
+  assert.equal((await admin.call('PATCH', `/users/${made.body.id}/status`, { is_active: false })).status, 200);
+  page.expectedErrors.push(/status of 401/);
+  await page.click('#sale-form button[type=submit]');
+  await page.waitForSelector('#session-message', { timeout: 15000 });
+  assert.match(await page.textContent('#session-message'), /session/i);
+  assert.equal(await page.isVisible('#login-form'), true);
+  // A reload stays on sign-in (nothing left to restore).
+  await page.reload();
+  await page.getByLabel('Username').waitFor();
+  await close(page);
+});

@@ -1,0 +1,110 @@
+// The dashboards: sign-in, then the signed-in role's screens under hash routes (#/…), over the REST
+// API and the live feed. The UI hides what a role may not do; the server decides.
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import './app.css';
+import { getAll, onSessionEnd, restore, signIn, signOut } from './api.js';
+import { startLive, stopLive, useLiveState } from './live.js';
+import { Field, FormProblem, NoticeArea, Refs, Session, useForm } from './ui.jsx';
+import { Search } from './screens/search.jsx';
+import { roleScreens } from './screens/roles.jsx';
+
+function useHash() {
+  const [hash, setHash] = useState(location.hash || '#/');
+  useEffect(() => {
+    const on = () => setHash(location.hash || '#/');
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+function SignIn({ message, onSignedIn }) {
+  const form = useForm({ username: '', password: '' });
+  const submit = form.submit(async (v) => onSignedIn(await signIn(v.username.trim(), v.password)));
+  return (
+    <main class="signin" id="login-view">
+      <form class="card" onSubmit={submit} aria-labelledby="signin-title" id="login-form">
+        <h1 id="signin-title">IMS</h1>
+        <p class="muted">Inventory and supply chain</p>
+        {message && <p class="notice warn" role="status" id="session-message">{message}</p>}
+        <Field form={form} name="username" label="Username" autocomplete="username" required />
+        <Field form={form} name="password" label="Password" type="password" autocomplete="current-password" required />
+        <button type="submit" disabled={form.busy}>{form.busy ? 'Signing in…' : 'Sign in'}</button>
+        <p class="error" id="login-error" role="alert">{form.problem?.message || ''}</p>
+        <p class="muted small"><a href="/api/docs">API reference</a></p>
+      </form>
+    </main>
+  );
+}
+
+function LiveBadge() {
+  const state = useLiveState();
+  return <span id="live" class={`badge ${state === 'live' ? 'on' : 'off'}`} title="live updates from /api/v1/events">{state}</span>;
+}
+
+function Shell({ me, onSignOut }) {
+  const hash = useHash();
+  const [refs, setRefs] = useState({ locations: new Map(), products: new Map(), loaded: false });
+  const loadRefs = useCallback(async () => {
+    const [locations, products] = await Promise.all([getAll('/locations'), getAll('/products')]);
+    setRefs({ locations: new Map(locations.map((l) => [l.id, l])), products: new Map(products.map((p) => [p.id, p])), loaded: true, reload: loadRefs });
+  }, []);
+  useEffect(() => { loadRefs().catch(() => {}); }, []);
+  const tabs = roleScreens(me);
+  const path = hash.slice(1);
+  const current = tabs.find((t) => t.match(path)) || tabs[0];
+  const Screen = current.component;
+  return (
+    <Session.Provider value={me}>
+      <Refs.Provider value={refs}>
+        <div class="shell" id="home-view" data-role={me.role}>
+          <header class="top">
+            <div class="brand"><a href="#/">IMS</a></div>
+            <div class="who">
+              <strong id="who">{me.username}</strong>
+              <span class="muted"> · <span id="role">{me.role}</span> · <span id="location">{me.location ? `${me.location.name} (${me.location.code})` : 'all locations'}</span></span>
+              {' '}<LiveBadge />
+            </div>
+            <Search />
+            <div class="top-actions">
+              <a href="/api/docs" class="small">API</a>
+              <button type="button" id="logout" class="ghost" onClick={onSignOut}>Sign out</button>
+            </div>
+          </header>
+          {tabs.length > 1 && (
+            <nav class="tabs" aria-label="Sections">
+              {tabs.map((t) => (
+                <a key={t.href} href={t.href} aria-current={t === current ? 'page' : undefined}>{t.label}</a>
+              ))}
+            </nav>
+          )}
+          <main class="content" id="dashboard" data-screen={current.href}>
+            {refs.loaded ? <Screen path={path} /> : <p class="muted">Loading…</p>}
+          </main>
+        </div>
+      </Refs.Provider>
+    </Session.Provider>
+  );
+}
+
+function App() {
+  const [state, setState] = useState({ phase: 'booting' });
+  useEffect(() => {
+    const off = onSessionEnd((message) => { stopLive(); setState({ phase: 'signin', message }); });
+    restore()
+      .then((me) => setState((s) => (me ? { phase: 'in', me } : s.phase === 'signin' ? s : { phase: 'signin' })))
+      .catch(() => setState((s) => (s.phase === 'signin' ? s : { phase: 'signin' })));
+    return off;
+  }, []);
+  useEffect(() => {
+    if (state.phase === 'in') startLive();
+    return undefined;
+  }, [state.phase, state.me?.id]);
+  const out = async () => { stopLive(); await signOut(); setState({ phase: 'signin', message: 'You have signed out.' }); };
+  if (state.phase === 'booting') return <p class="boot">Loading IMS…</p>;
+  if (state.phase === 'signin') return <SignIn message={state.message} onSignedIn={(me) => setState({ phase: 'in', me })} />;
+  return <Shell me={state.me} onSignOut={out} />;
+}
+
+render(<NoticeArea><App /></NoticeArea>, document.getElementById('app'));
