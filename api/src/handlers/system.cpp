@@ -92,7 +92,8 @@ Response web_index(Context& ctx) {
 Response web_asset(Context& ctx) {
   const auto& name = ctx.request.path_params.at("file");
   const auto built = ctx.services.config.web_dir + "/dist/assets";
-  if (safe_file_name(name) && std::filesystem::is_regular_file(built + "/" + name)) {
+  std::error_code ec;  // a name too long for the file system is simply not there
+  if (safe_file_name(name) && std::filesystem::is_regular_file(built + "/" + name, ec)) {
     return file_response(built, name, cache_immutable);
   }
   return file_response(ctx.services.config.web_dir + "/assets", name);

@@ -747,9 +747,18 @@ function paramViolation(p, v) {
   return null;
 }
 
+// The dashboards' bundle has content-hashed names (web/build.mjs): whatever the build wrote.
+function builtAssets() {
+  try {
+    return fs.readdirSync(new URL('../../../web/dist/assets/', import.meta.url)).filter((f) => !f.endsWith('.map'));
+  } catch {
+    return [];
+  }
+}
+
 const FILES = {
   '/api/docs/{file}': ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'],
-  '/assets/{file}': ['app.js', 'app.css', 'api-docs.js'],
+  '/assets/{file}': [...builtAssets(), 'api-docs.js'],
 };
 const FILE_EDGES = ['..%2F..%2F..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..', '.', '.env', '...',
   'index.html', '%00', 'app.js%00.png', '%FF', { raw: Buffer.from([0xff]) }, 'x'.repeat(300), 'A'.repeat(5000), '~', 'APP.JS',
