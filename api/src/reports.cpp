@@ -43,6 +43,13 @@ domain::Result<infra::ReportRecord> get_report(infra::ReportStore& store, const 
   return *report;
 }
 
+std::vector<infra::ReportRecord> list_reports(infra::ReportStore& store, const domain::Actor& actor,
+                                              std::optional<std::int64_t> before_id, int limit) {
+  if (!domain::is_location_scoped(actor.role)) return store.list(std::nullopt, before_id, limit);
+  if (!actor.location_id) return {};
+  return store.list(actor.location_id, before_id, limit);
+}
+
 domain::Result<ReportFile> report_file(infra::ReportStore& store, const domain::Actor& actor, std::int64_t id,
                                        const std::string& reports_dir) {
   auto report = get_report(store, actor, id);

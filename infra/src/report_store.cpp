@@ -194,6 +194,21 @@ std::optional<ReportRecord> PgReportStore::find(std::int64_t id, bool for_update
   return read_report(rows[0]);
 }
 
+std::vector<ReportRecord> PgReportStore::list(std::optional<std::int64_t> location_id,
+                                              std::optional<std::int64_t> before_id, int limit) {
+  // reports_location (location_id, id DESC) serves a location's page; the primary key the rest.
+  const auto rows = txn_.exec_params("SELECT " + report_columns_sql +
+                                         " FROM reporting.reports r"
+                                         " WHERE ($1::bigint IS NULL OR r.location_id = $1)"
+                                         "   AND ($2::bigint IS NULL OR r.id < $2)"
+                                         " ORDER BY r.id DESC LIMIT $3",
+                                     location_id, before_id, limit);
+  std::vector<ReportRecord> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(read_report(row));
+  return out;
+}
+
 bool PgReportStore::location_exists(std::int64_t id) {
   return !txn_.exec_params("SELECT 1 FROM inventory.locations WHERE id = $1", id).empty();
 }

@@ -48,6 +48,26 @@ async function apiAs(username, password = PASSWORD) {
   return { call };
 }
 
+/**
+ * Makes sure a location has at least `min` of a product available, topping it up with an admin's
+ * stock adjustment (its own lot) when earlier tests of the suite have sold it down.
+ */
+async function ensureAvailable(sku, locationCode, min) {
+  const admin = await apiAs('admin');
+  const product = (await admin.call('GET', `/products?q=${encodeURIComponent(sku)}`)).body.items.find((p) => p.sku === sku);
+  const location = (await admin.call('GET', '/locations?limit=200')).body.items.find((l) => l.code === locationCode);
+  const available = async () => (await admin.call('GET', `/stock?location_id=${location.id}&product_id=${product.id}&limit=200`))
+    .body.items.reduce((sum, s) => sum + Number(s.available), 0);
+  if (await available() >= min) return;
+  const made = await admin.call('POST', '/stock/adjustments', {
+    product_id: product.id, location_id: location.id, quantity_delta: min * 2, reason: 'browser test: stock to sell',
+    lot_code: `BT-${Date.now()}`, expires_on: '2031-12-31',
+  });
+  assert.equal(made.status, 202, JSON.stringify(made.body));
+  for (let i = 0; i < 100 && await available() < min; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(await available() >= min, `${sku} at ${locationCode} was not topped up`);
+}
+
 // ------------------------------------------------------------------ the browser
 
 /** A page of its own context (its own sessionStorage), collecting console errors and CSP reports. */
@@ -131,7 +151,14 @@ test('the dashboards are served with content types, the strict CSP and caching b
 });
 
 const HOMES = {
-  retailer: { table: 'stock', check: async (p) => assert.ok(await stockOf(p, 'FG-SOAP-100') > 0, 'the retailer sees its soap in stock') },
+  retailer: {
+    table: 'stock',
+    check: async (p) => {
+      await p.selectOption('#stock-panel select[name=stock-product]', { label: 'FG-SOAP-100' });
+      await p.waitForSelector('#stock tbody tr[data-sku="FG-SOAP-100"]');
+      assert.ok(await stockOf(p, 'FG-SOAP-100') > 0, 'the retailer sees its soap in stock');
+    },
+  },
   stockist: { table: 'stock', check: async (p) => assert.ok(await p.locator('#stock tbody tr').count() > 0, 'the stockist sees its stock') },
   cfa: { table: 'stock', check: async (p) => assert.ok(await p.locator('#stock tbody tr').count() > 0, 'the CFA sees its stock') },
   manufacturer: {
@@ -177,9 +204,12 @@ test('each demo user signs in to their own dashboard with demo data, on a deskto
 });
 
 test('a retailer sells, sees the sale confirmed live, ships it and sees the stock fall', async () => {
+  await ensureAvailable('FG-SOAP-100', 'RET-ANDHERI', 2);
   const page = await openPage();
   await signIn(page, 'retailer');
+  await page.selectOption('#stock-panel select[name=stock-product]', { label: 'FG-SOAP-100' });  // every lot of it
   await page.waitForSelector('#stock tbody tr[data-sku="FG-SOAP-100"]');
+  await page.waitForFunction(() => [...document.querySelectorAll('#stock tbody tr')].every((r) => r.dataset.sku === 'FG-SOAP-100'));
   const before = await stockOf(page, 'FG-SOAP-100');
   const soap = await page.$eval('#sale-product', (s) => [...s.options].find((o) => o.textContent.startsWith('FG-SOAP-100')).value);
   await page.selectOption('#sale-product', soap);
@@ -297,11 +327,16 @@ test('the admin downloads a stock valuation, creates a user and edits a schedule
   await page.getByRole('link', { name: 'Reports' }).click();
   await page.selectOption('#report-form select[name=type]', 'stock_valuation');
   await page.selectOption('#report-form select[name=format]', 'csv');
-  await page.click('#report-form button[type=submit]');
-  await page.waitForSelector('#reports tbody tr[data-status="ready"]', { timeout: 30000 });
+  const [requested] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/reports') && r.request().method() === 'POST'),
+    page.click('#report-form button[type=submit]'),
+  ]);
+  const report = await requested.json();
+  // Listed at once as pending, then ready when the reports worker has made it.
+  await page.waitForSelector(`#reports tbody tr[data-report="${report.id}"][data-status="ready"]`, { timeout: 30000 });
   const [file] = await Promise.all([
     page.waitForEvent('download'),
-    page.locator('#reports tbody tr[data-status="ready"]').first().getByRole('button', { name: 'Download' }).click(),
+    row(page, 'reports', 'report', report.id).getByRole('button', { name: 'Download' }).click(),
   ]);
   const saved = path.join(artifacts, file.suggestedFilename());
   await file.saveAs(saved);
@@ -323,6 +358,7 @@ test('the admin downloads a stock valuation, creates a user and edits a schedule
   assert.ok((await page.textContent('#user-form .field-error')).length > 0);
   await page.fill('#user-form input[name=password]', 'a-long-enough-password-1');
   await page.click('#user-form button[type=submit]');
+  await page.getByText(`User ${username} created`).waitFor();
   await page.getByLabel('Search', { exact: true }).fill(username);
   await row(page, 'users', 'user', username).waitFor({ timeout: 10000 });
 

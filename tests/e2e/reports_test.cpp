@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -226,6 +227,34 @@ TEST_F(Reports, AnotherLocationsReportIsNotFoundForARetailer) {
                 as(admin))
                 .status,
             422);
+}
+
+// GET /reports lists what the caller may see, newest first, in pages: a retailer its store's
+// reports only, the admin every one.
+TEST_F(Reports, TheListShowsEachCallerTheReportsTheyMaySee) {
+  auto theirs = make_report(
+      admin, {{"type", "low_stock"}, {"format", "csv"}, {"params", {{"location_id", location_id("STK-MUMBAI")}}}});
+  auto own = make_report(retailer, {{"type", "low_stock"}, {"format", "csv"}});
+  auto ids_of = [](const json& page) {
+    std::vector<std::int64_t> ids;
+    for (const auto& r : page["items"]) ids.push_back(r["id"].get<std::int64_t>());
+    return ids;
+  };
+  const auto mine = api("GET", "/api/v1/reports?limit=200", "", as(retailer));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const auto mine_json = mine.json();
+  const auto retailer_ids = ids_of(mine_json);
+  EXPECT_NE(std::find(retailer_ids.begin(), retailer_ids.end(), own["id"].get<std::int64_t>()), retailer_ids.end());
+  EXPECT_EQ(std::find(retailer_ids.begin(), retailer_ids.end(), theirs["id"].get<std::int64_t>()), retailer_ids.end());
+  for (const auto& r : mine_json["items"]) EXPECT_EQ(r["location_id"], location_id("RET-ANDHERI")) << r.dump();
+  // The admin's first page of one holds the newest; its cursor leads to the next.
+  const auto first = api("GET", "/api/v1/reports?limit=1", "", as(admin)).json();
+  ASSERT_EQ(first["items"].size(), 1u);
+  EXPECT_EQ(first["items"][0]["id"], own["id"]);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  const auto second = api("GET", "/api/v1/reports?limit=1&cursor=" + first["next_cursor"].get<std::string>(), "", as(admin)).json();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_EQ(second["items"][0]["id"], theirs["id"]);
 }
 
 TEST_F(Reports, TheSchedulersRequestWithoutAnIdMakesReadyDailySalesReports) {

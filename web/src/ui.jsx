@@ -43,7 +43,12 @@ export function useLoad(loader, deps, live = []) {
     timer.current = setTimeout(run, 150);  // an order and its stock change arrive together: one reload
   }, [run]);
   useLive(live, onEvent);
-  return { ...state, reload: run };
+  // A reload asked for by an older render (a form's onDone) runs the current query, not the one
+  // of its time: it must not replace a newer page with a stale one.
+  const latest = useRef(run);
+  latest.current = run;
+  const reload = useCallback(() => latest.current(), []);
+  return { ...state, reload };
 }
 
 /**

@@ -2,6 +2,8 @@
 // reports worker (POST answers 202 with the pending report); its status, row count and size; its
 // file as an attachment (CSV, JSON or XLSX).
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "ims/api/reports.hpp"
@@ -73,6 +75,22 @@ Response get_report(Context& ctx) {
   return json_response(200, report_json(*found).dump());
 }
 
+Response list_reports(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::create_reports);
+  if (!auth) return problem(auth.error());
+  auto page = read_page(ctx.request);
+  if (!page) return problem(page.error());
+  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
+    infra::PgReportStore store(txn);
+    return reports::list_reports(store, auth->actor, page->after_id, page->limit + 1);
+  });
+  json out{{"items", json::array()}, {"next_cursor", nullptr}};
+  const auto shown = std::min<std::size_t>(found.size(), static_cast<std::size_t>(page->limit));
+  for (std::size_t i = 0; i < shown; ++i) out["items"].push_back(report_json(found[i]));
+  if (found.size() > shown) out["next_cursor"] = std::to_string(found[shown - 1].id);
+  return json_response(200, out.dump());
+}
+
 Response download_report(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::create_reports);
   if (!auth) return problem(auth.error());
@@ -95,6 +113,7 @@ Response download_report(Context& ctx) {
 }  // namespace
 
 void add_report_routes(Router<Handler>& router) {
+  router.add("GET", "/api/v1/reports", list_reports);
   router.add("POST", "/api/v1/reports", request_report);
   router.add("GET", "/api/v1/reports/{id}", get_report);
   router.add("GET", "/api/v1/reports/{id}/download", download_report);

@@ -48,6 +48,14 @@ class FakeReports final : public infra::ReportStore {
     if (it == rows.end()) return std::nullopt;
     return it->second;
   }
+  std::vector<infra::ReportRecord> list(std::optional<std::int64_t> location, std::optional<std::int64_t> before,
+                                        int limit) override {
+    std::vector<infra::ReportRecord> out;
+    for (auto it = rows.rbegin(); it != rows.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      if ((!location || it->second.location_id == location) && (!before || it->first < *before)) out.push_back(it->second);
+    }
+    return out;
+  }
   bool location_exists(std::int64_t) override { return true; }
   std::vector<std::int64_t> selling_locations() override { return selling; }
   void mark_ready(std::int64_t id, const std::string& name, std::int64_t count, std::int64_t size) override {

@@ -111,7 +111,11 @@ export function OrdersPanel({ title = 'Orders', id = 'orders-panel', params = {}
 }
 
 export function StockPanel({ title = 'Stock', id = 'stock-panel', kind, locationId, showLocation }) {
-  const list = usePaged('/stock', { kind, location_id: locationId }, STOCK_EVENTS, 15);
+  const refs = useRefs();
+  const [product, setProduct] = useState('');
+  const products = useMemo(() => [...refs.products.values()].filter((p) => !kind || p.kind === kind)
+    .sort((a, b) => a.sku.localeCompare(b.sku)), [refs.products, kind]);
+  const list = usePaged('/stock', { kind, location_id: locationId, product_id: product }, STOCK_EVENTS, 15);
   const columns = [
     { key: 'sku', label: 'SKU' },
     { key: 'product_name', label: 'Product' },
@@ -125,7 +129,11 @@ export function StockPanel({ title = 'Stock', id = 'stock-panel', kind, location
       : <LabelButton subject="product" id={s.product_id} name={s.sku} />) },
   ];
   return (
-    <Section title={title} id={id}>
+    <Section title={title} id={id} actions={
+      <label>Product <select name="stock-product" value={product} onChange={(e) => setProduct(e.currentTarget.value)}>
+        <option value="">all</option>
+        {products.map((p) => <option key={p.id} value={String(p.id)}>{p.sku}</option>)}
+      </select></label>}>
       <LoadError error={list.error} />
       <Table id="stock" loading={list.loading} rows={list.items} columns={columns}
         rowKey={(s) => `${s.product_id}-${s.location_id}-${s.lot_id}`}
@@ -181,25 +189,27 @@ const REPORT_TYPES = [
 export function ReportsPanel({ path }) {
   const notify = useNotice();
   const linked = /^\/reports\/(\d+)/.exec(path || '')?.[1];
-  const [ids, setIds] = useState(() => JSON.parse(sessionStorage.getItem('ims.reports') || '[]'));
-  const shown = useMemo(() => [...new Set([...(linked ? [Number(linked)] : []), ...ids])], [ids, linked]);
-  const reports = useLoad(() => Promise.all(shown.map((i) => get(`/reports/${i}`).catch((e) => ({ id: i, status: 'unavailable', reason: e.message })))), [shown.join(',')]);
-  const pending = (reports.data || []).some((r) => r.status === 'pending');
+  const list = usePaged('/reports', {}, [], 10);
+  // A report opened from an email link is shown first, wherever it is in the list.
+  const one = useLoad(() => (linked ? get(`/reports/${linked}`).then((r) => [r]) : Promise.resolve([])), [linked]);
+  const rows = useMemo(() => {
+    const extra = (one.data || []).filter((r) => !list.items.some((x) => x.id === r.id));
+    return [...extra, ...list.items];
+  }, [one.data, list.items]);
+  const pending = rows.some((r) => r.status === 'pending');
   useEffect(() => {
     if (!pending) return undefined;
-    const t = setTimeout(reports.reload, 1000);  // the reports worker takes a moment
+    const t = setTimeout(() => { list.reload(); if (linked) one.reload(); }, 1000);  // the reports worker takes a moment
     return () => clearTimeout(t);
-  }, [reports.data]);
+  }, [rows]);
   const form = useForm({ type: 'stock_valuation', format: 'csv', from: '', to: '' });
   const submit = form.submit(async (v) => {
     const params = {};
     if (v.from) params.from = v.from;
     if (v.to) params.to = v.to;
     const r = await post('/reports', { type: v.type, format: v.format, params });
-    const next = [r.id, ...ids.filter((x) => x !== r.id)].slice(0, 20);
-    sessionStorage.setItem('ims.reports', JSON.stringify(next));
-    setIds(next);
     notify(`Report #${r.id} requested`);
+    list.reload();
   });
   return (
     <div class="grid">
@@ -214,8 +224,8 @@ export function ReportsPanel({ path }) {
         </form>
       </Section>
       <Section title="Reports" id="reports-panel" wide>
-        <LoadError error={reports.error} />
-        <Table id="reports" rows={reports.data || []} loading={reports.loading} empty="Reports you request here, or open from an email, are listed here."
+        <LoadError error={list.error || one.error} />
+        <Table id="reports" rows={rows} loading={list.loading} empty="No reports yet."
           rowProps={(r) => ({ 'data-report': r.id, 'data-status': r.status })} columns={[
             { key: 'id', label: '#', num: true },
             { key: 'type', label: 'Report', render: (r) => (r.type || '').replace(/_/g, ' ') },
@@ -227,6 +237,7 @@ export function ReportsPanel({ path }) {
               ? <Action label="Download" run={async () => notify(`Downloaded ${await download(`/reports/${r.id}/download`, `report-${r.id}.${r.format}`)}`)} />
               : <span class="muted">{r.reason || ''}</span>) },
           ]} />
+        <Pager list={list} />
       </Section>
     </div>
   );

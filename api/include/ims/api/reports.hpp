@@ -3,7 +3,9 @@
 // in the caller's transaction), read one, fetch its file. A location-bound caller's reports cover
 // its own location only; a report the caller may not see does not exist (404).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ims/domain/policy.hpp"
 #include "ims/domain/report.hpp"
@@ -27,6 +29,11 @@ domain::Result<infra::ReportRecord> request_report(infra::ReportStore& store, in
 
 domain::Result<infra::ReportRecord> get_report(infra::ReportStore& store, const domain::Actor& actor,
                                                std::int64_t id);
+
+// The caller's reports, newest first: a location-bound caller's own location's only (none without a
+// location), every report for the others.
+std::vector<infra::ReportRecord> list_reports(infra::ReportStore& store, const domain::Actor& actor,
+                                              std::optional<std::int64_t> before_id, int limit);
 
 struct ReportFile {
   std::string file_name;
