@@ -69,10 +69,11 @@ export function renew() {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ refresh_token: refresh }),
       });
-      if (!res.ok) {
+      if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 422) {
         endSession('Your session has ended. Please sign in again.');
         return false;
       }
+      if (!res.ok) return false;  // the server is busy or a dependency is away: keep the session
       setTokens(await res.json());
       return true;
     } catch {
@@ -96,9 +97,10 @@ export async function api(method, path, body, { headers = {}, raw = false } = {}
     return fetch(`/api/v1${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   };
   let res = await send();
-  if (res.status === 401 && !path.startsWith('/auth/login') && (await renew())) res = await send();
-  if (res.status === 401 && !path.startsWith('/auth/login')) {
-    endSession('Your session has expired. Please sign in again.');
+  if (res.status === 401 && !path.startsWith('/auth/login') && (await renew())) {
+    res = await send();
+    // Refused even with a fresh token: the account or its sessions have been ended.
+    if (res.status === 401) endSession('Your session has expired. Please sign in again.');
   }
   if (raw) {
     if (!res.ok) throw new ApiError(res.status, await parse(res).catch(() => null));

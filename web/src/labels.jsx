@@ -57,7 +57,7 @@ function LabelDialog({ subject, id, name, onClose }) {
       <div class="label-preview">
         {result ? (
           <figure class="print-area">
-            <img src={result.image} alt={`Label: ${result.label.content}`} data-label-id={result.label.id} />
+            <img src={result.image} alt={`Label: ${result.label.content}`} data-label-id={result.label.id} data-symbology={result.label.symbology} />
             <figcaption>{result.label.content}</figcaption>
           </figure>
         ) : <p class="muted">{form.busy ? 'Rendering the label…' : ''}</p>}

@@ -21,6 +21,7 @@ let source = null;
 let lastId = null;
 let state = 'offline';
 let retry = null;
+let backoff = 1000;
 const stateListeners = new Set();
 const listeners = new Set();
 
@@ -43,24 +44,32 @@ function open() {
   if (lastId) params.set('last_event_id', lastId);
   const es = new EventSource(`/api/v1/events?${params}`);
   source = es;
-  es.onopen = () => setState('live');
+  es.onopen = () => { backoff = 1000; setState('live'); };
   es.onmessage = (e) => deliver(e.type, e);
   for (const t of TYPES) es.addEventListener(t, (e) => deliver(t, e));
   es.onerror = () => {
     if (source !== es) return;
     setState('reconnecting');
-    if (es.readyState === EventSource.CLOSED) {
-      // The stream ended with its token (or was refused): renew and open again, backing off.
-      clearTimeout(retry);
-      retry = setTimeout(async () => {
-        if (source !== es) return;
-        if (await renew()) open();
-      }, 1000);
-    }
+    if (es.readyState === EventSource.CLOSED) reopen(es, token);
   };
 }
 
+// The stream ended with its token, or was refused (too many streams, a server away): open again
+// with the current token — renewing first only when nobody has yet — backing off up to 30 s.
+function reopen(es, token) {
+  clearTimeout(retry);
+  retry = setTimeout(async () => {
+    if (source !== es) return;
+    const fresh = currentToken() !== token || (await renew());
+    if (source !== es) return;
+    if (fresh) open();
+    else reopen(es, token);
+  }, backoff);
+  backoff = Math.min(backoff * 2, 30000);
+}
+
 export function startLive() {
+  backoff = 1000;
   stopLive();
   open();
 }

@@ -46,11 +46,17 @@ function LiveBadge() {
 function Shell({ me, onSignOut }) {
   const hash = useHash();
   const [refs, setRefs] = useState({ locations: new Map(), products: new Map(), loaded: false });
+  const [refsError, setRefsError] = useState(null);
   const loadRefs = useCallback(async () => {
-    const [locations, products] = await Promise.all([getAll('/locations'), getAll('/products')]);
-    setRefs({ locations: new Map(locations.map((l) => [l.id, l])), products: new Map(products.map((p) => [p.id, p])), loaded: true, reload: loadRefs });
+    try {
+      const [locations, products] = await Promise.all([getAll('/locations'), getAll('/products')]);
+      setRefs({ locations: new Map(locations.map((l) => [l.id, l])), products: new Map(products.map((p) => [p.id, p])), loaded: true, reload: loadRefs });
+      setRefsError(null);
+    } catch (err) {
+      setRefsError(err);
+    }
   }, []);
-  useEffect(() => { loadRefs().catch(() => {}); }, []);
+  useEffect(() => { loadRefs(); }, []);
   const tabs = roleScreens(me);
   const path = hash.slice(1);
   const current = tabs.find((t) => t.match(path)) || tabs[0];
@@ -80,7 +86,12 @@ function Shell({ me, onSignOut }) {
             </nav>
           )}
           <main class="content" id="dashboard" data-screen={current.href}>
-            {refs.loaded ? <Screen path={path} /> : <p class="muted">Loading…</p>}
+            {refs.loaded ? <Screen path={path} /> : refsError ? (
+              <div class="error" role="alert">
+                <p>Locations and products could not be loaded: {refsError.message}</p>
+                <button type="button" onClick={loadRefs}>Try again</button>
+              </div>
+            ) : <p class="muted">Loading…</p>}
           </main>
         </div>
       </Refs.Provider>

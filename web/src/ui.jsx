@@ -2,7 +2,7 @@
 // API's cursor paging and sorting, forms that put the server's field errors next to their fields,
 // dialogs, status badges and notices.
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get, qs } from './api.js';
 import { useLive } from './live.js';
 
@@ -56,9 +56,10 @@ export function useLoad(loader, deps, live = []) {
  * of earlier pages for "Previous"; a change of params starts again at the first page.
  */
 export function usePaged(path, params, live = [], limit = 10) {
-  const [cursors, setCursors] = useState([null]);
   const key = `${path}${qs(params)}`;
-  useEffect(() => setCursors([null]), [key]);
+  const [paging, setPaging] = useState({ key, cursors: [null] });
+  const cursors = paging.key === key ? paging.cursors : [null];
+  const setCursors = (c) => setPaging({ key, cursors: c });
   const cursor = cursors[cursors.length - 1];
   const load = useLoad(() => get(`${path}${qs({ ...params, limit, cursor })}`), [key, cursor], live);
   return {
@@ -231,11 +232,16 @@ export function FormProblem({ form }) {
 /** A modal <dialog>: Escape closes it, focus stays inside while it is open. */
 export function Dialog({ title, open, onClose, children, wide }) {
   const ref = useRef(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const d = ref.current;
-    if (!d) return;
+    if (!d) return undefined;
+    const opener = document.activeElement;
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
+    return () => {
+      if (d.open) d.close();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, [open]);
   return (
     <dialog ref={ref} class={wide ? 'wide' : ''} onClose={onClose} aria-label={title}>
@@ -273,7 +279,7 @@ export function NoticeArea({ children }) {
 }
 
 /** A button that runs an API action, reports its outcome and shows a refusal's reason. */
-export function Action({ label, run, onDone, confirm, class: cls = 'small', disabled, title }) {
+export function Action({ label, run, onDone, confirm, class: cls = 'small', disabled, title, of }) {
   const notify = useNotice();
   const [busy, setBusy] = useState(false);
   const click = async () => {
@@ -289,7 +295,8 @@ export function Action({ label, run, onDone, confirm, class: cls = 'small', disa
       setBusy(false);
     }
   };
-  return <button type="button" class={cls} onClick={click} disabled={busy || disabled} title={title}>{label}</button>;
+  // `of` names the row it acts on, for screen readers ("Ship SO-000123").
+  return <button type="button" class={cls} onClick={click} disabled={busy || disabled} title={title} aria-label={of ? `${label} ${of}` : undefined}>{label}</button>;
 }
 
 export function Section({ title, id, actions, children, wide }) {

@@ -202,7 +202,7 @@ function BomDialog({ product, onClose }) {
         ))}
         <div class="buttons">
           <button type="button" class="ghost" onClick={() => setLines([...rows, { material_id: materials[0]?.value || '', quantity_per_unit: '1' }])}>Add material</button>
-          <button type="submit" disabled={form.busy}>Save</button>
+          <button type="submit" disabled={form.busy || bom.error || (!lines && !bom.data)}>Save</button>
         </div>
         <FormProblem form={form} />
       </form>
@@ -391,7 +391,7 @@ export function Webhooks() {
             <div class="row-actions">
               <button type="button" class="small ghost" onClick={() => setShowing(h)}>Deliveries</button>
               <Action label="Send test" run={async () => { await post(`/webhooks/${h.id}/test`); notify('Test event queued'); }} />
-              {!h.enabled && <Action label="Enable" run={() => put(`/webhooks/${h.id}`, { enabled: true })} onDone={list.reload} />}
+              {!h.enabled && <Action label="Enable" run={() => put(`/webhooks/${h.id}`, { url: h.url, event_types: h.event_types, description: h.description, enabled: true })} onDone={list.reload} />}
               <Action label="Delete" class="small danger" confirm={`Delete the webhook to ${h.url}?`} run={() => del(`/webhooks/${h.id}`)} onDone={list.reload} />
             </div>
           ) },

@@ -97,7 +97,7 @@ export function OrdersPanel({ title = 'Orders', id = 'orders-panel', params = {}
         { key: 'actions', label: 'Actions', nosort: true, render: (o) => (
           <div class="row-actions">
             {orderMoves(me, o).map(([to, label]) => (
-              <Action key={to} label={label} class={to === 'canceled' ? 'small danger' : 'small'}
+              <Action key={to} label={label} of={o.number} class={to === 'canceled' ? 'small danger' : 'small'}
                 confirm={to === 'canceled' ? `Cancel order ${o.number}?` : undefined}
                 run={() => patch(`/orders/${o.id}/status`, { status: to })} onDone={list.reload} />
             ))}
@@ -151,7 +151,7 @@ export function AlertsPanel({ id = 'alerts-panel', canAck = true }) {
       <LoadError error={list.error} />
       <Table id="alerts" loading={list.loading} rows={list.items} empty="No open alerts." columns={[
         { key: 'severity', label: 'Severity', render: (a) => <Status value={a.severity} /> },
-        { key: 'subject', label: 'Alert' },
+        { key: 'message', label: 'Alert', render: (a) => <><strong>{a.kind.replace(/[._]/g, ' ')}</strong> {a.message}</> },
         { key: 'location_id', label: 'Where', render: (a) => locationName(refs, a.location_id) },
         { key: 'last_raised_at', label: 'Raised', render: (a) => fmtTime(a.last_raised_at) },
         { key: 'ack', label: '', nosort: true, render: (a) => (canAck && !a.acked_at

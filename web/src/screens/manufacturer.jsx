@@ -123,10 +123,10 @@ export function ProductionPanel() {
           { key: 'updated_at', label: 'Updated', render: (b) => fmtTime(b.updated_at) },
           { key: 'act', label: 'Actions', nosort: true, render: (b) => (
             <div class="row-actions">
-              {b.status === 'planned' && <Action label="Start" run={() => put(`/production/batches/${b.id}/start`)} onDone={list.reload} />}
-              {b.status === 'in_progress' && b.completion !== 'requested' && <button type="button" class="small" onClick={() => setDialog({ kind: 'complete', batch: b })}>Complete…</button>}
-              {(b.status === 'in_progress' || (b.status === 'completed' && b.lot_id)) && <button type="button" class="small danger" onClick={() => setDialog({ kind: 'qc', batch: b })}>QC fail…</button>}
-              {b.status === 'planned' && <Action label="Cancel" class="small danger" confirm={`Cancel ${b.number}?`} run={() => put(`/production/batches/${b.id}/cancel`)} onDone={list.reload} />}
+              {b.status === 'planned' && <Action label="Start" of={b.number} run={() => put(`/production/batches/${b.id}/start`)} onDone={list.reload} />}
+              {b.status === 'in_progress' && b.completion !== 'requested' && <button type="button" class="small" aria-label={`Complete… ${b.number}`} onClick={() => setDialog({ kind: 'complete', batch: b })}>Complete…</button>}
+              {(b.status === 'in_progress' || (b.status === 'completed' && b.lot_id)) && <button type="button" class="small danger" aria-label={`QC fail… ${b.number}`} onClick={() => setDialog({ kind: 'qc', batch: b })}>QC fail…</button>}
+              {b.status === 'planned' && <Action label="Cancel" of={b.number} class="small danger" confirm={`Cancel ${b.number}?`} run={() => put(`/production/batches/${b.id}/cancel`)} onDone={list.reload} />}
               {b.lot_id && <LabelButton subject="lot" id={b.lot_id} name={`lot ${b.lot_code}`} />}
             </div>
           ) },

@@ -12,14 +12,15 @@ export function Search() {
     clearTimeout(timer.current);
     const text = q.trim();
     if (text.length < 2) { setResults(null); return undefined; }
+    let current = true;  // a reply to an older query (or after Escape) is dropped
     timer.current = setTimeout(async () => {
       const [products, orders] = await Promise.all([
         get(`/products${qs({ q: text, limit: 8 })}`).then((r) => r.items).catch(() => []),
         /^[a-z]{2}-?\d+$/i.test(text) ? get(`/orders${qs({ number: text, limit: 1 })}`).then((r) => r.items).catch(() => []) : Promise.resolve([]),
       ]);
-      setResults({ products, orders });
+      if (current) setResults({ products, orders });
     }, 200);
-    return () => clearTimeout(timer.current);
+    return () => { current = false; clearTimeout(timer.current); };
   }, [q]);
   return (
     <div class="search" role="search">

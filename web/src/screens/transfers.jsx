@@ -87,11 +87,11 @@ export function RequestsPanel({ title = 'Requests', id = 'requests-panel', statu
           { key: 'act', label: 'Actions', nosort: true, render: (r) => (
             <div class="row-actions">
               {decide && r.status === 'pending' && <>
-                <button type="button" class="small" onClick={() => setDeciding({ request: r, verb: 'approve' })}>Approve</button>
-                <button type="button" class="small danger" onClick={() => setDeciding({ request: r, verb: 'deny' })}>Deny</button>
+                <button type="button" class="small" aria-label={`Approve ${r.number}`} onClick={() => setDeciding({ request: r, verb: 'approve' })}>Approve</button>
+                <button type="button" class="small danger" aria-label={`Deny ${r.number}`} onClick={() => setDeciding({ request: r, verb: 'deny' })}>Deny</button>
               </>}
               {!decide && r.status === 'pending' && r.requested_by === me.id && (
-                <Action label="Cancel" class="small danger" confirm={`Cancel request ${r.number}?`} run={() => put(`/requests/${r.id}/cancel`)} onDone={list.reload} />
+                <Action label="Cancel" of={r.number} class="small danger" confirm={`Cancel request ${r.number}?`} run={() => put(`/requests/${r.id}/cancel`)} onDone={list.reload} />
               )}
             </div>
           ) },
@@ -104,24 +104,21 @@ export function RequestsPanel({ title = 'Requests', id = 'requests-panel', statu
 
 function CompleteDialog({ transfer, onClose, onDone }) {
   const lines = transfer.lines || [];
-  const form = useForm(Object.fromEntries(lines.map((l) => [`q${l.product_id}`, String(l.quantity)])));
+  const form = useForm(Object.fromEntries(lines.map((l) => [`q${l.id}`, String(l.quantity)])));
   const submit = form.submit(async (v) => {
-    const byProduct = new Map();
-    for (const l of lines) byProduct.set(l.product_id, Number(v[`q${l.product_id}`]));
     await put(`/transfers/${transfer.id}/complete`, {
-      lines: [...byProduct].map(([product_id, received_quantity]) => ({ product_id, received_quantity })),
+      lines: lines.map((l) => ({ product_id: l.product_id, received_quantity: Number(v[`q${l.id}`]) })),
     });
     onDone();
     onClose();
   });
-  const seen = new Set();
   return (
     <Dialog title={`Receive ${transfer.number}`} open onClose={onClose}>
       <form class="stack" id="receive-form" onSubmit={submit}>
         <p class="muted">Enter what arrived; any difference is recorded and alerted.</p>
-        {lines.filter((l) => !seen.has(l.product_id) && seen.add(l.product_id)).map((l, i) => (
-          <Field key={l.product_id} form={form} name={`q${l.product_id}`} errorKey={`lines[${i}].received_quantity`}
-            label={`${l.sku} received (sent ${fmtQty(l.quantity)})`} type="number" min="0" step="any" required />
+        {lines.map((l, i) => (
+          <Field key={l.id} form={form} name={`q${l.id}`} errorKey={`lines[${i}].received_quantity`}
+            label={`${l.sku}${l.lot_code ? ` lot ${l.lot_code}` : ''} received (sent ${fmtQty(l.quantity)})`} type="number" min="0" step="any" required />
         ))}
         <FormProblem form={form} />
         <div class="buttons">
@@ -154,12 +151,12 @@ export function TransfersPanel({ title = 'Transfers', id = 'transfers-panel' }) 
           { key: 'updated_at', label: 'Updated', render: (t) => fmtTime(t.updated_at) },
           { key: 'act', label: 'Actions', nosort: true, render: (t) => (
             <div class="row-actions">
-              {t.status === 'pending' && !t.pending_step && isSource(t) && <Action label="Dispatch" run={() => put(`/transfers/${t.id}/dispatch`)} onDone={list.reload} />}
-              {t.status === 'in_transit' && isDestination(t) && <Action label="Arrived" run={() => put(`/transfers/${t.id}/arrive`)} onDone={list.reload} />}
+              {t.status === 'pending' && !t.pending_step && isSource(t) && <Action label="Dispatch" of={t.number} run={() => put(`/transfers/${t.id}/dispatch`)} onDone={list.reload} />}
+              {t.status === 'in_transit' && isDestination(t) && <Action label="Arrived" of={t.number} run={() => put(`/transfers/${t.id}/arrive`)} onDone={list.reload} />}
               {t.status === 'arrived' && !t.pending_step && isDestination(t) && (
-                <Action label="Receive…" run={() => openReceive(t)} />
+                <Action label="Receive…" of={t.number} run={() => openReceive(t)} />
               )}
-              {t.status === 'pending' && !scoped(me) && <Action label="Cancel" class="small danger" confirm={`Cancel ${t.number}?`} run={() => put(`/transfers/${t.id}/cancel`)} onDone={list.reload} />}
+              {t.status === 'pending' && !scoped(me) && <Action label="Cancel" of={t.number} class="small danger" confirm={`Cancel ${t.number}?`} run={() => put(`/transfers/${t.id}/cancel`)} onDone={list.reload} />}
             </div>
           ) },
         ]} />
