@@ -5,15 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { base, launchChromium } from './chromium.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '../../web/package.json'));
-const { chromium } = require('playwright-core');
-
-const base = `http://127.0.0.1:${process.env.IMS_HTTP_PORT || 18080}`;
 const artifacts = process.env.IMS_BROWSER_ARTIFACTS || path.join(process.env.IMS_DATA_DIR || '/tmp', 'browser-artifacts');
 mkdirSync(artifacts, { recursive: true });
 const PASSWORD = 'demo-password';
@@ -22,11 +16,7 @@ const PHONE = { width: 390, height: 844 };
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
