@@ -434,7 +434,7 @@ test("a retailer's browser never receives another location's orders, even with e
   page.expectedErrors.push(/status of 404/);
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${other.body.id}`)),
-    row(page, 'orders', 'order', mine.body.number).getByRole('button', { name: mine.body.number }).click(),
+    row(page, 'orders', 'order', mine.body.number).getByRole('button', { name: mine.body.number, exact: true }).click(),
   ]);
   assert.equal(answer.status(), 404);
   assert.ok(!(await answer.text()).includes(other.body.number));

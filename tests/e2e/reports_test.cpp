@@ -247,14 +247,25 @@ TEST_F(Reports, TheListShowsEachCallerTheReportsTheyMaySee) {
   EXPECT_NE(std::find(retailer_ids.begin(), retailer_ids.end(), own["id"].get<std::int64_t>()), retailer_ids.end());
   EXPECT_EQ(std::find(retailer_ids.begin(), retailer_ids.end(), theirs["id"].get<std::int64_t>()), retailer_ids.end());
   for (const auto& r : mine_json["items"]) EXPECT_EQ(r["location_id"], location_id("RET-ANDHERI")) << r.dump();
-  // The admin's first page of one holds the newest; its cursor leads to the next.
-  const auto first = api("GET", "/api/v1/reports?limit=1", "", as(admin)).json();
-  ASSERT_EQ(first["items"].size(), 1u);
-  EXPECT_EQ(first["items"][0]["id"], own["id"]);
-  ASSERT_TRUE(first["next_cursor"].is_string());
-  const auto second = api("GET", "/api/v1/reports?limit=1&cursor=" + first["next_cursor"].get<std::string>(), "", as(admin)).json();
-  ASSERT_EQ(second["items"].size(), 1u);
-  EXPECT_EQ(second["items"][0]["id"], theirs["id"]);
+  // The admin pages through one report at a time, newest first (other tests add reports meanwhile):
+  // ids fall page after page, and both reports come by, the retailer's first.
+  std::vector<std::int64_t> walked;
+  std::string cursor;
+  for (int page = 0; page < 500; ++page) {
+    const auto got = api("GET", "/api/v1/reports?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "", as(admin)).json();
+    ASSERT_LE(got["items"].size(), 1u);
+    if (got["items"].empty()) break;
+    walked.push_back(got["items"][0]["id"].get<std::int64_t>());
+    if (walked.back() == theirs["id"].get<std::int64_t>() || !got["next_cursor"].is_string()) break;
+    cursor = got["next_cursor"].get<std::string>();
+  }
+  EXPECT_TRUE(std::is_sorted(walked.rbegin(), walked.rend())) << "pages are newest first";
+  EXPECT_EQ(std::adjacent_find(walked.begin(), walked.end()), walked.end()) << "no report on two pages";
+  const auto at_own = std::find(walked.begin(), walked.end(), own["id"].get<std::int64_t>());
+  const auto at_theirs = std::find(walked.begin(), walked.end(), theirs["id"].get<std::int64_t>());
+  ASSERT_NE(at_own, walked.end());
+  ASSERT_NE(at_theirs, walked.end());
+  EXPECT_LT(at_own, at_theirs);
 }
 
 TEST_F(Reports, TheSchedulersRequestWithoutAnIdMakesReadyDailySalesReports) {
