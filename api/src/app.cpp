@@ -46,6 +46,8 @@ App::App(Services services)
   add_report_routes(router_);
   add_webhook_routes(router_);
   add_schedule_routes(router_);
+  add_account_routes(router_);
+  add_customer_routes(router_);
 }
 
 std::string request_id_for(const Request& request) {

@@ -163,6 +163,11 @@ domain::Result<Authenticated> authorize(Context& ctx, domain::Permission permiss
                              std::string("role ") + std::string(domain::to_string(auth->actor.role)) +
                                  " may not " + std::string(domain::to_string(permission)));
   }
+  if (auth->claims.shop_floor && !domain::allowed_on_shop_floor(permission)) {
+    return domain::Error::of(domain::ErrorCode::forbidden,
+                             "a shop-floor (PIN) session may not " + std::string(domain::to_string(permission)) +
+                                 "; sign in with your password");
+  }
   return auth;
 }
 

@@ -165,6 +165,23 @@ Draft transfer_discrepancy(const AlertEmailFacts& f) {
   return d;
 }
 
+Draft account_pending(const AlertEmailFacts& f) {
+  Draft d;
+  d.subject = "Account waiting for activation: " + clipped(f.account_username, 64) +
+              (f.requested_role.empty() ? "" : " (" + f.requested_role + ")");
+  d.heading = "A new account waits for activation";
+  d.summary = f.account_username + " signed up and asks to work as " + f.requested_role +
+              (f.requested_location.empty() ? "" : " at " + f.requested_location) +
+              ". Activate it with the role and location you decide, or reject it, on the admin dashboard. It can "
+              "be activated once its email address is confirmed.";
+  add(d.rows, "Username", f.account_username);
+  add(d.rows, "Email", f.account_email);
+  add(d.rows, "Requested role", f.requested_role);
+  add(d.rows, "Requested location", f.requested_location);
+  add(d.rows, "Note", f.note);
+  return d;
+}
+
 Draft generic(const AlertEmailFacts& f) {
   Draft d;
   d.subject = "Alert: " + joined(f.kind, subject_product(f)) + at(f.location_code);
@@ -181,6 +198,7 @@ Draft draft_for(const AlertEmailFacts& f) {
   if (f.kind == "inventory.drift") return inventory_drift(f);
   if (f.kind == "request.overdue") return request_overdue(f);
   if (f.kind == "transfer.discrepancy") return transfer_discrepancy(f);
+  if (f.kind == "account.pending") return account_pending(f);
   return generic(f);
 }
 

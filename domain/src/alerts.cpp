@@ -26,13 +26,18 @@ AlertKey discrepancy_key(std::int64_t product_id, std::int64_t location_id, std:
   return {"transfer.discrepancy", product_id, location_id, "transfer:" + std::to_string(transfer_id)};
 }
 
+AlertKey account_pending_key(std::int64_t user_id) {
+  return {"account.pending", std::nullopt, std::nullopt, "user:" + std::to_string(user_id)};
+}
+
 bool closes_by_itself(std::string_view kind) {
   return kind == "stock.low" || kind == "lot.expiring" || kind == "inventory.drift" ||
-         kind == "request.overdue";
+         kind == "request.overdue" || kind == "account.pending";
 }
 
 std::string alert_severity(std::string_view kind, bool worst_case) {
   if (kind == "inventory.drift") return "critical";  // the ledger and the stock disagree
+  if (kind == "account.pending") return "info";      // somebody waits to be let in
   if (worst_case) return "critical";                 // nothing left, or the lot has expired
   return "warning";
 }

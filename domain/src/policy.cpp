@@ -50,6 +50,8 @@ constexpr std::array<Rule, permission_count> matrix{{
     {Permission::read_events, "read_events", everyone},
     {Permission::read_audit, "read_audit", A},
     {Permission::manage_webhooks, "manage_webhooks", A},
+    {Permission::read_customers, "read_customers", A | M | S | R},
+    {Permission::manage_customers, "manage_customers", A | M | S | R},
 }};
 
 constexpr bool matrix_in_enum_order() {
@@ -68,6 +70,19 @@ std::string_view to_string(Permission permission) {
 
 bool allows(Role role, Permission permission) {
   return (matrix[static_cast<std::size_t>(permission)].roles & bit(role)) != 0;
+}
+
+bool allowed_on_shop_floor(Permission permission) {
+  switch (permission) {
+    case Permission::manage_users:
+    case Permission::write_locations:
+    case Permission::manage_schedules:
+    case Permission::read_audit:
+    case Permission::manage_webhooks:
+      return false;
+    default:
+      return true;
+  }
 }
 
 bool can_access_location(const Actor& actor, std::int64_t location_id) {

@@ -58,4 +58,33 @@ std::optional<std::string> check_role_location(Role role, std::optional<Location
   return std::nullopt;
 }
 
+bool is_requestable_role(Role role) {
+  return role == Role::cfa || role == Role::stockist || role == Role::retailer;
+}
+
+std::optional<std::string> check_pin(const std::string& pin) {
+  if (pin.size() < 4 || pin.size() > 8 ||
+      !std::all_of(pin.begin(), pin.end(), [](unsigned char c) { return c >= '0' && c <= '9'; })) {
+    return "must be 4 to 8 digits";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> normalize_phone(const std::string& phone) {
+  std::string out;
+  for (std::size_t i = 0; i < phone.size(); ++i) {
+    const auto c = static_cast<unsigned char>(phone[i]);
+    if (c >= '0' && c <= '9') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == '+' && out.empty() && i == phone.find_first_not_of(' ')) {
+      out.push_back('+');
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+      return std::nullopt;
+    }
+  }
+  const auto digits = out.size() - (!out.empty() && out[0] == '+' ? 1 : 0);
+  if (digits < 6 || digits > 20) return std::nullopt;
+  return out;
+}
+
 }  // namespace ims::domain

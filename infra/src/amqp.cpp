@@ -275,7 +275,7 @@ const std::map<std::string, std::vector<std::string>>& queue_bindings() {
                  "inventory.check.requested"}},
       // Conditions that raise alerts, and the events that clear them.
       {"alerts", {"stock.low.#", "stock.recovered.#", "lot.expiring.#", "inventory.drift.#", "inventory.check.completed",
-                  "request.#", "transfer.discrepancy.#"}},
+                  "request.#", "transfer.discrepancy.#", "account.#"}},
       // Labels it is asked for, and the QR label every new order gets.
       {"labels", {"label.#", "order.created"}},
       {"reports", {"report.#"}},

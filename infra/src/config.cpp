@@ -70,6 +70,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_LOGIN_MAX_FAILURES_PER_USER", c.login_max_failures_per_user, 1, 1'000'000);
   r.number("IMS_LOGIN_MAX_FAILURES_PER_ADDRESS", c.login_max_failures_per_address, 1, 1'000'000);
   r.number("IMS_LOGIN_WINDOW_S", c.login_window_s, 1, 7 * 24 * 3600);
+  r.number("IMS_PIN_TOKEN_TTL_S", c.pin_token_ttl_s, 60, 12 * 3600);
+  r.number("IMS_PIN_MAX_FAILURES", c.pin_max_failures, 1, 100);
+  r.number("IMS_REGISTRATION_MAX_PER_ADDRESS", c.registration_max_per_address, 1, 1'000'000);
+  r.number("IMS_EMAIL_VERIFICATION_TTL_S", c.email_verification_ttl_s, 60, 30 * 24 * 3600);
   r.number("IMS_PASSWORD_MEMLIMIT_KIB", c.password_memlimit_kib, 8, 4 * 1024 * 1024);
   r.number("IMS_PASSWORD_OPSLIMIT", c.password_opslimit, 1, 100);
   r.text("IMS_WEB_DIR", c.web_dir);
@@ -112,6 +116,7 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
   r.number("IMS_WEBHOOK_SENDERS", c.webhook_senders, 1, 64);
   if (auto v = env("IMS_WEBHOOKS_ALLOW_PRIVATE"); v && !v->empty()) c.webhooks_allow_private = *v == "1" || *v == "true";
+  if (auto v = env("IMS_PIN_REQUIRE_TERMINAL"); v && !v->empty()) c.pin_require_terminal = *v == "1" || *v == "true";
   r.text("IMS_TIMEZONE", c.timezone);
   r.number("IMS_SCHEDULER_TICK_MS", c.scheduler_tick_ms, 50, 60'000);
   r.number("IMS_EXPIRY_WARNING_DAYS", c.expiry_warning_days, 0, 3650);

@@ -28,10 +28,10 @@ domain::Error invalid(const std::string& why) {
 TokenCodec::TokenCodec(std::string secret, std::string issuer, int ttl_seconds)
     : secret_(std::move(secret)), issuer_(std::move(issuer)), ttl_(ttl_seconds) {}
 
-std::string TokenCodec::issue(AccessClaims& claims, std::int64_t now) const {
+std::string TokenCodec::issue(AccessClaims& claims, std::int64_t now, int ttl_seconds) const {
   claims.jti = random_hex(16);
   claims.issued_at = now;
-  claims.expires_at = now + ttl_;
+  claims.expires_at = now + (ttl_seconds > 0 ? ttl_seconds : ttl_);
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) throw std::runtime_error("jwt_new failed");
   JwtPtr jwt(raw);
@@ -44,6 +44,7 @@ std::string TokenCodec::issue(AccessClaims& claims, std::int64_t now) const {
   rc |= jwt_add_grant_int(jwt.get(), "iat", claims.issued_at);
   rc |= jwt_add_grant_int(jwt.get(), "exp", claims.expires_at);
   if (claims.location_id) rc |= jwt_add_grant_int(jwt.get(), "loc", *claims.location_id);
+  if (claims.shop_floor) rc |= jwt_add_grant(jwt.get(), "scp", "shop_floor");
   rc |= jwt_set_alg(jwt.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret_.data()),
                     static_cast<int>(secret_.size()));
   if (rc != 0) throw std::runtime_error("building the access token failed");
@@ -92,6 +93,10 @@ domain::Result<AccessClaims> TokenCodec::verify(const std::string& token, std::i
   errno = 0;
   long loc = jwt_get_grant_int(jwt.get(), "loc");
   if (errno == 0) c.location_id = loc;
+  if (const char* scope = jwt_get_grant(jwt.get(), "scp")) {
+    if (std::string(scope) != "shop_floor") return invalid("unknown scope");
+    c.shop_floor = true;
+  }
   return c;
 }
 

@@ -75,4 +75,11 @@ void LoginThrottle::record_success(const std::string& username, const std::strin
   redis_.command({"DEL", user_fail_key(username, address)});
 }
 
+int RequestThrottle::admit(const std::string& address) {
+  const auto key = "ims:throttle:" + name_ + ":addr:" + address;
+  auto r = redis_.pipeline({{"INCR", key}, {"EXPIRE", key, std::to_string(window_), "NX"}, {"TTL", key}});
+  if (r[0].integer <= max_) return 0;
+  return static_cast<int>(r[2].integer > 0 ? r[2].integer : window_);
+}
+
 }  // namespace ims::infra

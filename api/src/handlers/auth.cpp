@@ -154,6 +154,7 @@ Response me(Context& ctx) {
     return problem(domain::Error::of(domain::ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
   }
   auto j = nlohmann::json::parse(infra::users::to_json(*user));
+  j["shop_floor"] = auth->claims.shop_floor;
   j["location"] = nullptr;
   if (location) {
     j["location"] = {{"id", location->id},

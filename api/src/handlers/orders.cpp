@@ -15,6 +15,8 @@
 #include "ims/domain/catalog.hpp"
 #include "ims/domain/order.hpp"
 #include "ims/domain/stock.hpp"
+#include "ims/domain/user_rules.hpp"
+#include "ims/infra/customer_store.hpp"
 #include "ims/infra/outbox.hpp"
 #include "ims/infra/pg.hpp"
 
@@ -33,9 +35,9 @@ const char* const order_insert_sql =
     "WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(line_no int, product_id bigint, quantity numeric,"
     "           unit_price numeric, lot_code text, expires_on date)),"
     " o AS (INSERT INTO sales.orders (number, kind, seller_location_id, buyer_location_id, supplier_id, customer, total,"
-    "           created_by, request_id)"
+    "           created_by, request_id, customer_id)"
     "       SELECT sales.next_order_number($2), $2, $3, $4, $5, $6,"
-    "              (SELECT sum(round(quantity * unit_price, 2)) FROM l), $7, $8"
+    "              (SELECT sum(round(quantity * unit_price, 2)) FROM l), $7, $8, $11"
     "       RETURNING id, number, total, created_at),"
     " ins AS (INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, lot_code, expires_on)"
     "       SELECT o.id, l.line_no, l.product_id, l.quantity, l.unit_price, l.lot_code, l.expires_on FROM o, l"
@@ -84,10 +86,18 @@ struct LineInput {
   std::optional<std::string> expires_on;
 };
 
+// Who a sale is to: a known customer, one named inline (found by phone or email at the selling
+// location, else created), or a walk-in name only.
+struct CustomerInput {
+  std::optional<std::int64_t> id;
+  std::optional<infra::CustomerFields> inline_fields;
+};
+
 struct OrderInput {
   OrderKind kind = OrderKind::sale;
   domain::OrderParties parties;
-  std::optional<std::string> customer;
+  std::optional<std::string> customer;  // the walk-in name, or the customer's name once resolved
+  CustomerInput customer_ref;
   std::vector<LineInput> lines;
 };
 
@@ -208,6 +218,65 @@ void look_up(pqxx::work& txn, OrderInput& input, const std::optional<std::int64_
 
 
 
+void read_customer(FieldReader& in, const json& body, OrderInput& input) {
+  input.customer_ref.id = in.optional_id("customer_id");
+  const bool sale = input.kind == OrderKind::sale;
+  if (input.customer_ref.id && !sale) in.fail("customer_id", "is only for sale orders");
+  if (!body.contains("customer") || body["customer"].is_null()) return;
+  const auto& c = body["customer"];
+  if (c.is_string()) {
+    input.customer = in.optional_string("customer", 200);
+    return;
+  }
+  if (!c.is_object()) return in.fail("customer", "must be a name, or an object {name, phone?, email?}");
+  if (!sale) return in.fail("customer", "an object customer is only for sale orders");
+  if (input.customer_ref.id) return in.fail("customer", "give customer_id or customer, not both");
+  FieldReader sub(c);
+  infra::CustomerFields f;
+  f.name = sub.required_string("name", 200);
+  if (sub.has("name") && f.name.empty()) sub.fail("name", "must not be empty");
+  if (auto phone = sub.optional_string("phone", 40); phone && !phone->empty()) {
+    f.phone = domain::normalize_phone(*phone);
+    if (!f.phone) sub.fail("phone", "must be a phone number of 6 to 20 digits");
+  }
+  if (auto email = sub.optional_string("email", 254); email && !email->empty()) {
+    if (auto why = domain::check_email(*email)) sub.fail("email", *why);
+    f.email = email;
+  }
+  for (const auto& e : sub.errors()) in.fail("customer." + e.field, e.message);
+  input.customer_ref.inline_fields = f;
+}
+
+// The customer of a sale at `seller`: the one named by id, or the inline one found or created.
+std::optional<std::int64_t> resolve_customer(pqxx::work& txn, FieldReader& in, OrderInput& input,
+                                             std::optional<std::int64_t> seller, std::int64_t actor_id) {
+  auto& ref = input.customer_ref;
+  if (!seller || (!ref.id && !ref.inline_fields)) return std::nullopt;
+  if (ref.id) {
+    auto c = infra::customers::find(txn, *ref.id);
+    if (!c || c->location_id != *seller || !c->is_active) {
+      in.fail("customer_id", "is not an active customer of the selling location");
+      return std::nullopt;
+    }
+    input.customer = c->name;
+    return c->id;
+  }
+  const auto& f = *ref.inline_fields;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto found = infra::customers::match(txn, *seller, f.phone, f.email)) {
+      input.customer = found->name;
+      return found->id;
+    }
+    if (auto id = infra::customers::insert(txn, *seller, f, actor_id)) {
+      input.customer = f.name;
+      return id;
+    }
+    // a concurrent sale created the customer with this phone a moment ago: match it
+  }
+  in.fail("customer.phone", "could not be matched; try again");
+  return std::nullopt;
+}
+
 Response create_order(Context& ctx) {
   auto auth = authenticate(ctx);
   if (!auth) return problem(auth.error());
@@ -226,7 +295,7 @@ Response create_order(Context& ctx) {
   input.parties.seller_id = in.optional_id("seller_location_id");
   input.parties.buyer_id = in.optional_id("buyer_location_id");
   input.parties.supplier_id = in.optional_id("supplier_id");
-  input.customer = in.optional_string("customer", 200);
+  read_customer(in, body, input);
   if (in.ok()) read_lines(in, body, input);
   if (!in.ok()) return problem(in.error());
   const bool sets_price = std::any_of(input.lines.begin(), input.lines.end(), [](const auto& l) { return l.unit_price_cents; });
@@ -268,6 +337,8 @@ Response create_order(Context& ctx) {
                        {"lot_code", l.lot_code ? json(*l.lot_code) : json(nullptr)},
                        {"expires_on", l.expires_on ? json(*l.expires_on) : json(nullptr)}});
     }
+    std::optional<std::int64_t> customer_id;
+    if (in.ok()) customer_id = resolve_customer(txn, in, input, parties->seller_id, actor.user_id);
     if (!in.ok()) {
       refusal = in.error();
       return std::nullopt;
@@ -281,8 +352,8 @@ Response create_order(Context& ctx) {
                                              ctx.request.request_id,
                                              actor.user_id});
     auto row = txn.exec_prepared1("order_insert", lines.dump(), kind_text, parties->seller_id, parties->buyer_id,
-                                parties->supplier_id, input.customer, actor.user_id, ctx.request.request_id, event.id,
-                                event.envelope.dump());
+                                parties->supplier_id, customer_id ? std::nullopt : input.customer, actor.user_id,
+                                ctx.request.request_id, event.id, event.envelope.dump(), customer_id);
     json order{{"id", row[0].as<std::int64_t>()},
                {"number", row[1].as<std::string>()},
                {"kind", kind_text},
@@ -291,6 +362,7 @@ Response create_order(Context& ctx) {
                {"buyer_location_id", parties->buyer_id ? json(*parties->buyer_id) : json(nullptr)},
                {"supplier_id", parties->supplier_id ? json(*parties->supplier_id) : json(nullptr)},
                {"customer", input.customer ? json(*input.customer) : json(nullptr)},
+               {"customer_id", opt(customer_id)},
                {"total", row[2].as<std::string>()},
                {"rejection_reason", nullptr},
                {"created_by", actor.user_id},
@@ -318,9 +390,11 @@ Response create_order(Context& ctx) {
 // --- reading orders ---
 
 const std::string order_columns =
-    "o.id, o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.supplier_id, o.customer,"
+    "o.id, o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.supplier_id,"
+    " coalesce(o.customer, (SELECT c.name FROM sales.customers c WHERE c.id = o.customer_id)),"
     " o.total::text, o.rejection_reason, o.created_by, o.version, " +
-    utc_timestamp("o.created_at") + ", " + utc_timestamp("o.updated_at") + ", (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id)";
+    utc_timestamp("o.created_at") + ", " + utc_timestamp("o.updated_at") +
+    ", (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id), o.customer_id";
 
 json order_json(const pqxx::row& r) {
   return json{{"id", r[0].as<std::int64_t>()},          {"number", r[1].as<std::string>()},
@@ -330,7 +404,7 @@ json order_json(const pqxx::row& r) {
               {"total", r[8].as<std::string>()},        {"rejection_reason", text_or_null(r[9])},
               {"created_by", id_or_null(r[10])},       {"version", r[11].as<int>()},
               {"created_at", r[12].as<std::string>()},  {"updated_at", r[13].as<std::string>()},
-              {"line_count", r[14].as<std::int64_t>()}};
+              {"line_count", r[14].as<std::int64_t>()}, {"customer_id", id_or_null(r[15])}};
 }
 
 std::optional<json> find_order(pqxx::work& txn, std::int64_t id, bool lock) {
@@ -341,6 +415,30 @@ std::optional<json> find_order(pqxx::work& txn, std::int64_t id, bool lock) {
 
 std::optional<std::int64_t> opt_id(const json& v) {
   return v.is_null() ? std::nullopt : std::optional<std::int64_t>(v.get<std::int64_t>());
+}
+
+struct OrderQuery {
+  Page page;
+  std::optional<std::string> kind, status;
+  std::optional<std::int64_t> location;
+  std::optional<std::string> number;
+  std::optional<std::int64_t> customer_id;
+};
+
+// One page of the orders the actor may see, newest first.
+pqxx::result order_page(pqxx::work& txn, const domain::Actor& actor, const OrderQuery& q) {
+  std::optional<std::int64_t> scope;
+  if (domain::is_location_scoped(actor.role)) scope = actor.location_id.value_or(-1);
+  return txn.exec_params(
+      "SELECT " + order_columns +
+          " FROM sales.orders o"
+          " WHERE ($1::bigint IS NULL OR o.id < $1) AND ($2::text IS NULL OR o.kind = $2) AND ($3::text IS NULL OR o.status = $3)"
+          "   AND ($4::bigint IS NULL OR o.seller_location_id = $4 OR o.buyer_location_id = $4)"
+          "   AND ($5::bigint IS NULL OR o.seller_location_id = $5 OR o.buyer_location_id = $5)"
+          "   AND ($7::text IS NULL OR o.number = upper($7))"
+          "   AND ($8::bigint IS NULL OR o.customer_id = $8)"
+          " ORDER BY o.id DESC LIMIT $6",
+      q.page.after_id, q.kind, q.status, scope, q.location, q.page.limit + 1, q.number, q.customer_id);
 }
 
 bool visible(const domain::Actor& actor, const json& order) {
@@ -425,21 +523,32 @@ Response list_orders(Context& ctx) {
     if (n->size() > 32) errors.push_back({"number", "must be at most 32 characters"});
     number = *n;
   }
+  std::optional<std::int64_t> customer_id;
+  if (auto c = ctx.request.query_param("customer_id"); c && !c->empty()) {
+    customer_id = parse_id(*c);
+    if (!customer_id) errors.push_back({"customer_id", "must be a positive integer id"});
+  }
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
-  std::optional<std::int64_t> scope;
-  if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return txn.exec_params(
-        "SELECT " + order_columns +
-            " FROM sales.orders o"
-            " WHERE ($1::bigint IS NULL OR o.id < $1) AND ($2::text IS NULL OR o.kind = $2) AND ($3::text IS NULL OR o.status = $3)"
-            "   AND ($4::bigint IS NULL OR o.seller_location_id = $4 OR o.buyer_location_id = $4)"
-            "   AND ($5::bigint IS NULL OR o.seller_location_id = $5 OR o.buyer_location_id = $5)"
-            "   AND ($7::text IS NULL OR o.number = upper($7))"
-            " ORDER BY o.id DESC LIMIT $6",
-        page->after_id, kind, status, scope, location, page->limit + 1, number);
-  });
+  OrderQuery query{*page, kind, status, location, number, customer_id};
+  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) { return order_page(txn, auth->actor, query); });
   return json_response(200, page_of(rows, page->limit, order_json).dump());
+}
+
+// A customer's orders: 404 for a customer the caller may not see, like the customer itself.
+Response list_customer_orders(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::read_customers);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return problem(Error::of(ErrorCode::not_found, "no such customer"));
+  auto page = read_page(ctx.request);
+  if (!page) return problem(page.error());
+  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<pqxx::result> {
+    auto customer = infra::customers::find(txn, *id);
+    if (!customer || !domain::can_access_location(auth->actor, customer->location_id)) return std::nullopt;
+    return order_page(txn, auth->actor, OrderQuery{*page, std::nullopt, std::nullopt, std::nullopt, std::nullopt, *id});
+  });
+  if (!rows) return problem(Error::of(ErrorCode::not_found, "no such customer"));
+  return json_response(200, page_of(*rows, page->limit, order_json).dump());
 }
 
 // --- moving an order along its lifecycle ---
@@ -658,6 +767,7 @@ void add_order_routes(Router<Handler>& router) {
   router.add("GET", "/api/v1/orders/{id}", get_order);
   router.add("PATCH", "/api/v1/orders/{id}/status", change_status);
   router.add("GET", "/api/v1/sales/daily", daily_sales);
+  router.add("GET", "/api/v1/customers/{id}/orders", list_customer_orders);
 }
 
 }  // namespace ims::api

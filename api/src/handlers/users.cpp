@@ -14,6 +14,12 @@ using domain::ErrorCode;
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such user")); }
 
+// A sign-up is decided through /users/{id}/activation, so an email nobody confirmed is never let in.
+Response pending_refusal() {
+  return problem(Error::of(ErrorCode::conflict,
+                           "the account waits for activation: activate it (PUT /users/{id}/activation) or reject it"));
+}
+
 Response user_response(int status, const infra::UserRecord& user) {
   return json_response(status, infra::users::to_json(user)).header("ETag", "\"" + std::to_string(user.version) + "\"");
 }
@@ -79,6 +85,13 @@ Response list_users(Context& ctx) {
     }
   }
   if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
+  if (auto status = ctx.request.query_param("status")) {
+    if (*status == "active" || *status == "pending_activation") {
+      filter.status = *status;
+    } else {
+      errors.push_back({"status", "must be active or pending_activation"});
+    }
+  }
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
 
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::list(txn, filter); });
@@ -181,6 +194,10 @@ Response update_user(Context& ctx) {
       return std::nullopt;
     }
     if ((refusal = check_if_match(ctx.request, user->version))) return std::nullopt;
+    if (user->status == "pending_activation") {
+      refusal = pending_refusal();
+      return std::nullopt;
+    }
     const auto new_role = role.value_or(user->role);
     const auto new_location = clear_location ? std::nullopt : (location_id ? location_id : user->location_id);
     check_location(txn, in, new_role, new_location);
@@ -226,6 +243,10 @@ Response set_status(Context& ctx) {
       return std::nullopt;
     }
     if ((refusal = check_if_match(ctx.request, user->version))) return std::nullopt;
+    if (user->status == "pending_activation") {
+      refusal = pending_refusal();
+      return std::nullopt;
+    }
     infra::users::set_active(txn, *id, active);
     if (!active) revoke_sessions(ctx, txn, *id);
     auto after = infra::users::find_by_id(txn, *id);

@@ -22,7 +22,10 @@ std::map<std::string, MessageHandler> handlers(const AlertSettings& settings) {
           {"request.denied", bind(request_decided)},
           {"request.canceled", bind(request_decided)},
           {"request.expired", bind(request_decided)},
-          {"transfer.discrepancy", bind(transfer_discrepancy)}};
+          {"transfer.discrepancy", bind(transfer_discrepancy)},
+          {"account.registered", bind(account_registered)},
+          {"account.activated", bind(account_decided)},
+          {"account.rejected", bind(account_decided)}};
 }
 
 std::int64_t id_at(const json& data, const char* field) {

@@ -22,6 +22,9 @@ void request_decided(MessageContext& ctx, const AlertSettings& settings);
 void transfer_discrepancy(MessageContext& ctx, const AlertSettings& settings);
 // inventory.check.completed: conditions the check no longer found are cleared.
 void inventory_checked(MessageContext& ctx, const AlertSettings& settings);
+// account.registered: admins are told a sign-up waits; account.activated / .rejected close that.
+void account_registered(MessageContext& ctx, const AlertSettings& settings);
+void account_decided(MessageContext& ctx, const AlertSettings& settings);
 
 AlertSettings settings_from(const infra::Config& config);
 std::map<std::string, MessageHandler> handlers(const AlertSettings& settings);

@@ -108,6 +108,8 @@ void add_label_routes(Router<Handler>& router);
 void add_report_routes(Router<Handler>& router);
 void add_webhook_routes(Router<Handler>& router);
 void add_schedule_routes(Router<Handler>& router);
+void add_account_routes(Router<Handler>& router);
+void add_customer_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.
 std::string request_id_for(const Request& request);

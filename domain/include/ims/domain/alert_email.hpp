@@ -21,6 +21,7 @@ struct AlertEmailFacts {
   std::string on_hand, ledger_sum;           // inventory.drift: the stock row's figure and the movements' sum
   std::string request_number, due_at;        // request.overdue
   std::string transfer_number, discrepancy;  // transfer.discrepancy
+  std::string account_username, account_email, requested_role, requested_location, note;  // account.pending
   std::string dashboard_url;                 // e.g. http://127.0.0.1:8080; a trailing slash is fine
 };
 

@@ -27,6 +27,8 @@ AlertKey lot_expiring_key(std::int64_t product_id, std::int64_t location_id, std
 AlertKey drift_key(std::int64_t product_id, std::int64_t location_id, std::optional<std::int64_t> lot_id);
 AlertKey request_overdue_key(std::int64_t product_id, std::int64_t location_id, std::int64_t request_id);
 AlertKey discrepancy_key(std::int64_t product_id, std::int64_t location_id, std::int64_t transfer_id);
+// A sign-up waiting for an admin to activate or reject it (no product, no location: admins only).
+AlertKey account_pending_key(std::int64_t user_id);
 
 // Conditions close by themselves when they clear; events (a discrepancy) close when acknowledged.
 bool closes_by_itself(std::string_view kind);

@@ -37,9 +37,11 @@ enum class Permission {
   read_events,
   read_audit,
   manage_webhooks,
+  read_customers,
+  manage_customers,
 };
 
-inline constexpr int permission_count = static_cast<int>(Permission::manage_webhooks) + 1;
+inline constexpr int permission_count = static_cast<int>(Permission::manage_customers) + 1;
 
 std::string_view to_string(Permission permission);
 
@@ -51,6 +53,10 @@ struct Actor {
 };
 
 bool allows(Role role, Permission permission);
+
+// What a shop-floor (PIN) session may do on top of its role: the day's work at its location, not
+// the administration of accounts, integrations, schedules or the audit trail.
+bool allowed_on_shop_floor(Permission permission);
 
 // Location scope: which locations' data the actor may see or act on. Unscoped roles see all.
 bool can_access_location(const Actor& actor, std::int64_t location_id);

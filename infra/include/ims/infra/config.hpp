@@ -32,6 +32,11 @@ struct Config {
   int login_max_failures_per_user = 10;
   int login_max_failures_per_address = 100;
   int login_window_s = 15 * 60;
+  int pin_token_ttl_s = 30 * 60;         // shop-floor (PIN) tokens: short-lived, never refreshed
+  int pin_max_failures = 5;              // wrong PINs in a row that lock the PIN until it is set again
+  bool pin_require_terminal = false;     // IMS_PIN_REQUIRE_TERMINAL=1: /auth/pin needs a registered terminal
+  int registration_max_per_address = 20; // sign-ups per client address per login window
+  int email_verification_ttl_s = 24 * 3600;
   int password_memlimit_kib = 19 * 1024;  // OWASP argon2id minimum: 19 MiB, t=2
   int password_opslimit = 2;
   std::string web_dir;       // dashboards and vendored front-end assets

@@ -16,6 +16,9 @@ struct AccessClaims {
   std::string jti;
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
+  // A PIN sign-in at a shop-floor terminal: short-lived, never refreshed, and kept away from
+  // account and integration administration (domain::allowed_on_shop_floor).
+  bool shop_floor = false;
 };
 
 class TokenCodec {
@@ -23,7 +26,8 @@ class TokenCodec {
   TokenCodec(std::string secret, std::string issuer, int ttl_seconds);
 
   // Fills jti, issued_at and expires_at of the claims it returns with the token.
-  std::string issue(AccessClaims& claims, std::int64_t now) const;
+  // `ttl_seconds` 0: the codec's own lifetime.
+  std::string issue(AccessClaims& claims, std::int64_t now, int ttl_seconds = 0) const;
   domain::Result<AccessClaims> verify(const std::string& token, std::int64_t now) const;
   int ttl_seconds() const { return ttl_; }
 

@@ -53,4 +53,19 @@ class LoginThrottle {
   int window_;
 };
 
+// Attempts per client address in fixed windows (sign-ups): each attempt counts.
+class RequestThrottle {
+ public:
+  RequestThrottle(RedisClient& redis, std::string name, int max_per_address, int window_s)
+      : redis_(redis), name_(std::move(name)), max_(max_per_address), window_(window_s) {}
+  // Counts the attempt; 0 when it may go ahead, else the seconds until the window ends.
+  int admit(const std::string& address);
+
+ private:
+  RedisClient& redis_;
+  std::string name_;
+  int max_;
+  int window_;
+};
+
 }  // namespace ims::infra

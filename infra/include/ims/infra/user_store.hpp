@@ -23,6 +23,24 @@ struct UserRecord {
   std::string created_at;
   std::string updated_at;
   std::string password_hash;
+  // Issue 13: self-registration and the shop-floor PIN.
+  std::string status = "active";  // active | pending_activation
+  bool email_verified = true;     // accounts an admin created count as verified
+  std::optional<std::int64_t> requested_location_id;
+  std::optional<std::string> registration_note;
+  std::optional<std::string> pin_hash;
+  int pin_failures = 0;
+  bool pin_locked = false;
+};
+
+// A sign-up: pending, inactive, with the role it asked for and no location yet.
+struct NewRegistration {
+  std::string username;
+  std::string email;
+  std::string password_hash;
+  domain::Role requested_role = domain::Role::retailer;
+  std::optional<std::int64_t> requested_location_id;
+  std::optional<std::string> note;
 };
 
 struct NewUserRow {
@@ -38,6 +56,7 @@ struct UserFilter {
   std::optional<std::int64_t> location_id;
   std::optional<bool> is_active;
   std::optional<std::string> q;  // matches username or email
+  std::optional<std::string> status;  // active | pending_activation
   std::optional<std::int64_t> after_id;
   int limit = 50;
 };
@@ -56,7 +75,62 @@ void remove(pqxx::work& txn, std::int64_t id);
 std::optional<bool> email_alerts(pqxx::work& txn, std::int64_t id);
 void set_email_alerts(pqxx::work& txn, std::int64_t id, bool enabled);
 std::string to_json(const UserRecord& user);  // public fields, for audit and responses
+
+// Self-registration.
+std::optional<UserRecord> find_by_email(pqxx::work& txn, const std::string& email);  // case-insensitive
+// nullopt when the username or the email was taken by a concurrent sign-up (unique violation).
+std::optional<std::int64_t> insert_pending(pqxx::work& txn, const NewRegistration& row);
+void mark_email_verified(pqxx::work& txn, std::int64_t id);
+// Activates a pending account with the role and location the admin chose.
+void activate(pqxx::work& txn, std::int64_t id, domain::Role role, std::optional<std::int64_t> location_id);
+
+// The shop-floor PIN. set_pin (nullopt removes it) also clears the failures and the lock.
+void set_pin(pqxx::work& txn, std::int64_t id, const std::optional<std::string>& pin_hash);
+// One more wrong PIN; locks the PIN when `lock`. Returns the failures so far.
+int record_pin_failure(pqxx::work& txn, std::int64_t id, bool lock);
+void clear_pin_failures(pqxx::work& txn, std::int64_t id);
 }  // namespace users
+
+namespace email_verifications {
+void create(pqxx::work& txn, std::int64_t user_id, const std::string& token_hash, int ttl_seconds);
+// Spends an unused, unexpired token: the user it verifies, or nullopt.
+std::optional<std::int64_t> consume(pqxx::work& txn, const std::string& token_hash);
+}  // namespace email_verifications
+
+struct TerminalRecord {
+  std::int64_t id = 0;
+  std::int64_t location_id = 0;
+  std::string name;
+  std::string created_at;
+  std::optional<std::string> last_used_at;
+};
+
+namespace terminals {
+std::int64_t create(pqxx::work& txn, std::int64_t location_id, const std::string& name,
+                    const std::string& secret_hash, std::int64_t created_by);
+std::vector<TerminalRecord> list(pqxx::work& txn, std::int64_t location_id);
+std::optional<TerminalRecord> find(pqxx::work& txn, std::int64_t location_id, std::int64_t id);
+bool revoke(pqxx::work& txn, std::int64_t location_id, std::int64_t id);
+// The live terminal of the location with this secret (marked used), or nullopt.
+std::optional<TerminalRecord> use(pqxx::work& txn, std::int64_t location_id, const std::string& secret_hash);
+bool any_registered(pqxx::work& txn, std::int64_t location_id);
+std::string to_json(const TerminalRecord& terminal);
+}  // namespace terminals
+
+// An email about an account (verify | taken | activated | rejected), sent by the alerts worker's
+// sender after the transaction commits.
+struct AccountEmail {
+  std::optional<std::int64_t> user_id;
+  std::string recipient;
+  std::string event;
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+namespace account_mail {
+void queue(pqxx::work& txn, const AccountEmail& email);
+}
+
 
 struct RefreshTokenRow {
   std::int64_t id = 0;
@@ -86,6 +160,7 @@ struct LocationSummary {
 
 namespace locations {
 std::optional<LocationSummary> find(pqxx::work& txn, std::int64_t id);
+std::optional<LocationSummary> find_by_code(pqxx::work& txn, const std::string& code);  // active ones only
 }
 
 struct AuditEntry {
