@@ -276,13 +276,6 @@ std::optional<TerminalRecord> use(pqxx::work& txn, std::int64_t location_id, con
   return read_terminal(rows[0]);
 }
 
-bool any_registered(pqxx::work& txn, std::int64_t location_id) {
-  return txn
-      .exec_params1("SELECT EXISTS (SELECT 1 FROM auth.terminals WHERE location_id = $1 AND revoked_at IS NULL)",
-                    location_id)[0]
-      .as<bool>();
-}
-
 std::string to_json(const TerminalRecord& t) {
   nlohmann::json j{{"id", t.id},
                    {"location_id", t.location_id},

@@ -110,6 +110,32 @@ TEST(Limits, WritesBeyondTheUsersBucketAre429WithRetryAfter) {
   EXPECT_NE(metrics.body.find("ims_write_rate_limited_total"), std::string::npos);
 }
 
+// Sign-ups are throttled per client address like logins (issue 13): the fourth of three allowed is a
+// 429 with Retry-After and creates nothing; another address may still sign up.
+TEST(Limits, SignUpsPerAddressAreThrottled) {
+  PrivateApi server(IMS_API_BINARY, port(17), {{"IMS_REGISTRATION_MAX_PER_ADDRESS", "3"}});
+  ASSERT_TRUE(server.running());
+  // An address of its own each run: the window outlives the test.
+  const auto n = std::stoll(unique_suffix().substr(9)) % 250 + 2;
+  const auto address = "127.0." + std::to_string(n % 200 + 20) + "." + std::to_string(n);
+  auto sign_up = [&](const std::string& from) {
+    const auto name = "throttled-" + unique_suffix();
+    HttpOptions options;
+    options.source_address = from;
+    return std::make_pair(name, call(server, "POST", "/api/v1/auth/register",
+                                     json{{"username", name}, {"email", name + "@example.com"},
+                                          {"password", "a-long-password"}, {"requested_role", "retailer"}}.dump(),
+                                     options));
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sign_up(address).second.status, 202) << "sign-up " << i;
+  auto [name, refused] = sign_up(address);
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_FALSE(refused.header("retry-after").empty());
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM auth.users WHERE username = '" + name + "'"), 0);
+  const auto other = "127.0." + std::to_string(n % 200 + 20) + "." + std::to_string(n + 1);
+  EXPECT_EQ(sign_up(other).second.status, 202) << "other addresses are not throttled";
+}
+
 // A revoked token's write must not be answered from the key store either: the same key that
 // placed an adjustment, retried with the token after logout, is a 401, not the stored 202.
 TEST(Limits, ARevokedTokenNeverReachesTheIdempotencyStore) {

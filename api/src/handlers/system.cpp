@@ -113,6 +113,7 @@ void add_system_routes(Router<Handler>& router) {
   router.add("GET", "/api/docs", docs_page);
   router.add("GET", "/api/docs/{file}", docs_asset);
   router.add("GET", "/", web_index);
+  router.add("GET", "/pin", web_index);  // the shop-floor PIN pad: the same app, its own address
   router.add("GET", "/assets/{file}", web_asset);
 }
 

@@ -46,6 +46,8 @@ const std::vector<Row> design_matrix{
     {P::read_events, everyone},
     {P::read_audit, {Role::admin}},
     {P::manage_webhooks, {Role::admin}},
+    {P::read_customers, {Role::admin, Role::manufacturer, Role::stockist, Role::retailer}},
+    {P::manage_customers, {Role::admin, Role::manufacturer, Role::stockist, Role::retailer}},
 };
 
 }  // namespace
@@ -84,4 +86,13 @@ TEST(Roles, ParseAndPrintRoundTrip) {
   for (Role role : all_roles) EXPECT_EQ(parse_role(to_string(role)), role);
   EXPECT_EQ(parse_role("superuser"), std::nullopt);
   EXPECT_EQ(parse_role("Admin"), std::nullopt);
+}
+
+TEST(Policy, AShopFloorSessionDoesTheDaysWorkButNoAdministration) {
+  for (P p : {P::manage_users, P::write_locations, P::manage_schedules, P::read_audit, P::manage_webhooks}) {
+    EXPECT_FALSE(allowed_on_shop_floor(p)) << to_string(p);
+  }
+  for (P p : {P::read_stock, P::create_sale_order, P::read_orders, P::manage_customers, P::use_labels, P::read_alerts}) {
+    EXPECT_TRUE(allowed_on_shop_floor(p)) << to_string(p);
+  }
 }

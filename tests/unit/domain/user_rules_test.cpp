@@ -47,3 +47,37 @@ TEST(UserRules, AdminMayHaveAnyLocationOrNone) {
   EXPECT_EQ(check_role_location(Role::manufacturer, std::nullopt, false), std::nullopt);
   EXPECT_NE(check_role_location(Role::manufacturer, LocationKind::cfa, true), std::nullopt);
 }
+
+TEST(UserRules, OnlyStoreSideRolesCanBeRequestedAtSignUp) {
+  EXPECT_TRUE(is_requestable_role(Role::cfa));
+  EXPECT_TRUE(is_requestable_role(Role::stockist));
+  EXPECT_TRUE(is_requestable_role(Role::retailer));
+  EXPECT_FALSE(is_requestable_role(Role::admin));
+  EXPECT_FALSE(is_requestable_role(Role::manufacturer));
+}
+
+TEST(UserRules, APinIsFourToEightDigits) {
+  EXPECT_EQ(check_pin("2580"), std::nullopt);
+  EXPECT_EQ(check_pin("12345678"), std::nullopt);
+  for (const char* bad : {"", "123", "123456789", "12a4", " 1234", "１２３４", "12.4"}) {
+    EXPECT_NE(check_pin(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(UserRules, TheFifthWrongPinLocks) {
+  EXPECT_FALSE(pin_locks_after(0, 5));
+  EXPECT_FALSE(pin_locks_after(3, 5));
+  EXPECT_TRUE(pin_locks_after(4, 5));
+  EXPECT_TRUE(pin_locks_after(9, 5));
+  EXPECT_TRUE(pin_locks_after(0, 1));
+}
+
+TEST(UserRules, PhonesAreStoredAsDigitsWithAnOptionalPlus) {
+  EXPECT_EQ(normalize_phone("+91 98200-12345"), "+919820012345");
+  EXPECT_EQ(normalize_phone("(022) 2634.5678"), "02226345678");
+  EXPECT_EQ(normalize_phone("  +44 20 7946 0958"), "+442079460958");
+  EXPECT_EQ(normalize_phone("123456"), "123456");
+  for (const char* bad : {"", "12345", "+", "98200+12345", "9820x12345", "123456789012345678901", "++911234567"}) {
+    EXPECT_EQ(normalize_phone(bad), std::nullopt) << bad;
+  }
+}

@@ -107,3 +107,17 @@ TEST(AccessToken, SubjectMustBeExactlyAPositiveUserId) {
     EXPECT_FALSE(codec.verify(sign(sub), now).ok()) << sub;
   }
 }
+
+TEST(AccessToken, AShopFloorTokenSaysSoAndLivesItsOwnLifetime) {
+  TokenCodec codec(secret, "ims", 900);
+  AccessClaims c{42, domain::Role::retailer, 7, {}, 0, 0, true};
+  const auto token = codec.issue(c, now, 1800);
+  EXPECT_EQ(c.expires_at, now + 1800);
+  auto back = codec.verify(token, now + 1000);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->shop_floor);
+  EXPECT_FALSE(codec.verify(token, now + 1801)) << "expired after its own lifetime";
+  auto full = codec.verify(issue(codec), now);
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(full->shop_floor);
+}

@@ -113,7 +113,6 @@ std::optional<TerminalRecord> find(pqxx::work& txn, std::int64_t location_id, st
 bool revoke(pqxx::work& txn, std::int64_t location_id, std::int64_t id);
 // The live terminal of the location with this secret (marked used), or nullopt.
 std::optional<TerminalRecord> use(pqxx::work& txn, std::int64_t location_id, const std::string& secret_hash);
-bool any_registered(pqxx::work& txn, std::int64_t location_id);
 std::string to_json(const TerminalRecord& terminal);
 }  // namespace terminals
 
