@@ -2,6 +2,8 @@
 // customers a store sells to. Against the running stack; emails read from the mail catcher.
 #include <gtest/gtest.h>
 
+#include "ims/infra/amqp.hpp"
+#include "ims/infra/outbox.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/maildir.hpp"
@@ -342,4 +344,39 @@ TEST(Customers, AStoreManagesItsOwnCustomers) {
   EXPECT_EQ(api("POST", "/api/v1/customers", json{{"name", "X"}}.dump(), as(token_for("cfa"))).status, 403);
   ASSERT_EQ(api("DELETE", path, "", as(retailer)).status, 204);
   EXPECT_EQ(api("GET", path, "", as(retailer)).json()["is_active"], false);
+}
+
+// The alerts worker's new message types refuse what they cannot read: to its dead-letter queue with
+// the reason, and the next sign-up is still announced.
+TEST(Registration, AMalformedAccountEventIsDeadLetteredAndTheWorkerCarriesOn) {
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  broker.enable_confirms();
+  const auto marker = ims::infra::uuid_v4();
+  const json bad{{"id", marker}, {"type", "account.registered"}, {"version", 1},
+                 {"occurred_at", "2026-12-02T00:00:00.000Z"}, {"correlation_id", "test"}, {"actor_id", nullptr},
+                 {"data", json::object({{"username", 42}})}};
+  broker.publish({ims::infra::events_exchange, "account.registered", bad.dump(), marker, "", "account.registered", {}});
+  broker.wait_for_confirms();
+
+  const auto name = "signup-" + unique_suffix();
+  ASSERT_EQ(sign_up(registration(name)).status, 202);
+  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'account.pending' AND subject = 'user:" +
+                       std::to_string(user_id(name)) + "'", 1),
+            1);
+  bool found = false;
+  for (int i = 0; i < 100 && !found; ++i) {
+    std::vector<std::uint64_t> others;
+    while (auto d = broker.get("ims.alerts.dead")) {
+      if (d->message_id != marker) {
+        others.push_back(d->delivery_tag);
+        continue;
+      }
+      broker.ack(d->delivery_tag);
+      found = true;
+      EXPECT_NE(d->headers["x-ims-reason"].find("malformed"), std::string::npos) << d->headers["x-ims-reason"];
+    }
+    for (auto tag : others) broker.reject(tag, true);
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(found) << "the malformed account event is in ims.alerts.dead";
 }
