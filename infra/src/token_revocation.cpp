@@ -6,9 +6,6 @@ namespace ims::infra {
 namespace {
 std::string jti_key(const std::string& jti) { return "ims:auth:denied:" + jti; }
 std::string user_key(std::int64_t id) { return "ims:auth:revoked-before:" + std::to_string(id); }
-// The username is the last part, so an address can never run into it (addresses hold no '|').
-std::string user_fail_key(const std::string& u, const std::string& a) { return "ims:auth:login-failures:pair:" + a + "|" + u; }
-std::string address_fail_key(const std::string& a) { return "ims:auth:login-failures:addr:" + a; }
 }  // namespace
 
 void TokenRevocation::deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now) {
@@ -49,11 +46,20 @@ std::vector<bool> TokenRevocation::revoked(const std::vector<Token>& tokens) {
   return out;
 }
 
+// The username is the last part, so an address can never run into it (addresses hold no '|').
+// Password counters keep their names of earlier releases.
+std::string LoginThrottle::pair_key(const std::string& username, const std::string& address) const {
+  return "ims:auth:" + kind_ + "-failures:pair:" + address + "|" + username;
+}
+std::string LoginThrottle::address_key(const std::string& address) const {
+  return "ims:auth:" + kind_ + "-failures:addr:" + address;
+}
+
 LoginThrottle::Block LoginThrottle::check(const std::string& username, const std::string& address) {
-  auto r = redis_.pipeline({{"GET", user_fail_key(username, address)},
-                            {"TTL", user_fail_key(username, address)},
-                            {"GET", address_fail_key(address)},
-                            {"TTL", address_fail_key(address)}});
+  auto r = redis_.pipeline({{"GET", pair_key(username, address)},
+                            {"TTL", pair_key(username, address)},
+                            {"GET", address_key(address)},
+                            {"TTL", address_key(address)}});
   auto count = [](const RedisValue& v) { return v.kind == RedisValue::Kind::text ? std::stoll(v.text) : 0LL; };
   Block block;
   auto wait = [this](const RedisValue& ttl) { return static_cast<int>(ttl.integer > 0 ? ttl.integer : window_); };
@@ -65,14 +71,14 @@ LoginThrottle::Block LoginThrottle::check(const std::string& username, const std
 void LoginThrottle::record_failure(const std::string& username, const std::string& address) {
   // The window starts at the first failure (EXPIRE NX keeps it from sliding on later ones).
   const auto w = std::to_string(window_);
-  redis_.pipeline({{"INCR", user_fail_key(username, address)},
-                   {"EXPIRE", user_fail_key(username, address), w, "NX"},
-                   {"INCR", address_fail_key(address)},
-                   {"EXPIRE", address_fail_key(address), w, "NX"}});
+  redis_.pipeline({{"INCR", pair_key(username, address)},
+                   {"EXPIRE", pair_key(username, address), w, "NX"},
+                   {"INCR", address_key(address)},
+                   {"EXPIRE", address_key(address), w, "NX"}});
 }
 
 void LoginThrottle::record_success(const std::string& username, const std::string& address) {
-  redis_.command({"DEL", user_fail_key(username, address)});
+  redis_.command({"DEL", pair_key(username, address)});
 }
 
 int RequestThrottle::admit(const std::string& address) {

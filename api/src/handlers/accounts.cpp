@@ -172,9 +172,8 @@ Response verify_email(Context& ctx) {
     });
   }
   if (!verified) {
-    const std::string why = "the link is invalid, was used already or has expired";
-    if (wants_html(ctx.request)) return html_page(422, "This link does not work", "Sorry: " + why + ".");
-    return problem(Error::validation({{"token", why}}));
+    // Refusals stay problem+json for every client, browsers included (the detail reads as a sentence).
+    return problem(Error::validation({{"token", "the link is invalid, was used already or has expired"}}));
   }
   if (wants_html(ctx.request)) {
     return html_page(200, "Email address confirmed",
@@ -386,8 +385,8 @@ Response pin_sign_in(Context& ctx) {
   const auto& cfg = ctx.services.config;
   auto& metric = pin_signins(ctx);
   infra::LoginThrottle throttle(ctx.resources.redis, cfg.login_max_failures_per_user,
-                                cfg.login_max_failures_per_address, cfg.login_window_s);
-  const auto throttle_key = "pin:" + a.location_code + ":" + a.username;
+                                cfg.login_max_failures_per_address, cfg.login_window_s, "pin");
+  const auto throttle_key = a.location_code + ":" + a.username;
   if (auto block = throttle.check(throttle_key, ctx.request.remote_address); block.retry_after_s > 0) {
     metric.Add({{"outcome", "throttled"}}).Increment();
     auto err = Error::of(ErrorCode::rate_limited, "too many failed sign-ins; try again later");

@@ -35,8 +35,10 @@ class TokenRevocation {
 // passwords from one address block only that address's attempts at that user.
 class LoginThrottle {
  public:
-  LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s)
-      : redis_(redis), max_user_(max_per_user), max_address_(max_per_address), window_(window_s) {}
+  // `kind` keeps counters apart: "login" (passwords) or "pin" (shop-floor PINs), so wrong PINs at
+  // a shared terminal never lock its address out of password sign-in.
+  LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s, std::string kind = "login")
+      : redis_(redis), max_user_(max_per_user), max_address_(max_per_address), window_(window_s), kind_(std::move(kind)) {}
 
   struct Block {
     int retry_after_s = 0;  // 0: the attempt may go ahead
@@ -51,6 +53,9 @@ class LoginThrottle {
   int max_user_;
   int max_address_;
   int window_;
+  std::string kind_;
+  std::string pair_key(const std::string& username, const std::string& address) const;
+  std::string address_key(const std::string& address) const;
 };
 
 // Attempts per client address in fixed windows (sign-ups): each attempt counts.
