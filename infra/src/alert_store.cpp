@@ -218,8 +218,9 @@ std::vector<AlertRecord> list(pqxx::work& txn, const AlertFilter& f) {
           " FROM reporting.alerts a WHERE ($1::bigint IS NULL OR a.id < $1)"
           " AND ($2::bigint IS NULL OR a.location_id = $2) AND ($3::text IS NULL OR a.kind = $3)"
           " AND ($4::boolean IS NULL OR (a.closed_at IS NULL) = $4)"
-          " AND ($5::bigint IS NULL OR a.product_id = $5) ORDER BY a.id DESC LIMIT $6",
-      f.before_id, f.location_id, f.kind, f.open, f.product_id, f.limit + 1);
+          " AND ($5::bigint IS NULL OR a.product_id = $5) AND ($7 OR a.kind NOT LIKE 'account.%')"
+          " ORDER BY a.id DESC LIMIT $6",
+      f.before_id, f.location_id, f.kind, f.open, f.product_id, f.limit + 1, f.accounts);
   std::vector<AlertRecord> out;
   for (const auto& r : rows) out.push_back(read_alert(r));
   return out;

@@ -53,16 +53,26 @@ std::optional<CustomerRecord> find(pqxx::work& txn, std::int64_t id, bool for_up
 }
 
 std::vector<CustomerRecord> list(pqxx::work& txn, const CustomerFilter& f) {
-  std::optional<std::string> pattern;
-  if (f.q) pattern = contains_pattern(*f.q);
+  std::optional<std::string> pattern, phone_pattern;
+  if (f.q) {
+    pattern = contains_pattern(*f.q);
+    // Phones are stored as digits: "+91 98200" finds "+919820012345".
+    std::string digits;
+    for (char c : *f.q) {
+      if ((c >= '0' && c <= '9') || c == '+') digits += c;
+    }
+    phone_pattern = digits.empty() ? *pattern : contains_pattern(digits);
+  }
   auto rows = txn.exec_params("SELECT " + customer_columns +
                                   " FROM sales.customers"
                                   " WHERE ($1::bigint IS NULL OR id > $1)"
                                   "   AND ($2::bigint IS NULL OR location_id = $2)"
                                   "   AND ($3::boolean IS NULL OR is_active = $3)"
-                                  "   AND ($4::text IS NULL OR name ILIKE $4 OR phone LIKE $4 OR email ILIKE $4)"
+                                  "   AND ($4::text IS NULL OR name ILIKE $4"
+                                  "        OR ($6 AND (phone LIKE $7 OR email ILIKE $4)))"
                                   " ORDER BY id LIMIT $5",
-                              f.after_id, f.location_id, f.is_active, pattern, f.limit + 1);
+                              f.after_id, f.location_id, f.is_active, pattern, f.limit + 1, f.q_personal,
+                              phone_pattern);
   std::vector<CustomerRecord> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(read_customer(r));
@@ -120,8 +130,8 @@ std::optional<CustomerRecord> match(pqxx::work& txn, std::int64_t location_id, c
   if (!phone && !email) return std::nullopt;
   auto rows = txn.exec_params("SELECT " + customer_columns +
                                   " FROM sales.customers WHERE location_id = $1 AND anonymized_at IS NULL"
-                                  "   AND (phone = $2 OR ($2::text IS NULL AND lower(email) = lower($3)))"
-                                  " ORDER BY id LIMIT 1 FOR UPDATE",
+                                  "   AND (phone = $2 OR (lower(email) = lower($3) AND (phone IS NULL OR $2::text IS NULL)))"
+                                  " ORDER BY phone = $2 DESC NULLS LAST, id LIMIT 1 FOR UPDATE",
                               location_id, phone, email);
   if (rows.empty()) return std::nullopt;
   return read_customer(rows[0]);

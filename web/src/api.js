@@ -1,9 +1,13 @@
 // The REST API as the dashboards use it: the session (access token in memory only, the refresh
 // token in sessionStorage so a reload of the tab stays signed in), silent renewal before the access
 // token expires, one retry after a 401, and problem+json errors as ApiError with field messages.
+// A shop-floor session (a PIN sign-in at /pin) has no refresh token: its access token is kept in
+// sessionStorage until it expires, and a 401 or its expiry ends it — back to the PIN pad.
 const REFRESH_KEY = 'ims.refresh_token';
+const SHOP_FLOOR_KEY = 'ims.shop_floor';
 
 let accessToken = null;
+let shopFloor = null;  // { expiresAt } (ms) while a shop-floor session is open
 let renewTimer = null;
 let renewing = null;
 const endListeners = new Set();
@@ -26,8 +30,12 @@ export function onSessionEnd(fn) { endListeners.add(fn); return () => endListene
 /** Called with the new access token each time it changes (the live feed reconnects with it). */
 export function onToken(fn) { tokenListeners.add(fn); return () => tokenListeners.delete(fn); }
 export function currentToken() { return accessToken; }
+/** When the shop-floor session ends (ms since the epoch), or null for a full sign-in. */
+export function shopFloorEnds() { return shopFloor?.expiresAt ?? null; }
 
 function setTokens(body) {
+  shopFloor = null;
+  sessionStorage.removeItem(SHOP_FLOOR_KEY);
   accessToken = body.access_token;
   if (body.refresh_token) sessionStorage.setItem(REFRESH_KEY, body.refresh_token);
   clearTimeout(renewTimer);
@@ -38,11 +46,24 @@ function setTokens(body) {
   for (const fn of tokenListeners) fn(accessToken);
 }
 
+// A shop-floor token: no renewal, the session ends when the token does.
+function setShopFloor(token, expiresAt) {
+  clearTimeout(renewTimer);
+  sessionStorage.removeItem(REFRESH_KEY);
+  accessToken = token;
+  shopFloor = { expiresAt };
+  sessionStorage.setItem(SHOP_FLOOR_KEY, JSON.stringify({ token, expires_at: expiresAt }));
+  renewTimer = setTimeout(() => endSession('The shop-floor session has ended. Enter your PIN again.'), Math.max(0, expiresAt - Date.now()));
+  for (const fn of tokenListeners) fn(accessToken);
+}
+
 function clearSession() {
   accessToken = null;
+  shopFloor = null;
   clearTimeout(renewTimer);
   renewTimer = null;
   sessionStorage.removeItem(REFRESH_KEY);
+  sessionStorage.removeItem(SHOP_FLOOR_KEY);
 }
 
 function endSession(message) {
@@ -97,7 +118,10 @@ export async function api(method, path, body, { headers = {}, raw = false } = {}
     return fetch(`/api/v1${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   };
   let res = await send();
-  if (res.status === 401 && !path.startsWith('/auth/login') && (await renew())) {
+  if (res.status === 401 && shopFloor && !path.startsWith('/auth/pin')) {
+    // No refresh token to try: the shop-floor session is over.
+    endSession('The shop-floor session has ended. Enter your PIN again.');
+  } else if (res.status === 401 && !path.startsWith('/auth/login') && (await renew())) {
     res = await send();
     // Refused even with a fresh token: the account or its sessions have been ended.
     if (res.status === 401) endSession('Your session has expired. Please sign in again.');
@@ -147,6 +171,37 @@ export async function signIn(username, password) {
   if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
   setTokens(body);
   return me();
+}
+
+/**
+ * A shop-floor sign-in with a PIN at a location (a terminal's secret, when it has one, goes in
+ * X-IMS-Terminal). Resolves to the signed-in user as /auth/me gives it.
+ */
+export async function pinSignIn({ location_code, username, pin, terminal }) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (terminal) headers['X-IMS-Terminal'] = terminal;
+  const res = await fetch('/api/v1/auth/pin', { method: 'POST', headers, body: JSON.stringify({ location_code, username, pin }) });
+  const body = await parse(res).catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, typeof body === 'object' ? body : null);
+  setShopFloor(body.access_token, Date.now() + Number(body.expires_in || 1800) * 1000);
+  return me();
+}
+
+/** The shop-floor session of this tab (after a reload), or null when there is none left. */
+export async function restoreShopFloor() {
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(SHOP_FLOOR_KEY) || 'null'); } catch { /* unreadable: none */ }
+  if (!saved?.token || !(saved.expires_at > Date.now() + 5000)) {
+    sessionStorage.removeItem(SHOP_FLOOR_KEY);
+    return null;
+  }
+  setShopFloor(saved.token, saved.expires_at);
+  try {
+    return await me();
+  } catch {
+    clearSession();
+    return null;
+  }
 }
 
 /** The signed-in user with their location, or null when there is no session to restore. */

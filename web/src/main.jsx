@@ -1,13 +1,19 @@
-// The dashboards: sign-in, then the signed-in role's screens under hash routes (#/…), over the REST
-// API and the live feed. The UI hides what a role may not do; the server decides.
+// The dashboards: sign-in (or signing up, or the shop-floor PIN pad at /pin), then the signed-in
+// role's screens under hash routes (#/…), over the REST API and the live feed. The UI hides what a
+// role may not do; the server decides.
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import './app.css';
-import { getAll, onSessionEnd, restore, signIn, signOut } from './api.js';
+import { getAll, onSessionEnd, restore, restoreShopFloor, shopFloorEnds, signIn, signOut } from './api.js';
 import { startLive, stopLive, useLiveState } from './live.js';
 import { Field, FormProblem, NoticeArea, Refs, Session, useForm } from './ui.jsx';
 import { Search } from './screens/search.jsx';
+import { PinPad } from './screens/pinpad.jsx';
+import { Register } from './screens/register.jsx';
 import { roleScreens } from './screens/roles.jsx';
+
+// The same page serves the shop-floor terminals at /pin: PIN sign-in, short sessions, no refresh.
+const PIN_PAD = location.pathname === '/pin' || location.pathname === '/pin/';
 
 function useHash() {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -32,7 +38,11 @@ function SignIn({ message, onSignedIn }) {
         <Field form={form} name="password" label="Password" type="password" autocomplete="current-password" required />
         <button type="submit" disabled={form.busy}>{form.busy ? 'Signing in…' : 'Sign in'}</button>
         <p class="error" id="login-error" role="alert">{form.problem?.message || ''}</p>
-        <p class="muted small"><a href="/api/docs">API reference</a></p>
+        <p class="signin-links small">
+          <a href="#/register" id="register-link">Create an account</a>
+          <a href="/pin">Shop-floor PIN sign-in</a>
+          <a href="/api/docs">API reference</a>
+        </p>
       </form>
     </main>
   );
@@ -43,7 +53,24 @@ function LiveBadge() {
   return <span id="live" class={`badge ${state === 'live' ? 'on' : 'off'}`} title="live updates from /api/v1/events">{state}</span>;
 }
 
-function Shell({ me, onSignOut }) {
+/** The shop-floor session's time left, in whole minutes, kept current. */
+function ShopFloorNotice() {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 15000);
+    return () => clearInterval(t);
+  }, []);
+  const ends = shopFloorEnds();
+  if (!ends) return null;
+  const minutes = Math.max(1, Math.ceil((ends - now) / 60000));
+  return (
+    <p class="shop-floor" id="shop-floor-notice" role="status">
+      Shop-floor session — signs out in {minutes} min
+    </p>
+  );
+}
+
+function Shell({ me, onSignOut, shopFloor }) {
   const hash = useHash();
   const [refs, setRefs] = useState({ locations: new Map(), products: new Map(), loaded: false });
   const [refsError, setRefsError] = useState(null);
@@ -57,14 +84,15 @@ function Shell({ me, onSignOut }) {
     }
   }, []);
   useEffect(() => { loadRefs(); }, []);
-  const tabs = roleScreens(me);
+  const tabs = roleScreens(me, { shopFloor });
+  const shown = tabs.filter((t) => !t.hidden);
   const path = hash.slice(1);
   const current = tabs.find((t) => t.match(path)) || tabs[0];
   const Screen = current.component;
   return (
     <Session.Provider value={me}>
       <Refs.Provider value={refs}>
-        <div class="shell" id="home-view" data-role={me.role}>
+        <div class="shell" id="home-view" data-role={me.role} data-shop-floor={shopFloor ? 'true' : undefined}>
           <header class="top">
             <div class="brand"><a href="#/">IMS</a></div>
             <div class="who">
@@ -74,13 +102,15 @@ function Shell({ me, onSignOut }) {
             </div>
             <Search />
             <div class="top-actions">
-              <a href="/api/docs" class="small">API</a>
+              {!shopFloor && <a href="#/account" class="small" id="my-account" aria-current={current.href === '#/account' ? 'page' : undefined}>My account</a>}
+              {!shopFloor && <a href="/api/docs" class="small">API</a>}
               <button type="button" id="logout" class="ghost" onClick={onSignOut}>Sign out</button>
             </div>
           </header>
-          {tabs.length > 1 && (
+          {shopFloor && <ShopFloorNotice />}
+          {shown.length > 1 && (
             <nav class="tabs" aria-label="Sections">
-              {tabs.map((t) => (
+              {shown.map((t) => (
                 <a key={t.href} href={t.href} aria-current={t === current ? 'page' : undefined}>{t.label}</a>
               ))}
             </nav>
@@ -100,10 +130,15 @@ function Shell({ me, onSignOut }) {
 }
 
 function App() {
+  const hash = useHash();
   const [state, setState] = useState({ phase: 'booting' });
   useEffect(() => {
-    const off = onSessionEnd((message) => { stopLive(); setState({ phase: 'signin', message }); });
-    restore()
+    const off = onSessionEnd((message) => {
+      stopLive();
+      if (PIN_PAD) history.replaceState(null, '', '/pin');
+      setState({ phase: 'signin', message });
+    });
+    (PIN_PAD ? restoreShopFloor() : restore())
       .then((me) => setState((s) => (me ? { phase: 'in', me } : s.phase === 'signin' ? s : { phase: 'signin' })))
       .catch(() => setState((s) => (s.phase === 'signin' ? s : { phase: 'signin' })));
     return off;
@@ -112,10 +147,23 @@ function App() {
     if (state.phase === 'in') startLive();
     return undefined;
   }, [state.phase, state.me?.id]);
-  const out = async () => { stopLive(); await signOut(); setState({ phase: 'signin', message: 'You have signed out.' }); };
+  const signedIn = (me) => {
+    if (location.hash.startsWith('#/register')) history.replaceState(null, '', `${location.pathname}${location.search}`);
+    setState({ phase: 'in', me });
+  };
+  const out = async () => {
+    stopLive();
+    await signOut();
+    if (PIN_PAD) history.replaceState(null, '', '/pin');  // the next person starts at the pad, not on a screen of the last one
+    setState({ phase: 'signin', message: PIN_PAD ? 'Signed out. The next person can enter their PIN.' : 'You have signed out.' });
+  };
   if (state.phase === 'booting') return <p class="boot">Loading IMS…</p>;
-  if (state.phase === 'signin') return <SignIn message={state.message} onSignedIn={(me) => setState({ phase: 'in', me })} />;
-  return <Shell me={state.me} onSignOut={out} />;
+  if (state.phase === 'signin') {
+    if (PIN_PAD) return <PinPad message={state.message} onSignedIn={signedIn} />;
+    if (hash.startsWith('#/register')) return <Register />;
+    return <SignIn message={state.message} onSignedIn={signedIn} />;
+  }
+  return <Shell me={state.me} onSignOut={out} shopFloor={PIN_PAD && shopFloorEnds() !== null} />;
 }
 
 render(<NoticeArea><App /></NoticeArea>, document.getElementById('app'));

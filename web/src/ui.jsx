@@ -15,6 +15,7 @@ export const fmtQty = (n) => (n === null || n === undefined ? '—' : Number(n).
 export const fmtMoney = (s) => (s === null || s === undefined ? '—' : `₹${Number(s).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 export const fmtTime = (t) => (t ? t.replace('T', ' ').slice(0, 16) : '—');
 export const fmtDate = (t) => (t ? t.slice(0, 10) : '—');
+export const yesNo = (b) => (b ? 'yes' : 'no');
 
 export function Status({ value }) {
   return <span class={`status s-${value}`}>{String(value).replace(/_/g, ' ')}</span>;

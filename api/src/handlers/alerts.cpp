@@ -71,7 +71,9 @@ json with_deliveries(pqxx::work& txn, const std::vector<infra::AlertRecord>& ale
 }
 
 // Scoped users see their location's alerts; alerts without a location are for the unscoped roles.
+// Sign-ups waiting for activation (account.*) are for admins, who decide them.
 bool visible(const domain::Actor& actor, const infra::AlertRecord& alert) {
+  if (alert.kind.rfind("account.", 0) == 0) return actor.role == domain::Role::admin;
   if (!domain::is_location_scoped(actor.role)) return true;
   return alert.location_id && domain::can_access_location(actor, *alert.location_id);
 }
@@ -96,6 +98,7 @@ Response list_alerts(Context& ctx) {
     if (!filter.product_id) return problem(Error::validation({{"product_id", "must be an id"}}));
   }
   if (domain::is_location_scoped(auth->actor.role)) filter.location_id = auth->actor.location_id.value_or(-1);
+  filter.accounts = auth->actor.role == domain::Role::admin;
   filter.before_id = page->after_id;
   filter.limit = page->limit;
   auto body = ctx.resources.db.transact([&](pqxx::work& txn) {

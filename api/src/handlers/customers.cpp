@@ -27,6 +27,12 @@ json customer_json(const domain::Actor& actor, const infra::CustomerRecord& c) {
   return json::parse(infra::customers::to_json(c, personal(actor, c)));
 }
 
+// Changing a customer takes seeing all of it: its location's users and admins.
+std::optional<Response> refuse_change(const domain::Actor& actor, const infra::CustomerRecord& c) {
+  if (personal(actor, c)) return std::nullopt;
+  return problem(Error::of(ErrorCode::forbidden, "only the customer's location and admins may change a customer"));
+}
+
 // The customer if the actor may see it.
 std::optional<infra::CustomerRecord> visible(pqxx::work& txn, const domain::Actor& actor, std::int64_t id,
                                              bool lock = false) {
@@ -93,6 +99,8 @@ Response list_customers(Context& ctx) {
   }
   if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
+  // Only who may see phones and emails searches them (a manufacturer could otherwise probe them).
+  filter.q_personal = auth->actor.role == domain::Role::admin || domain::is_location_scoped(auth->actor.role);
   // A store's users see their own location's customers, whatever location they ask for.
   if (domain::is_location_scoped(auth->actor.role)) {
     if (filter.location_id && filter.location_id != auth->actor.location_id) filter.location_id = -1;
@@ -125,8 +133,9 @@ Response create_customer(Context& ctx) {
   FieldReader in(body);
   auto fields = read_fields(in);
   auto location_id = in.optional_id("location_id");
-  if (!location_id) location_id = auth->actor.location_id;
-  if (!location_id && in.ok()) in.fail("location_id", "is required (you are not bound to a location)");
+  // A store's users add to their own store; admins and manufacturers say where.
+  if (!location_id && domain::is_location_scoped(auth->actor.role)) location_id = auth->actor.location_id;
+  if (!location_id && in.ok()) in.fail("location_id", "is required: the location that sells to the customer");
   if (location_id && !domain::can_access_location(auth->actor, *location_id)) in.fail("location_id", "is not your location");
   if (!in.ok()) return problem(in.error());
   std::optional<Response> refusal;
@@ -163,6 +172,7 @@ Response update_customer(Context& ctx) {
   auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::CustomerRecord> {
     auto c = visible(txn, auth->actor, *id, true);
     if (!c) return refusal = not_found(), std::nullopt;
+    if ((refusal = refuse_change(auth->actor, *c))) return std::nullopt;
     if ((refusal = precondition(ctx.request, c->version, "customer"))) return std::nullopt;
     if (c->anonymized) {
       return refusal = problem(Error::of(ErrorCode::conflict, "an anonymized customer cannot be edited")), std::nullopt;
@@ -181,15 +191,18 @@ Response delete_customer(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
+  std::optional<Response> refusal;
   bool found = ctx.resources.db.transact([&](pqxx::work& txn) {
     auto c = visible(txn, auth->actor, *id, true);
     if (!c) return false;
+    if ((refusal = refuse_change(auth->actor, *c))) return true;
     if (c->is_active) {
       infra::customers::deactivate(txn, *id);
       audit(ctx, txn, *auth, "customer.deactivate", *id, c, infra::customers::find(txn, *id));
     }
     return true;
   });
+  if (refusal) return *refusal;
   return found ? no_content() : not_found();
 }
 
@@ -198,14 +211,17 @@ Response anonymize_customer(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
+  std::optional<Response> refusal;
   auto done = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::CustomerRecord> {
     auto c = visible(txn, auth->actor, *id, true);
     if (!c) return std::nullopt;
+    if ((refusal = refuse_change(auth->actor, *c))) return std::nullopt;
     infra::customers::anonymize(txn, *id);
     auto after = infra::customers::find(txn, *id);
     audit(ctx, txn, *auth, "customer.anonymize", *id, std::nullopt, after);
     return after;
   });
+  if (refusal) return *refusal;
   if (!done) return not_found();
   return versioned(200, customer_json(auth->actor, *done));
 }

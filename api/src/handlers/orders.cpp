@@ -225,6 +225,7 @@ void read_customer(FieldReader& in, const json& body, OrderInput& input) {
   if (!body.contains("customer") || body["customer"].is_null()) return;
   const auto& c = body["customer"];
   if (c.is_string()) {
+    if (input.customer_ref.id) return in.fail("customer", "give customer_id or customer, not both");
     input.customer = in.optional_string("customer", 200);
     return;
   }

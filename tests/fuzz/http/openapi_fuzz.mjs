@@ -991,6 +991,11 @@ function buildRequest(op, index, round, force = null) {
     req.localAddress = `127.0.${1 + Math.floor(slot / 150)}.${100 + (slot % 150)}`;
     counters.loginFuzz++;
   }
+  if (op.key === 'POST /api/v1/auth/pin' || op.key === 'POST /api/v1/auth/register') {
+    // PIN sign-ins and sign-ups are throttled per address too: spread over addresses of their own,
+    // so the shop-floor tests that sign in from 127.0.0.1 are never throttled by the fuzzer
+    req.localAddress = `127.0.${200 + (index % 50)}.${2 + (Math.floor(index / 50) % 250)}`;
+  }
   const targetText = req.target.toString('latin1').slice(0, 300);
   return { req, meta: { op, index, strategy, labels, auth: ah, role, judged, violations, unjudgedWhy, notes, pathId, targetText } };
 }

@@ -1,10 +1,11 @@
-// The admin's screens: users, locations, suppliers, products with their bill of materials and
-// reorder rules, schedules, webhooks and their deliveries, and the audit log.
-import { useMemo, useState } from 'preact/hooks';
+// The admin's screens: users (their shop-floor PINs too), the accounts waiting for activation,
+// locations, suppliers, products with their bill of materials and reorder rules, schedules,
+// webhooks and their deliveries, and the audit log.
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, del, get, getAll, patch, post, put, qs } from '../api.js';
 import { LabelButton } from '../labels.jsx';
 import {
-  Action, Dialog, Field, FormProblem, LoadError, Pager, Section, Status, Table, fmtMoney, fmtQty, fmtTime,
+  Action, Dialog, Field, FormProblem, LoadError, Pager, Section, Status, Table, fmtMoney, fmtQty, fmtTime, yesNo,
   locationName, productName, useForm, useLoad, useNotice, usePaged, useRefs,
 } from '../ui.jsx';
 
@@ -61,13 +62,51 @@ function ResetPassword({ user, onClose }) {
   );
 }
 
+function SetPin({ user, onClose, onDone }) {
+  const notify = useNotice();
+  const form = useForm({ pin: '' });
+  const submit = form.submit(async (v) => {
+    await put(`/users/${user.id}/pin`, { pin: v.pin.trim() });
+    notify(`Shop-floor PIN of ${user.username} set${user.pin_locked ? ' and unlocked' : ''}`);
+    onDone();
+    onClose();
+  });
+  return (
+    <Dialog title={`Shop-floor PIN for ${user.username}`} open onClose={onClose}>
+      <form class="stack" id="user-pin-form" onSubmit={submit}>
+        <Field form={form} name="pin" label="New PIN" type="password" inputmode="numeric" pattern="[0-9]*" autocomplete="off" required
+          hint="4 to 8 digits; setting one also unlocks a locked PIN" />
+        <FormProblem form={form} />
+        <div class="buttons"><button type="submit" disabled={form.busy}>Set PIN</button></div>
+      </form>
+    </Dialog>
+  );
+}
+
+const pinState = (u) => (u.pin_locked ? 'locked' : u.has_pin ? 'set' : '—');
+const userStatus = (u) => (u.status === 'pending_activation' ? 'pending' : u.is_active ? 'active' : 'inactive');
+
+/** A line on the admin's home when people wait for their account to be activated. */
+function PendingHint() {
+  const pending = useLoad(() => get(`/users${qs({ status: 'pending_activation', limit: 50 })}`), []);
+  const n = pending.data?.items?.length || 0;
+  if (!n) return null;
+  return (
+    <p class="notice warn wide" id="pending-hint" role="status">
+      {n}{pending.data.next_cursor ? '+' : ''} account{n === 1 ? '' : 's'} waiting for activation — <a href="#/accounts">Pending accounts</a>
+    </p>
+  );
+}
+
 export function Users() {
   const refs = useRefs();
   const [q, setQ] = useState('');
   const list = usePaged('/users', { q }, [], 15);
   const [resetting, setResetting] = useState(null);
+  const [pinning, setPinning] = useState(null);
   return (
     <div class="grid">
+      <PendingHint />
       <Section title="Users" id="users-panel" wide actions={<label>Search <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} placeholder="name or email" /></label>}>
         <LoadError error={list.error} />
         <Table id="users" loading={list.loading} rows={list.items} rowProps={(u) => ({ 'data-user': u.username })} columns={[
@@ -75,20 +114,104 @@ export function Users() {
           { key: 'email', label: 'Email' },
           { key: 'role', label: 'Role' },
           { key: 'location_id', label: 'Location', render: (u) => locationName(refs, u.location_id) },
-          { key: 'is_active', label: 'Status', render: (u) => <Status value={u.is_active ? 'active' : 'inactive'} /> },
-          { key: 'act', label: 'Actions', nosort: true, render: (u) => (
-            <div class="row-actions">
-              <Action label={u.is_active ? 'Deactivate' : 'Activate'} class={u.is_active ? 'small danger' : 'small'}
-                confirm={u.is_active ? `Deactivate ${u.username}? Their sessions end at once.` : undefined}
-                run={() => patch(`/users/${u.id}/status`, { is_active: !u.is_active })} onDone={list.reload} />
-              <button type="button" class="small ghost" onClick={() => setResetting(u)}>Reset password</button>
-            </div>
-          ) },
+          { key: 'is_active', label: 'Status', sort: userStatus, render: (u) => <Status value={userStatus(u)} /> },
+          { key: 'has_pin', label: 'PIN', sort: pinState, render: pinState },
+          { key: 'act', label: 'Actions', nosort: true, render: (u) => (u.status === 'pending_activation'
+            ? <a href="#/accounts" class="small">Pending accounts</a>
+            : (
+              <div class="row-actions">
+                <Action label={u.is_active ? 'Deactivate' : 'Activate'} class={u.is_active ? 'small danger' : 'small'}
+                  confirm={u.is_active ? `Deactivate ${u.username}? Their sessions end at once.` : undefined}
+                  run={() => patch(`/users/${u.id}/status`, { is_active: !u.is_active })} onDone={list.reload} />
+                <button type="button" class="small ghost" onClick={() => setResetting(u)}>Reset password</button>
+                <button type="button" class="small ghost" onClick={() => setPinning(u)} aria-label={`Set PIN of ${u.username}`}>Set PIN</button>
+              </div>
+            )) },
         ]} />
         <Pager list={list} />
       </Section>
       <Section title="New user" id="new-user-panel"><NewUser onDone={list.reload} /></Section>
       {resetting && <ResetPassword user={resetting} onClose={() => setResetting(null)} />}
+      {pinning && <SetPin user={pinning} onClose={() => setPinning(null)} onDone={list.reload} />}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- accounts waiting for activation
+
+function ActivateAccount({ user, onClose, onDone }) {
+  const refs = useRefs();
+  const notify = useNotice();
+  const form = useForm({
+    role: user.requested_role || 'retailer',
+    location_id: user.requested_location_id ? String(user.requested_location_id) : '',
+  });
+  const submit = form.submit(async (v) => {
+    const u = await put(`/users/${user.id}/activation`, { role: v.role, location_id: idOrNull(v.location_id) });
+    notify(`${u.username} activated as ${u.role}${u.location_id ? ` at ${locationName(refs, u.location_id)}` : ''}`);
+    onDone();
+    onClose();
+  });
+  return (
+    <Dialog title={`Activate ${user.username}`} open onClose={onClose}>
+      <form class="stack" id="activation-form" onSubmit={submit}>
+        <p class="muted small">
+          Asked for: {user.requested_role || 'no role'}{user.requested_location_id ? ` at ${locationName(refs, user.requested_location_id)}` : ''}
+          {user.registration_note ? ` — “${user.registration_note}”` : ''}
+        </p>
+        <Field form={form} name="role" label="Role" options={ROLES} />
+        <Field form={form} name="location_id" label="Location" options={locationOptions(refs)} hint="every role but admin and manufacturer works at one location" />
+        <FormProblem form={form} />
+        <div class="buttons"><button type="submit" disabled={form.busy}>Activate account</button></div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function PendingAccounts() {
+  const refs = useRefs();
+  const notify = useNotice();
+  const [q, setQ] = useState('');
+  const list = usePaged('/users', { status: 'pending_activation', q }, [], 20);
+  const [activating, setActivating] = useState(null);
+  // Whether an address has been verified changes elsewhere (the person opens their email): look again now and then.
+  useEffect(() => {
+    const t = setInterval(() => list.reload(), 20000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <div class="grid">
+      <Section title="Pending accounts" id="pending-panel" wide actions={(
+        <div class="filters">
+          <label>Search <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} placeholder="name or email" /></label>
+          <button type="button" class="small ghost" onClick={list.reload}>Refresh</button>
+        </div>
+      )}>
+        <p class="muted small">People who signed up. An account can be activated once its owner has verified their email address.</p>
+        <LoadError error={list.error} />
+        <Table id="pending-accounts" loading={list.loading} rows={list.items} empty="No accounts are waiting for activation."
+          rowProps={(u) => ({ 'data-user': u.username, 'data-verified': u.email_verified ? 'yes' : 'no' })} columns={[
+            { key: 'username', label: 'Username' },
+            { key: 'email', label: 'Email' },
+            { key: 'email_verified', label: 'Email verified', render: (u) => yesNo(u.email_verified) },
+            { key: 'requested_role', label: 'Asked for role', render: (u) => u.requested_role || '—' },
+            { key: 'requested_location_id', label: 'Asked for location', render: (u) => (u.requested_location_id ? locationName(refs, u.requested_location_id) : '—') },
+            { key: 'registration_note', label: 'Note', render: (u) => u.registration_note || '—' },
+            { key: 'created_at', label: 'Signed up', render: (u) => fmtTime(u.created_at) },
+            { key: 'act', label: 'Actions', nosort: true, render: (u) => (
+              <div class="row-actions">
+                <button type="button" class="small" disabled={!u.email_verified} aria-label={`Activate ${u.username}`}
+                  title={u.email_verified ? undefined : 'The email address is not verified yet'} onClick={() => setActivating(u)}>Activate</button>
+                <Action label="Reject" of={u.username} class="small danger"
+                  confirm={`Reject the account of ${u.username}? It is removed.`}
+                  run={async () => { await del(`/users/${u.id}/activation`); notify(`Account of ${u.username} rejected`); }} onDone={list.reload} />
+                {!u.email_verified && <small class="muted">waiting for email verification</small>}
+              </div>
+            ) },
+          ]} />
+        <Pager list={list} />
+      </Section>
+      {activating && <ActivateAccount user={activating} onClose={() => setActivating(null)} onDone={list.reload} />}
     </div>
   );
 }

@@ -1,9 +1,11 @@
-// The stockist's and the retailer's first screen: sell, replenish from upstream, follow and move
-// their orders, their finished-goods stock, daily sales and alerts.
-import { useMemo } from 'preact/hooks';
+// The stockist's and the retailer's first screen: sell (to a walk-in, a known customer or a new
+// one), replenish from upstream, follow and move their orders, their finished-goods stock, daily
+// sales and alerts.
+import { useMemo, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { Field, FormProblem, Section, useForm, useNotice, useRefs, useSession } from '../ui.jsx';
 import { AlertsPanel, OrdersPanel, SalesChart, StockPanel } from './common.jsx';
+import { CustomerPicker } from './customers.jsx';
 
 export function useFinishedGoods() {
   const refs = useRefs();
@@ -12,28 +14,44 @@ export function useFinishedGoods() {
     .map((p) => ({ value: String(p.id), label: `${p.sku} — ${p.name} (₹${p.price})` })), [refs.products]);
 }
 
+const NEW_SALE = { picked: null, creating: false };
+const orNull = (s) => (s && s.trim() ? s.trim() : null);
+
+/** What the sale says about its customer: an existing one, a new one, a walk-in's name or none. */
+function saleCustomer(who, v) {
+  if (who.picked) return { customer_id: who.picked.id };
+  if (who.creating) return { customer: { name: v['customer.name'].trim(), phone: orNull(v['customer.phone']), email: orNull(v['customer.email']) } };
+  return { customer: v.customer.trim() || null };
+}
+
 function SaleForm() {
   const notify = useNotice();
   const me = useSession();
   const products = useFinishedGoods();
-  const form = useForm({ product_id: products[0]?.value || '', quantity: '1', customer: '' });
+  const blank = { customer: '', 'customer.name': '', 'customer.phone': '', 'customer.email': '' };
+  const form = useForm({ product_id: products[0]?.value || '', quantity: '1', ...blank });
+  const [who, setWho] = useState(NEW_SALE);
   const submit = form.submit(async (v) => {
     const order = await post('/orders', {
       kind: 'sale',
       seller_location_id: me.location?.id ?? null,
-      customer: v.customer.trim() || null,
+      ...saleCustomer(who, v),
       lines: [{ product_id: Number(v.product_id), quantity: Number(v.quantity) }],
     });
-    notify(`Sale ${order.number} placed — waiting for the stock worker to confirm it`);
-    form.setValues({ ...v, quantity: '1', customer: '' });
-    document.getElementById('sale-result').dataset.number = order.number;
+    notify(`Sale ${order.number} placed${order.customer ? ` for ${order.customer}` : ''} — waiting for the stock worker to confirm it`);
+    form.setValues({ ...v, quantity: '1', ...blank });
+    setWho(NEW_SALE);
+    const result = document.getElementById('sale-result');
+    result.dataset.number = order.number;
+    result.dataset.customer = order.customer_id ?? '';
   });
   return (
     <Section title="New sale" id="sale-panel">
       <form class="stack" id="sale-form" onSubmit={submit}>
         <Field form={form} name="product_id" label="Product" options={products} errorKey="lines[0].product_id" id="sale-product" />
         <Field form={form} name="quantity" label="Quantity" type="number" min="0.001" step="any" required errorKey="lines[0].quantity" inputmode="decimal" />
-        <Field form={form} name="customer" label="Customer (optional)" maxlength="200" />
+        <CustomerPicker form={form} value={who} onChange={setWho} />
+        {form.errors.customer_id && <small class="field-error">{form.errors.customer_id}</small>}
         <FormProblem form={form} />
         <button type="submit" disabled={form.busy}>Sell</button>
         <span id="sale-result" class="visually-hidden" />

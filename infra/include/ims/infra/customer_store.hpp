@@ -39,7 +39,8 @@ struct CustomerFields {
 struct CustomerFilter {
   std::optional<std::int64_t> location_id;  // the caller's scope or the asked-for location
   std::optional<bool> is_active;
-  std::optional<std::string> q;              // name, phone or email contains
+  std::optional<std::string> q;              // name contains (phone or email too when q_personal)
+  bool q_personal = true;                    // the caller may see phones and emails, so search them
   std::optional<std::int64_t> after_id;
   int limit = 50;
 };
