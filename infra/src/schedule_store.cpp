@@ -247,6 +247,16 @@ PruneCounts prune(pqxx::work& txn, const PruneLimits& limits) {
       txn.exec_params0("DELETE FROM scheduler.job_runs WHERE finished_at < now() - make_interval(days => $1)",
                        limits.job_run_days)
           .affected_rows();
+  // A sign-up that never confirmed its address holds a username and an address; once its links
+  // have expired only a new sign-up can confirm it, so after `signup_days` it goes.
+  for (const auto& r : txn.exec_params(
+           "DELETE FROM auth.users u WHERE status = 'pending_activation' AND email_verified_at IS NULL"
+           "   AND created_at < now() - make_interval(days => $1)"
+           "   AND NOT EXISTS (SELECT 1 FROM auth.email_verifications v WHERE v.user_id = u.id AND v.expires_at > now())"
+           " RETURNING id",
+           limits.signup_days)) {
+    c.abandoned_signups.push_back(r[0].as<std::int64_t>());
+  }
   return c;
 }
 

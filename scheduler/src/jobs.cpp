@@ -43,19 +43,24 @@ json expire_requests(SchedulerTxn& txn, const std::string& correlation,
   return {{"expired", expired.size()}};
 }
 
-json prune(SchedulerTxn& txn, const json& params, const JobSettings& settings) {
+json prune(SchedulerTxn& txn, const json& params, const JobSettings& settings, const std::string& correlation,
+           std::optional<std::int64_t> actor_id) {
   infra::PruneLimits limits;
   limits.outbox_hours = settings.outbox_retention_hours;
   limits.idempotency_key_hours = params.value("idempotency_key_hours", limits.idempotency_key_hours);
   limits.job_run_days = params.value("job_run_days", limits.job_run_days);
-  if (limits.idempotency_key_hours < 1 || limits.job_run_days < 1) {
-    throw std::runtime_error("prune: idempotency_key_hours and job_run_days must be at least 1");
+  limits.signup_days = params.value("signup_days", limits.signup_days);
+  if (limits.idempotency_key_hours < 1 || limits.job_run_days < 1 || limits.signup_days < 1) {
+    throw std::runtime_error("prune: idempotency_key_hours, job_run_days and signup_days must be at least 1");
   }
   const auto c = txn.prune(limits);
+  // The admins' account.pending alert of each closes.
+  for (auto id : c.abandoned_signups) txn.publish("account.expired", {{"user_id", id}}, correlation, actor_id);
   return {{"outbox", c.outbox},
           {"inbox", c.inbox},
           {"idempotency_keys", c.idempotency_keys},
-          {"job_runs", c.job_runs}};
+          {"job_runs", c.job_runs},
+          {"abandoned_signups", c.abandoned_signups.size()}};
 }
 
 RunReport record_scheduled_failure(SchedulerDb& db, const infra::JobRecord& job, const std::string& why) {
@@ -113,7 +118,7 @@ json perform(SchedulerTxn& txn, const infra::JobRecord& job, std::int64_t run_id
     case domain::JobCommand::expire_requests:
       return expire_requests(txn, correlation, actor_id);
     case domain::JobCommand::prune:
-      return prune(txn, job.params, settings);
+      return prune(txn, job.params, settings, correlation, actor_id);
   }
   throw std::runtime_error("unknown command");
 }

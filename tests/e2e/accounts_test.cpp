@@ -408,3 +408,32 @@ TEST(Registration, AMalformedAccountEventIsDeadLetteredAndTheWorkerCarriesOn) {
   }
   EXPECT_TRUE(found) << "the malformed account event is in ims.alerts.dead";
 }
+
+// A sign-up that never confirmed its address does not hold the name for ever: the prune job removes
+// it once its links expired and it is a week old, and the admins' alert about it closes.
+TEST(Registration, AnUnconfirmedSignUpIsPrunedAndItsAlertCloses) {
+  const auto name = "signup-" + unique_suffix();
+  ASSERT_EQ(sign_up(registration(name)).status, 202);
+  const auto id = std::to_string(user_id(name));
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'account.pending' AND closed_at IS NULL"
+                       " AND subject = 'user:" + id + "'", 1),
+            1);
+  const auto young = "signup-" + unique_suffix();
+  ASSERT_EQ(sign_up(registration(young)).status, 202);
+  ims::infra::PgSession db(database_url());
+  db.transact([&](pqxx::work& txn) {
+    txn.exec_params("UPDATE auth.users SET created_at = now() - interval '8 days' WHERE id = $1", std::stoll(id));
+    txn.exec_params("UPDATE auth.email_verifications SET expires_at = now() - interval '7 days' WHERE user_id = $1",
+                    std::stoll(id));
+  });
+  auto run = api("POST", "/api/v1/schedules/prune/run", "", as(token_for("admin")));
+  ASSERT_EQ(run.status, 202) << run.body;
+  EXPECT_EQ(wait_count("SELECT count(*) FROM auth.users WHERE id = " + id, 0), 0) << "the abandoned sign-up is gone";
+  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'account.pending' AND closed_at IS NULL"
+                       " AND subject = 'user:" + id + "'", 0),
+            0)
+      << "its alert closed";
+  EXPECT_GT(user_id(young), 0) << "a sign-up whose link still works stays";
+  EXPECT_EQ(sign_up(registration(name)).status, 202);
+  EXPECT_GT(user_id(name), 0) << "the name is free for a new sign-up";
+}

@@ -55,6 +55,7 @@ std::optional<Response> read_registration(Context& ctx, Registration& out) {
   const auto role_text = in.required_string("requested_role", 32);
   out.location_code = in.optional_string("location_code", 32);
   out.row.note = in.optional_string("note", 500);
+  if (out.row.note && out.row.note->empty()) out.row.note.reset();
   if (in.has("username")) {
     if (auto why = domain::check_username(out.row.username)) in.fail("username", *why);
   }

@@ -128,7 +128,7 @@ class FakeTxn : public SchedulerTxn {
   }
   infra::PruneCounts prune(const infra::PruneLimits& limits) override {
     s_.prunes.push_back(limits);
-    return {3, 2, 1, 0};
+    return {3, 2, 1, 0, {41, 42}};
   }
 
  private:
@@ -380,7 +380,15 @@ TEST(Scheduler, PruneKeepsWhatTheRetentionSettingsSay) {
   EXPECT_EQ(db.state.prunes[0].outbox_hours, 48);
   EXPECT_EQ(db.state.prunes[0].idempotency_key_hours, 24);
   EXPECT_EQ(db.state.prunes[0].job_run_days, 30);
-  EXPECT_EQ(report->detail, (json{{"outbox", 3}, {"inbox", 2}, {"idempotency_keys", 1}, {"job_runs", 0}}));
+  EXPECT_EQ(db.state.prunes[0].signup_days, 7);
+  EXPECT_EQ(report->detail,
+            (json{{"outbox", 3}, {"inbox", 2}, {"idempotency_keys", 1}, {"job_runs", 0}, {"abandoned_signups", 2}}));
+  // Each removed sign-up is announced, so the admins' alert about it closes.
+  std::vector<json> expired;
+  for (const auto& e : db.state.outbox) {
+    if (e.type == "account.expired") expired.push_back(e.data["user_id"]);
+  }
+  EXPECT_EQ(expired, (std::vector<json>{41, 42}));
 }
 
 TEST(Scheduler, PruneRefusesParamsThatWouldDeleteEverything) {

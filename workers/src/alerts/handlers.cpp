@@ -25,7 +25,8 @@ std::map<std::string, MessageHandler> handlers(const AlertSettings& settings) {
           {"transfer.discrepancy", bind(transfer_discrepancy)},
           {"account.registered", bind(account_registered)},
           {"account.activated", bind(account_decided)},
-          {"account.rejected", bind(account_decided)}};
+          {"account.rejected", bind(account_decided)},
+          {"account.expired", bind(account_decided)}};
 }
 
 std::int64_t id_at(const json& data, const char* field) {

@@ -49,12 +49,15 @@ struct PruneCounts {
   long inbox = 0;
   long idempotency_keys = 0;
   long job_runs = 0;
+  // Sign-ups nobody confirmed, removed: their ids, so the job announces account.expired for each.
+  std::vector<std::int64_t> abandoned_signups;
 };
 
 struct PruneLimits {
   int outbox_hours = 72;  // published outbox rows, and inbox rows, older than this
   int idempotency_key_hours = 24;
   int job_run_days = 30;  // finished runs
+  int signup_days = 7;    // unconfirmed sign-ups this old whose links have all expired
 };
 
 namespace schedules {
