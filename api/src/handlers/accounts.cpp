@@ -1,5 +1,5 @@
 // Accounts people ask for and the shop floor's PINs (issue 13): /auth/register, /auth/verify,
-// /users/{id}/activation, /auth/pin, /users/me/pin, /users/{id}/pin, /locations/{id}/terminals.
+// /auth/pin, /users/me/pin, /users/{id}/pin, /locations/{id}/terminals.
 // Every email is a row written in the transaction of its cause; the alerts worker sends it.
 #include <nlohmann/json.hpp>
 #include <prometheus/counter.h>
@@ -183,82 +183,9 @@ Response verify_email(Context& ctx) {
   return json_response(200, json{{"email_verified", true}}.dump());
 }
 
-// --- activation by an admin ---
+// --- PINs ---
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such user")); }
-
-// The pending account, locked; or the refusal (404, 409).
-domain::Result<infra::UserRecord> pending_account(pqxx::work& txn, std::int64_t id) {
-  auto user = infra::users::find_by_id(txn, id, true);
-  if (!user) return Error::of(ErrorCode::not_found, "no such user");
-  if (user->status != "pending_activation") return Error::of(ErrorCode::conflict, "the account is not waiting for activation");
-  return *user;
-}
-
-Response activate_account(Context& ctx) {
-  auto auth = authorize(ctx, domain::Permission::manage_users);
-  if (!auth) return problem(auth.error());
-  auto id = parse_id(ctx.request.path_params.at("id"));
-  if (!id) return not_found();
-  json body;
-  if (auto failure = read_json_object(ctx.request, body)) return *failure;
-  FieldReader in(body);
-  const auto role_text = in.required_string("role", 32);
-  const auto location_id = in.optional_id("location_id");
-  const auto role = domain::parse_role(role_text);
-  if (in.has("role") && body["role"].is_string() && !role)
-    in.fail("role", "must be one of admin, manufacturer, cfa, stockist, retailer");
-  if (!in.ok() || !role) return problem(in.error());
-
-  std::optional<Error> refusal;
-  auto activated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::UserRecord> {
-    auto user = pending_account(txn, *id);
-    if (!user) return refusal = user.error(), std::nullopt;
-    if (!user->email_verified) {
-      return refusal = Error::of(ErrorCode::conflict, "the account's email address is not confirmed yet"), std::nullopt;
-    }
-    std::optional<infra::LocationSummary> location;
-    if (location_id) location = infra::locations::find(txn, *location_id);
-    if (auto why = domain::check_role_location(*role, location ? std::optional(location->kind) : std::nullopt,
-                                               location_id.has_value())) {
-      return refusal = Error::validation({{"location_id", *why}}), std::nullopt;
-    }
-    infra::users::activate(txn, *id, *role, location_id);
-    auto after = infra::users::find_by_id(txn, *id);
-    domain::AccountEmailFacts facts{after->username, ctx.services.config.dashboard_url, "", 0, role_text,
-                                    location ? location_label(*location) : ""};
-    queue_mail(txn, after->id, after->email, "activated", domain::render_activated_email(facts));
-    infra::append_event(txn, {"account.activated", {{"user_id", *id}, {"role", role_text}, {"location_id", location_id ? json(*location_id) : json(nullptr)}},
-                              ctx.request.request_id, auth->actor.user_id});
-    audit(ctx, txn, auth->actor.user_id, "user.activate_registration", "user", *id, infra::users::to_json(*user),
-          infra::users::to_json(*after));
-    return after;
-  });
-  if (refusal) return problem(*refusal);
-  return json_response(200, infra::users::to_json(*activated)).header("ETag", "\"" + std::to_string(activated->version) + "\"");
-}
-
-Response reject_account(Context& ctx) {
-  auto auth = authorize(ctx, domain::Permission::manage_users);
-  if (!auth) return problem(auth.error());
-  auto id = parse_id(ctx.request.path_params.at("id"));
-  if (!id) return not_found();
-  std::optional<Error> refusal;
-  ctx.resources.db.transact([&](pqxx::work& txn) {
-    auto user = pending_account(txn, *id);
-    if (!user) return void(refusal = user.error());
-    domain::AccountEmailFacts facts{user->username, ctx.services.config.dashboard_url, "", 0, "", ""};
-    queue_mail(txn, user->id, user->email, "rejected", domain::render_rejected_email(facts));
-    infra::append_event(txn, {"account.rejected", {{"user_id", *id}}, ctx.request.request_id, auth->actor.user_id});
-    audit(ctx, txn, auth->actor.user_id, "user.reject_registration", "user", *id, infra::users::to_json(*user),
-          std::nullopt);
-    infra::users::remove(txn, *id);
-  });
-  if (refusal) return problem(*refusal);
-  return no_content();
-}
-
-// --- PINs ---
 
 prometheus::Family<prometheus::Counter>& pin_signins(Context& ctx) {
   static auto& family = prometheus::BuildCounter()
@@ -495,8 +422,6 @@ void add_account_routes(Router<Handler>& router) {
   router.add("PUT", "/api/v1/users/me/pin", set_my_pin);
   router.add("DELETE", "/api/v1/users/me/pin", remove_my_pin);
   router.add("PUT", "/api/v1/users/{id}/pin", reset_pin);
-  router.add("PUT", "/api/v1/users/{id}/activation", activate_account);
-  router.add("DELETE", "/api/v1/users/{id}/activation", reject_account);
   router.add("POST", "/api/v1/locations/{id}/terminals", create_terminal);
   router.add("GET", "/api/v1/locations/{id}/terminals", list_terminals);
   router.add("DELETE", "/api/v1/locations/{id}/terminals/{terminal_id}", revoke_terminal);

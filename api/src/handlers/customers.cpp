@@ -107,12 +107,8 @@ Response list_customers(Context& ctx) {
     if (!filter.location_id) filter.location_id = auth->actor.location_id.value_or(-1);
   }
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::customers::list(txn, filter); });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const bool more = static_cast<int>(rows.size()) > filter.limit;
-  if (more) rows.pop_back();
-  for (const auto& c : rows) out["items"].push_back(customer_json(auth->actor, c));
-  if (more) out["next_cursor"] = std::to_string(rows.back().id);
-  return json_response(200, out.dump());
+  auto to_json = [&](const infra::CustomerRecord& c) { return customer_json(auth->actor, c); };
+  return json_response(200, page_of(rows, filter.limit, to_json).dump());
 }
 
 Response get_customer(Context& ctx) {

@@ -84,11 +84,7 @@ Response list_reports(Context& ctx) {
     infra::PgReportStore store(txn);
     return reports::list_reports(store, auth->actor, page->after_id, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const auto shown = std::min<std::size_t>(found.size(), static_cast<std::size_t>(page->limit));
-  for (std::size_t i = 0; i < shown; ++i) out["items"].push_back(report_json(found[i]));
-  if (found.size() > shown) out["next_cursor"] = std::to_string(found[shown - 1].id);
-  return json_response(200, out.dump());
+  return json_response(200, page_of(found, page->limit, report_json).dump());
 }
 
 Response download_report(Context& ctx) {

@@ -1,8 +1,11 @@
-// /users: accounts, roles, locations, activation and passwords. Admin only.
+// /users: accounts, roles, locations, activation (of sign-ups too) and passwords. Admin only.
 #include <nlohmann/json.hpp>
 
 #include "ims/api/input.hpp"
+#include "ims/api/resource.hpp"
+#include "ims/domain/account_email.hpp"
 #include "ims/domain/user_rules.hpp"
+#include "ims/infra/outbox.hpp"
 #include "ims/infra/token_revocation.hpp"
 #include "ims/infra/user_store.hpp"
 
@@ -95,12 +98,8 @@ Response list_users(Context& ctx) {
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
 
   auto rows = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::list(txn, filter); });
-  nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
-  const bool more = static_cast<int>(rows.size()) > filter.limit;
-  if (more) rows.pop_back();
-  for (const auto& u : rows) out["items"].push_back(nlohmann::json::parse(infra::users::to_json(u)));
-  if (more) out["next_cursor"] = std::to_string(rows.back().id);
-  return json_response(200, out.dump());
+  auto user_json = [](const infra::UserRecord& u) { return nlohmann::json::parse(infra::users::to_json(u)); };
+  return json_response(200, page_of(rows, filter.limit, user_json).dump());
 }
 
 Response get_user(Context& ctx) {
@@ -329,6 +328,91 @@ Response set_my_notifications(Context& ctx) {
   return json_response(200, nlohmann::json{{"email_alerts", enabled}}.dump());
 }
 
+
+// --- sign-ups waiting for activation (issue 13) ---
+
+// The pending account, locked; or the refusal (404, 409).
+std::optional<Response> lock_pending(pqxx::work& txn, std::int64_t id, infra::UserRecord& out) {
+  auto user = infra::users::find_by_id(txn, id, true);
+  if (!user) return not_found();
+  if (user->status != "pending_activation") {
+    return problem(Error::of(ErrorCode::conflict, "the account is not waiting for activation"));
+  }
+  out = *user;
+  return std::nullopt;
+}
+
+void queue_account_mail(pqxx::work& txn, const infra::UserRecord& user, const char* event,
+                        const domain::RenderedEmail& mail) {
+  infra::account_mail::queue(txn, {user.id, user.email, event, mail.subject, mail.text, mail.html});
+}
+
+// Activates a sign-up whose address is confirmed, with the role and location the admin decides.
+Response activate_account(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::manage_users);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return not_found();
+  nlohmann::json body;
+  if (auto failure = read_json_object(ctx.request, body)) return *failure;
+  FieldReader in(body);
+  const auto role_text = in.required_string("role", 32);
+  const auto location_id = in.optional_id("location_id");
+  const auto role = domain::parse_role(role_text);
+  if (in.has("role") && body["role"].is_string() && !role)
+    in.fail("role", "must be one of admin, manufacturer, cfa, stockist, retailer");
+  if (!in.ok() || !role) return problem(in.error());
+
+  std::optional<Response> refusal;
+  auto activated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::UserRecord> {
+    infra::UserRecord user;
+    if ((refusal = lock_pending(txn, *id, user))) return std::nullopt;
+    if (!user.email_verified) {
+      refusal = problem(Error::of(ErrorCode::conflict, "the account's email address is not confirmed yet"));
+      return std::nullopt;
+    }
+    check_location(txn, in, *role, location_id);
+    if (!in.ok()) {
+      refusal = problem(in.error());
+      return std::nullopt;
+    }
+    infra::users::activate(txn, *id, *role, location_id);
+    auto after = infra::users::find_by_id(txn, *id);
+    std::string place;
+    if (auto l = location_id ? infra::locations::find(txn, *location_id) : std::nullopt) place = l->code + " (" + l->name + ")";
+    queue_account_mail(txn, *after, "activated",
+                       domain::render_activated_email({after->username, ctx.services.config.dashboard_url, "", 0,
+                                                       role_text, place}));
+    infra::append_event(txn, {"account.activated",
+                              {{"user_id", *id}, {"role", role_text}, {"location_id", location_id ? nlohmann::json(*location_id) : nlohmann::json(nullptr)}},
+                              ctx.request.request_id, auth->actor.user_id});
+    audit(ctx, txn, *auth, "user.activate_registration", *id, infra::users::to_json(user), infra::users::to_json(*after));
+    return after;
+  });
+  if (refusal) return *refusal;
+  return user_response(200, *activated);
+}
+
+// Rejects a sign-up: the account is removed, the person told.
+Response reject_account(Context& ctx) {
+  auto auth = authorize(ctx, domain::Permission::manage_users);
+  if (!auth) return problem(auth.error());
+  auto id = parse_id(ctx.request.path_params.at("id"));
+  if (!id) return not_found();
+  std::optional<Response> refusal;
+  ctx.resources.db.transact([&](pqxx::work& txn) {
+    infra::UserRecord user;
+    if ((refusal = lock_pending(txn, *id, user))) return;
+    queue_account_mail(txn, user, "rejected",
+                       domain::render_rejected_email({user.username, ctx.services.config.dashboard_url, "", 0, "", ""}));
+    infra::append_event(txn, {"account.rejected", {{"user_id", *id}}, ctx.request.request_id, auth->actor.user_id});
+    audit(ctx, txn, *auth, "user.reject_registration", *id, infra::users::to_json(user), std::nullopt);
+    infra::users::remove(txn, *id);
+  });
+  if (refusal) return *refusal;
+  return no_content();
+}
+
 }  // namespace
 
 void add_user_routes(Router<Handler>& router) {
@@ -341,6 +425,8 @@ void add_user_routes(Router<Handler>& router) {
   router.add("DELETE", "/api/v1/users/{id}", delete_user);
   router.add("PATCH", "/api/v1/users/{id}/status", set_status);
   router.add("PUT", "/api/v1/users/{id}/password", set_password);
+  router.add("PUT", "/api/v1/users/{id}/activation", activate_account);
+  router.add("DELETE", "/api/v1/users/{id}/activation", reject_account);
 }
 
 }  // namespace ims::api

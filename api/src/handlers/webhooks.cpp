@@ -85,12 +85,7 @@ Response list(Context& ctx) {
     infra::PgWebhookStore store(txn);
     return store.list(page->after_id, page->limit + 1);
   });
-  json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  const bool more = static_cast<int>(rows.size()) > page->limit;
-  if (more) rows.pop_back();
-  for (const auto& w : rows) out["items"].push_back(webhook_json(w));
-  if (more) out["next_cursor"] = std::to_string(rows.back().id);
-  return json_response(200, out.dump());
+  return json_response(200, page_of(rows, page->limit, webhook_json).dump());
 }
 
 Response create(Context& ctx) {

@@ -2,6 +2,7 @@
 // Small pieces every catalog resource handler shares.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -44,6 +45,16 @@ nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
   for (int i = 0; i < n; ++i) out["items"].push_back(to_json(rows[i]));
   if (static_cast<int>(rows.size()) > limit)
     out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
+  return out;
+}
+
+// The same from typed records (each with an `id`, the cursor), as a store returns them.
+template <typename Record, typename ToJson>
+nlohmann::json page_of(const std::vector<Record>& records, int limit, ToJson to_json) {
+  nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
+  const auto shown = std::min<std::size_t>(records.size(), static_cast<std::size_t>(std::max(limit, 0)));
+  for (std::size_t i = 0; i < shown; ++i) out["items"].push_back(to_json(records[i]));
+  if (records.size() > shown && shown > 0) out["next_cursor"] = std::to_string(records[shown - 1].id);
   return out;
 }
 
