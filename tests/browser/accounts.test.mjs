@@ -1,61 +1,20 @@
 // Accounts in headless Chromium (Debian's), driven by playwright-core, against the running stack:
 // signing up, verifying the address from the email the mail catcher holds, an admin activating the
 // account, and the shop-floor PIN pad on a tablet, selling to a new customer.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { base, launchChromium } from './chromium.mjs';
+import { base } from './chromium.mjs';
+import {
+  PASSWORD, DESKTOP, closeBrowser, apiAs, ensureAvailable, openPage as openPageOf, assertClean, close, fillSignIn, signIn,
+  shoot,
+} from './fixtures.mjs';
 
-const artifacts = process.env.IMS_BROWSER_ARTIFACTS || path.join(process.env.IMS_DATA_DIR || '/tmp', 'browser-artifacts');
-mkdirSync(artifacts, { recursive: true });
-const PASSWORD = 'demo-password';
-const DESKTOP = { width: 1280, height: 800 };
 const TABLET = { width: 768, height: 1024 };
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
-
-// ------------------------------------------------------------------ the API, as a test fixture
-
-async function apiAs(username, password = PASSWORD) {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, `sign-in of ${username} via the API`);
-  const { access_token: token } = await res.json();
-  const call = async (method, p, body) => {
-    const r = await fetch(`${base}/api/v1${p}`, {
-      method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    let parsed = null;
-    try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
-    return { status: r.status, body: parsed };
-  };
-  return { call };
-}
-
-/** Makes sure a location has at least `min` of a product available (an admin's stock adjustment). */
-async function ensureAvailable(sku, locationCode, min) {
-  const admin = await apiAs('admin');
-  const product = (await admin.call('GET', `/products?q=${encodeURIComponent(sku)}`)).body.items.find((p) => p.sku === sku);
-  const location = (await admin.call('GET', '/locations?limit=200')).body.items.find((l) => l.code === locationCode);
-  const available = async () => (await admin.call('GET', `/stock?location_id=${location.id}&product_id=${product.id}&limit=200`))
-    .body.items.reduce((sum, s) => sum + Number(s.available), 0);
-  if (await available() >= min) return;
-  const made = await admin.call('POST', '/stock/adjustments', {
-    product_id: product.id, location_id: location.id, quantity_delta: min * 2, reason: 'browser test: stock to sell',
-    lot_code: `BT-${Date.now()}`, expires_on: '2031-12-31',
-  });
-  assert.equal(made.status, 202, JSON.stringify(made.body));
-  for (let i = 0; i < 100 && await available() < min; i++) await new Promise((r) => setTimeout(r, 200));
-  assert.ok(await available() >= min, `${sku} at ${locationCode} was not topped up`);
-}
+after(closeBrowser);
+// A tablet is touched, not clicked.
+const openPage = (viewport = DESKTOP) => openPageOf(viewport, { hasTouch: viewport === TABLET });
 
 async function eventually(what, fn, timeout = 30000) {
   const end = Date.now() + timeout;
@@ -98,47 +57,6 @@ async function verificationLink(email) {
     }
     return null;
   }, 60000);
-}
-
-// ------------------------------------------------------------------ the browser
-
-/** A page of its own context (its own storage), collecting console errors and CSP reports. */
-async function openPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, hasTouch: viewport === TABLET });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.problems = problems;
-  page.expectedErrors = [];
-  return page;
-}
-
-function assertClean(page) {
-  const unexpected = page.problems.filter((p) => !page.expectedErrors.some((re) => re.test(p)));
-  assert.deepEqual(unexpected, [], `errors in the browser console on ${page.url()}`);
-}
-
-async function close(page) {
-  assertClean(page);
-  await page.context().close();
-}
-
-async function fillSignIn(page, username, password = PASSWORD) {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function signIn(page, username, password = PASSWORD) {
-  await fillSignIn(page, username, password);
-  await page.waitForSelector('#home-view[data-role]', { timeout: 15000 });
-  await page.waitForSelector('#live.on', { timeout: 15000 });
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
 // ------------------------------------------------------------------ the tests

@@ -1,97 +1,22 @@
 // Every role's dashboard in headless Chromium (Debian's), driven by playwright-core, against the
 // running stack of scripts/test: what the people who use IMS see and do, end to end, with the stock
 // worker, the live feed and the other workers doing their part for real.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { base, launchChromium } from './chromium.mjs';
+import { base } from './chromium.mjs';
+import {
+  PASSWORD, DESKTOP, artifacts, closeBrowser, apiAs, ensureAvailable, openPage as openPageOf, close, signIn, shoot,
+} from './fixtures.mjs';
 
-const artifacts = process.env.IMS_BROWSER_ARTIFACTS || path.join(process.env.IMS_DATA_DIR || '/tmp', 'browser-artifacts');
-mkdirSync(artifacts, { recursive: true });
-const PASSWORD = 'demo-password';
-const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
-
-// ------------------------------------------------------------------ the API, as a test fixture
-
-async function apiAs(username, password = PASSWORD) {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, `sign-in of ${username} via the API`);
-  const { access_token: token } = await res.json();
-  const call = async (method, p, body) => {
-    const r = await fetch(`${base}/api/v1${p}`, {
-      method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  };
-  return { call };
-}
-
-/**
- * Makes sure a location has at least `min` of a product available, topping it up with an admin's
- * stock adjustment (its own lot) when earlier tests of the suite have sold it down.
- */
-async function ensureAvailable(sku, locationCode, min) {
-  const admin = await apiAs('admin');
-  const product = (await admin.call('GET', `/products?q=${encodeURIComponent(sku)}`)).body.items.find((p) => p.sku === sku);
-  const location = (await admin.call('GET', '/locations?limit=200')).body.items.find((l) => l.code === locationCode);
-  const available = async () => (await admin.call('GET', `/stock?location_id=${location.id}&product_id=${product.id}&limit=200`))
-    .body.items.reduce((sum, s) => sum + Number(s.available), 0);
-  if (await available() >= min) return;
-  const made = await admin.call('POST', '/stock/adjustments', {
-    product_id: product.id, location_id: location.id, quantity_delta: min * 2, reason: 'browser test: stock to sell',
-    lot_code: `BT-${Date.now()}`, expires_on: '2031-12-31',
-  });
-  assert.equal(made.status, 202, JSON.stringify(made.body));
-  for (let i = 0; i < 100 && await available() < min; i++) await new Promise((r) => setTimeout(r, 200));
-  assert.ok(await available() >= min, `${sku} at ${locationCode} was not topped up`);
-}
+after(closeBrowser);
+// Pages here accept downloads (the report test saves one).
+const openPage = (viewport = DESKTOP) => openPageOf(viewport, { acceptDownloads: true });
 
 // ------------------------------------------------------------------ the browser
-
-/** A page of its own context (its own sessionStorage), collecting console errors and CSP reports. */
-async function openPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.problems = problems;
-  page.expectedErrors = [];
-  return page;
-}
-
-/** Console errors other than the failed requests a test provokes on purpose. */
-function assertClean(page) {
-  const unexpected = page.problems.filter((p) => !page.expectedErrors.some((re) => re.test(p)));
-  assert.deepEqual(unexpected, [], `errors in the browser console on ${page.url()}`);
-}
-
-async function signIn(page, username, password = PASSWORD) {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForSelector(`#home-view[data-role]`, { timeout: 15000 });
-  await page.waitForSelector('#live.on', { timeout: 15000 });  // the live feed is open
-}
-
-async function close(page) {
-  assertClean(page);
-  await page.context().close();
-}
 
 const row = (page, table, attr, value) => page.locator(`#${table} tbody tr[data-${attr}="${value}"]`);
 async function waitForStatus(page, table, attr, value, status, timeout = 20000) {
@@ -100,10 +25,6 @@ async function waitForStatus(page, table, attr, value, status, timeout = 20000) 
 /** Sum of a stock figure over the rows of one SKU shown in the stock table. */
 async function stockOf(page, sku, figure = 'on-hand') {
   return page.$$eval(`#stock tbody tr[data-sku="${sku}"]`, (rows, f) => rows.reduce((s, r) => s + Number(r.dataset[f === 'on-hand' ? 'onHand' : 'available']), 0), figure);
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
 /** At phone width the page itself never scrolls sideways, and the main table's rows are on screen. */
