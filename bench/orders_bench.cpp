@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -211,15 +212,23 @@ void wait_decided(ims::infra::PgSession& db, const std::string& customer) {
   while (undecided(db, customer) > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
-// $N → the pgbench expression for it (highest N first, so $1 never eats $10).
-std::string bind(std::string sql, const std::vector<std::string>& args) {
-  for (std::size_t i = args.size(); i >= 1; --i) {
-    const std::string placeholder = "$" + std::to_string(i);
-    for (auto at = sql.find(placeholder); at != std::string::npos; at = sql.find(placeholder, at + args[i - 1].size())) {
-      sql.replace(at, placeholder.size(), args[i - 1]);
+// $N → the pgbench expression for it, in one pass; a placeholder with no argument is an error (an
+// intake statement that gained a parameter must not turn into a silently wrong pgbench script).
+std::string bind(const std::string& sql, const std::vector<std::string>& args) {
+  std::string out;
+  for (std::size_t at = 0; at < sql.size();) {
+    std::size_t end = at + 1;
+    while (sql[at] == '$' && end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) ++end;
+    if (sql[at] != '$' || end == at + 1) {
+      out += sql[at++];
+      continue;
     }
+    const auto n = std::stoul(sql.substr(at + 1, end - at - 1));
+    if (n == 0 || n > args.size()) throw std::runtime_error("statement has $" + std::to_string(n) + " but no argument for it");
+    out += args[n - 1];
+    at = end;
   }
-  return sql;
+  return out;
 }
 
 std::string statement(const std::string& name) {
@@ -254,7 +263,7 @@ std::string intake_script() {
   std::string s = "\\set n random(1, 3)\nBEGIN;\n";
   s += one_line(bind(ims::api::order_lookup_sql, {"(ARRAY[:p1, :p2, :p3]::bigint[])::text", "(ARRAY[:loc]::bigint[])::text", "NULL::bigint"})) + ";\n";
   s += one_line(bind(insert, {lines, "'sale'", ":loc", "NULL::bigint", "NULL::bigint", "'pgbench'", ":actor", "'pgbench'",
-                              "gen_random_uuid()", "'{\"type\": \"order.created\", \"data\": {}}'"})) +
+                              "gen_random_uuid()", "'{\"type\": \"order.created\", \"data\": {}}'", "NULL::bigint"})) +
        ";\n";
   s += "END;\n";
   return s;

@@ -7,7 +7,7 @@ namespace ims::api {
 extern const char* const order_lookup_sql;
 // $1 lines (jsonb: [{line_no, product_id, quantity, unit_price, lot_code, expires_on}]), $2 kind,
 // $3 seller, $4 buyer, $5 supplier, $6 customer, $7 actor, $8 request id, $9 event id,
-// $10 event envelope (jsonb; data.order_id and data.number are filled in).
+// $10 event envelope (jsonb; data.order_id and data.number are filled in), $11 customer id or NULL.
 extern const char* const order_insert_sql;
 
 }  // namespace ims::api
