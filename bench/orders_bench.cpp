@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "ims/api/order_statements.hpp"
+#include "ims/infra/order_statements.hpp"
 #include "ims/infra/pg.hpp"
 #include "stock/handlers.hpp"
 #include "support/http_client.hpp"
@@ -248,7 +248,7 @@ std::string one_line(std::string sql) {
 // The intake transaction: the lookup and the insert, with the API's statement texts. The outbox
 // row is written already published (so the relay leaves it alone and the worker never sees it).
 std::string intake_script() {
-  std::string insert = ims::api::order_insert_sql;
+  std::string insert = ims::infra::order_insert_sql;
   const std::string outbox = "INSERT INTO messaging.outbox (id, type, envelope)";
   insert.replace(insert.find(outbox), outbox.size(), "INSERT INTO messaging.outbox (id, type, envelope, published_at)");
   const std::string values = "'{data,number}', to_jsonb(o.number)) FROM o RETURNING 1)";
@@ -261,7 +261,7 @@ std::string intake_script() {
       "(SELECT jsonb_agg(jsonb_build_object('line_no', g, 'product_id', (ARRAY[:p1, :p2, :p3]::bigint[])[g], 'quantity', '1',"
       " 'unit_price', '10.00', 'lot_code', NULL, 'expires_on', NULL)) FROM generate_series(1, (:n)::int) g)";
   std::string s = "\\set n random(1, 3)\nBEGIN;\n";
-  s += one_line(bind(ims::api::order_lookup_sql, {"(ARRAY[:p1, :p2, :p3]::bigint[])::text", "(ARRAY[:loc]::bigint[])::text", "NULL::bigint"})) + ";\n";
+  s += one_line(bind(ims::infra::order_lookup_sql, {"(ARRAY[:p1, :p2, :p3]::bigint[])::text", "(ARRAY[:loc]::bigint[])::text", "NULL::bigint"})) + ";\n";
   s += one_line(bind(insert, {lines, "'sale'", ":loc", "NULL::bigint", "NULL::bigint", "'pgbench'", ":actor", "'pgbench'",
                               "gen_random_uuid()", "'{\"type\": \"order.created\", \"data\": {}}'", "NULL::bigint"})) +
        ";\n";

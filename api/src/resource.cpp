@@ -36,14 +36,8 @@ std::int64_t day_number(const std::string& s) {
 }
 
 std::optional<Response> precondition(const Request& request, int version, const std::string& what) {
-  auto tag = request.header("if-match");
-  if (!tag || *tag == "*") return std::nullopt;
-  std::string v = *tag;
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v == std::to_string(version)) return std::nullopt;
-  return problem(domain::Error::of(domain::ErrorCode::precondition_failed,
-                                   "the " + what + " has changed (now version " + std::to_string(version) + "); fetch it again"));
+  if (auto stale = domain::stale_version(request.header("if-match"), version, what)) return problem(*stale);
+  return std::nullopt;
 }
 
 Response versioned(int status, const nlohmann::json& body) {

@@ -21,4 +21,14 @@ const char* to_string(ErrorCode code) {
   return "unknown";
 }
 
+std::optional<Error> stale_version(const std::optional<std::string>& if_match, int version, const std::string& what) {
+  if (!if_match || *if_match == "*") return std::nullopt;
+  std::string v = *if_match;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v == std::to_string(version)) return std::nullopt;
+  return Error::of(ErrorCode::precondition_failed,
+                   "the " + what + " has changed (now version " + std::to_string(version) + "); fetch it again");
+}
+
 }  // namespace ims::domain

@@ -159,4 +159,16 @@ std::string to_json(const CustomerRecord& c, bool personal) {
 
 }  // namespace customers
 
+std::optional<CustomerRecord> PgCustomerStore::find(std::int64_t id) { return customers::find(unit_.txn(), id); }
+
+std::optional<CustomerRecord> PgCustomerStore::match(std::int64_t location_id, const std::optional<std::string>& phone,
+                                                     const std::optional<std::string>& email) {
+  return customers::match(unit_.txn(), location_id, phone, email);
+}
+
+std::optional<std::int64_t> PgCustomerStore::insert(std::int64_t location_id, const CustomerFields& fields,
+                                                    std::int64_t created_by) {
+  return customers::insert(unit_.txn(), location_id, fields, created_by);
+}
+
 }  // namespace ims::infra

@@ -14,6 +14,7 @@ pqxx::connection& PgSession::connection() {
     try {
       conn_ = std::make_unique<pqxx::connection>(with_connect_timeout(url_, 3));
       for (const auto& [name, sql] : statements_) conn_->prepare(name, sql);
+      for (const auto& [name, sql] : store_statements()) conn_->prepare(name, sql);
     } catch (const pqxx::broken_connection& e) {
       throw DependencyUnavailable("postgresql", e.what());
     }

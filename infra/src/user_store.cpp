@@ -377,4 +377,6 @@ void record(pqxx::work& txn, const AuditEntry& e) {
 
 }  // namespace audit
 
+void PgAuditTrail::record(const AuditEntry& entry) { audit::record(unit_.txn(), entry); }
+
 }  // namespace ims::infra

@@ -1,49 +1,23 @@
 // /products: the catalog. Read by everyone; written by manufacturer and admin.
+// Decode → use case (api/src/use_cases/products.cpp) → encode.
 #include <nlohmann/json.hpp>
 
 #include "ims/api/resource.hpp"
+#include "ims/api/use_cases/products.hpp"
 #include "ims/domain/catalog.hpp"
 #include "ims/infra/pg.hpp"
-#include "ims/infra/user_store.hpp"
 
 namespace ims::api {
 namespace {
 
 using domain::Error;
 using domain::ErrorCode;
+using infra::PgAuditTrail;
+using infra::PgProductStore;
+using infra::UnitOfWork;
 using nlohmann::json;
 
-constexpr const char* product_columns =
-    "p.id, p.sku, p.name, p.kind, p.category, p.unit_of_measure, (p.price * 100)::bigint, (p.cost * 100)::bigint,"
-    " p.gtin, p.supplier_id, p.is_active, p.version,"
-    " to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-
-json product_json(const pqxx::row& r) {
-  return json{{"id", r[0].as<std::int64_t>()},
-              {"sku", r[1].as<std::string>()},
-              {"name", r[2].as<std::string>()},
-              {"kind", r[3].as<std::string>()},
-              {"category", r[4].is_null() ? json(nullptr) : json(r[4].as<std::string>())},
-              {"unit_of_measure", r[5].as<std::string>()},
-              {"price", domain::format_money(r[6].as<std::int64_t>())},
-              {"cost", domain::format_money(r[7].as<std::int64_t>())},
-              {"gtin", r[8].is_null() ? json(nullptr) : json(r[8].as<std::string>())},
-              {"supplier_id", r[9].is_null() ? json(nullptr) : json(r[9].as<std::int64_t>())},
-              {"is_active", r[10].as<bool>()},
-              {"version", r[11].as<int>()},
-              {"created_at", r[12].as<std::string>()},
-              {"updated_at", r[13].as<std::string>()}};
-}
-
-std::optional<json> find_product(pqxx::work& txn, std::int64_t id) {
-  auto rows = txn.exec_params(std::string("SELECT ") + product_columns + " FROM catalog.products p WHERE p.id = $1", id);
-  if (rows.empty()) return std::nullopt;
-  return product_json(rows[0]);
-}
-
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such product")); }
-
 
 // Money may come as a JSON number or a decimal string.
 std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const char* name) {
@@ -62,16 +36,8 @@ std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const 
   return cents;
 }
 
-struct ProductFields {
-  std::string sku, name, kind, unit_of_measure;
-  std::optional<std::string> category, gtin;
-  std::optional<std::int64_t> supplier_id;
-  std::int64_t price = 0, cost = 0;
-  bool is_active = true;
-};
-
-ProductFields read_product(FieldReader& in, const json& body) {
-  ProductFields f;
+infra::ProductFields read_product(FieldReader& in, const json& body) {
+  infra::ProductFields f;
   f.sku = in.required_string("sku", 64);
   f.name = in.required_string("name", 200);
   f.kind = in.required_string("kind", 32);
@@ -80,8 +46,8 @@ ProductFields read_product(FieldReader& in, const json& body) {
   f.gtin = in.optional_string("gtin", 14);
   f.supplier_id = in.optional_id("supplier_id");
   f.is_active = in.optional_bool("is_active").value_or(true);
-  f.price = read_money(in, body, "price").value_or(0);
-  f.cost = read_money(in, body, "cost").value_or(0);
+  f.price_cents = read_money(in, body, "price").value_or(0);
+  f.cost_cents = read_money(in, body, "cost").value_or(0);
   if (in.has("sku")) {
     if (auto why = domain::check_sku(f.sku)) in.fail("sku", *why);
   }
@@ -96,83 +62,59 @@ ProductFields read_product(FieldReader& in, const json& body) {
   return f;
 }
 
-// Uniqueness and references, checked so the answer names the field (the database enforces them too).
-void check_references(pqxx::work& txn, FieldReader& in, const ProductFields& f, std::int64_t self_id) {
-  if (!txn.exec_params("SELECT 1 FROM catalog.products WHERE sku = $1 AND id <> $2", f.sku, self_id).empty()) {
-    in.fail("sku", "is taken");
-  }
-  if (f.gtin && !txn.exec_params("SELECT 1 FROM catalog.products WHERE gtin = $1 AND id <> $2", *f.gtin, self_id).empty()) {
-    in.fail("gtin", "is taken");
-  }
-  if (f.supplier_id && txn.exec_params("SELECT 1 FROM procurement.suppliers WHERE id = $1", *f.supplier_id).empty()) {
-    in.fail("supplier_id", "does not exist");
-  }
+Response encoded(int status, const domain::Result<infra::ProductRecord>& product) {
+  return product ? versioned(status, product_json(*product)) : problem(product.error());
 }
 
-
-Response list_products(Context& ctx) {
+Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_catalog);
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  auto kind = ctx.request.query_param("kind");
-  if (kind && *kind != "finished_good" && *kind != "raw_material") {
+  infra::ProductFilter filter{page->after_id, ctx.request.query_param("kind"), ctx.request.query_param("category")};
+  if (filter.kind && *filter.kind != "finished_good" && *filter.kind != "raw_material") {
     return problem(Error::validation({{"kind", "must be finished_good or raw_material"}}));
   }
-  auto category = ctx.request.query_param("category");
-  std::optional<std::string> pattern;
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + utf8_prefix(*q, 100) + "%";
-  const bool low_stock = ctx.request.query_param("low_stock").value_or("false") == "true";
-  std::optional<std::int64_t> scope;
-  if (domain::is_location_scoped(auth->actor.role)) scope = auth->actor.location_id.value_or(-1);
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return txn.exec_params(std::string("SELECT ") + product_columns +
-                               " FROM catalog.products p"
-                               " WHERE ($1::bigint IS NULL OR p.id > $1) AND ($2::text IS NULL OR p.kind = $2)"
-                               "   AND ($3::text IS NULL OR p.category = $3)"
-                               "   AND ($4::text IS NULL OR p.name ILIKE $4 OR p.sku ILIKE $4)"
-                               "   AND (NOT $5 OR EXISTS (SELECT 1 FROM inventory.reorder_rules r WHERE r.product_id = p.id"
-                               "        AND r.low_since IS NOT NULL AND ($6::bigint IS NULL OR r.location_id = $6)))"
-                               " ORDER BY p.id LIMIT $7",
-                           page->after_id, kind, category, pattern, low_stock, scope, page->limit + 1);
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
+  filter.low_stock = ctx.request.query_param("low_stock").value_or("false") == "true";
+  if (domain::is_location_scoped(auth->actor.role)) filter.low_stock_location = auth->actor.location_id.value_or(-1);
+  filter.limit = page->limit;
+  auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgProductStore products(u);
+    return list_products(filter, products);
   });
-  return json_response(200, page_of(rows, page->limit, product_json).dump());
+  return json_response(200, page_of(*rows, filter.limit, product_json).dump());
 }
 
-Response get_product(Context& ctx) {
+Response get(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_catalog);
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  auto p = ctx.resources.db.transact([&](pqxx::work& txn) { return find_product(txn, *id); });
-  return p ? versioned(200, *p) : not_found();
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgProductStore products(u);
+    return get_product(*id, products);
+  }));
 }
 
-Response create_product(Context& ctx) {
+Response create(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_catalog);
   if (!auth) return problem(auth.error());
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  auto f = read_product(in, body);
+  auto fields = read_product(in, body);
   if (!in.ok()) return problem(in.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    check_references(txn, in, f, 0);
-    if (!in.ok()) return std::nullopt;
-    auto id = txn.exec_params1(
-                     "INSERT INTO catalog.products (sku, name, kind, category, unit_of_measure, price, cost, gtin, supplier_id,"
-                     " is_active) VALUES ($1, $2, $3, $4, $5, $6::numeric / 100, $7::numeric / 100, $8, $9, $10) RETURNING id",
-                     f.sku, f.name, f.kind, f.category, f.unit_of_measure, f.price, f.cost, f.gtin, f.supplier_id, f.is_active)[0]
-                  .as<std::int64_t>();
-    auto p = find_product(txn, id);
-    audit_change(ctx, txn, auth->actor.user_id, "product.create", "product", id, std::nullopt, p);
-    return p;
+  auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgProductStore products(u);
+    PgAuditTrail audit(u);
+    return create_product(caller(ctx, *auth), fields, products, audit);
   });
-  if (!created) return refusal_for(in);
-  return versioned(201, *created).header("Location", "/api/v1/products/" + std::to_string((*created)["id"].get<std::int64_t>()));
+  if (!created) return problem(created.error());
+  return encoded(201, created).header("Location", "/api/v1/products/" + std::to_string(created->id));
 }
 
-Response update_product(Context& ctx) {
+Response update(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_catalog);
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
@@ -180,59 +122,36 @@ Response update_product(Context& ctx) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  auto f = read_product(in, body);
+  ProductChange change{*id, ctx.request.header("if-match"), read_product(in, body)};
   if (!in.ok()) return problem(in.error());
-  std::optional<Response> refusal;
-  auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    auto before = txn.exec_params("SELECT version FROM catalog.products WHERE id = $1 FOR UPDATE", *id);
-    if (before.empty()) {
-      refusal = not_found();
-      return std::nullopt;
-    }
-    if ((refusal = precondition(ctx.request, before[0][0].as<int>(), "product"))) return std::nullopt;
-    check_references(txn, in, f, *id);
-    if (!in.ok()) {
-      refusal = refusal_for(in);
-      return std::nullopt;
-    }
-    auto old = find_product(txn, *id);
-    txn.exec_params(
-        "UPDATE catalog.products SET sku = $2, name = $3, kind = $4, category = $5, unit_of_measure = $6,"
-        " price = $7::numeric / 100, cost = $8::numeric / 100, gtin = $9, supplier_id = $10, is_active = $11,"
-        " version = version + 1, updated_at = now() WHERE id = $1",
-        *id, f.sku, f.name, f.kind, f.category, f.unit_of_measure, f.price, f.cost, f.gtin, f.supplier_id, f.is_active);
-    auto p = find_product(txn, *id);
-    audit_change(ctx, txn, auth->actor.user_id, "product.update", "product", *id, old, p);
-    return p;
-  });
-  if (refusal) return *refusal;
-  return versioned(200, *updated);
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgProductStore products(u);
+    PgAuditTrail audit(u);
+    return update_product(caller(ctx, *auth), change, products, audit);
+  }));
 }
 
-Response delete_product(Context& ctx) {
+// Referenced products (stock, movements, orders) cannot go: the foreign key answers 409.
+Response remove(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_catalog);
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  // Referenced products (stock, movements, orders) cannot go: the foreign key answers 409.
-  bool found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    auto old = find_product(txn, *id);
-    if (!old) return false;
-    txn.exec_params("DELETE FROM catalog.products WHERE id = $1", *id);
-    audit_change(ctx, txn, auth->actor.user_id, "product.delete", "product", *id, old, std::nullopt);
-    return true;
+  auto removed = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgProductStore products(u);
+    PgAuditTrail audit(u);
+    return delete_product(caller(ctx, *auth), {*id}, products, audit);
   });
-  return found ? no_content() : not_found();
+  return removed ? no_content() : problem(removed.error());
 }
-
 }  // namespace
 
 void add_product_routes(Router<Handler>& router) {
-  router.add("GET", "/api/v1/products", list_products);
-  router.add("POST", "/api/v1/products", create_product);
-  router.add("GET", "/api/v1/products/{id}", get_product);
-  router.add("PUT", "/api/v1/products/{id}", update_product);
-  router.add("DELETE", "/api/v1/products/{id}", delete_product);
+  router.add("GET", "/api/v1/products", list);
+  router.add("POST", "/api/v1/products", create);
+  router.add("GET", "/api/v1/products/{id}", get);
+  router.add("PUT", "/api/v1/products/{id}", update);
+  router.add("DELETE", "/api/v1/products/{id}", remove);
 }
 
 }  // namespace ims::api

@@ -1,8 +1,9 @@
 // /reorder-rules: per product × location, low stock is available ≤ min; replenish up to max.
 // Read within the caller's scope; written by manufacturer and admin.
+// Decode → use case (api/src/use_cases/reorder_rules.cpp) → encode.
 #include "ims/api/resource.hpp"
-#include "ims/domain/stock.hpp"
-#include "ims/infra/user_store.hpp"
+#include "ims/api/use_cases/reorder_rules.hpp"
+#include "ims/infra/pg.hpp"
 
 namespace ims::api {
 namespace {
@@ -10,27 +11,10 @@ namespace {
 using domain::Error;
 using domain::ErrorCode;
 using domain::Quantity;
+using infra::PgAuditTrail;
+using infra::PgReorderRuleStore;
+using infra::UnitOfWork;
 using nlohmann::json;
-
-constexpr const char* columns =
-    "r.id, r.product_id, r.location_id, r.min_quantity::text, r.max_quantity::text, r.version,"
-    " to_char(r.low_since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-
-json rule_json(const pqxx::row& r) {
-  return json{{"id", r[0].as<std::int64_t>()},
-              {"product_id", r[1].as<std::int64_t>()},
-              {"location_id", r[2].as<std::int64_t>()},
-              {"min", Quantity::parse(r[3].as<std::string>())->to_double()},
-              {"max", Quantity::parse(r[4].as<std::string>())->to_double()},
-              {"version", r[5].as<int>()},
-              {"low_since", text_or_null(r[6])}};
-}
-
-std::optional<json> find(pqxx::work& txn, std::int64_t id, bool lock = false) {
-  auto rows = txn.exec_params(std::string("SELECT ") + columns + " FROM inventory.reorder_rules r WHERE r.id = $1" + (lock ? " FOR UPDATE" : ""), id);
-  if (rows.empty()) return std::nullopt;
-  return rule_json(rows[0]);
-}
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such reorder rule")); }
 
@@ -44,28 +28,44 @@ std::optional<Quantity> read_quantity(FieldReader& in, const json& body, const c
   return q;
 }
 
-void check_bounds(FieldReader& in, const std::optional<Quantity>& min, const std::optional<Quantity>& max) {
+struct Bounds {
+  Quantity min, max;
+};
+
+// min and max, each zero or more, max above min; meaningful only while `in` is ok.
+Bounds read_bounds(FieldReader& in, const json& body) {
+  const auto min = read_quantity(in, body, "min");
+  const auto max = read_quantity(in, body, "max");
   if (min && max && *max <= *min) in.fail("max", "must be greater than min");
+  return {min.value_or(Quantity()), max.value_or(Quantity())};
 }
 
+NewReorderRule read_new_rule(FieldReader& in, const json& body) {
+  const auto product = in.optional_id("product_id");
+  const auto location = in.optional_id("location_id");
+  if (!product && in.ok()) in.fail("product_id", "is required");
+  if (!location && in.ok()) in.fail("location_id", "is required");
+  const auto bounds = read_bounds(in, body);
+  return {product.value_or(0), location.value_or(0), bounds.min, bounds.max};
+}
+
+Response encoded(int status, const domain::Result<infra::ReorderRuleRecord>& rule) {
+  return rule ? versioned(status, reorder_rule_json(*rule)) : problem(rule.error());
+}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_reorder_rules);
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  std::optional<std::int64_t> product, location;
-  if (auto p = ctx.request.query_param("product_id")) product = parse_id(*p);
-  if (auto l = ctx.request.query_param("location_id")) location = parse_id(*l);
-  if (domain::is_location_scoped(auth->actor.role)) location = auth->actor.location_id.value_or(-1);
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return txn.exec_params(std::string("SELECT ") + columns +
-                               " FROM inventory.reorder_rules r WHERE ($1::bigint IS NULL OR r.id > $1)"
-                               " AND ($2::bigint IS NULL OR r.product_id = $2) AND ($3::bigint IS NULL OR r.location_id = $3)"
-                               " ORDER BY r.id LIMIT $4",
-                           page->after_id, product, location, page->limit + 1);
+  infra::ReorderRuleFilter filter{std::nullopt, std::nullopt, page->after_id, page->limit};
+  if (auto p = ctx.request.query_param("product_id")) filter.product_id = parse_id(*p);
+  if (auto l = ctx.request.query_param("location_id")) filter.location_id = parse_id(*l);
+  auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgReorderRuleStore rules(u);
+    return list_reorder_rules(caller(ctx, *auth), filter, rules);
   });
-  return json_response(200, page_of(rows, page->limit, rule_json).dump());
+  return json_response(200, page_of(*rows, filter.limit, reorder_rule_json).dump());
 }
 
 Response get(Context& ctx) {
@@ -73,9 +73,10 @@ Response get(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  auto r = ctx.resources.db.transact([&](pqxx::work& txn) { return find(txn, *id); });
-  if (!r || !domain::can_access_location(auth->actor, (*r)["location_id"].get<std::int64_t>())) return not_found();
-  return versioned(200, *r);
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgReorderRuleStore rules(u);
+    return get_reorder_rule(caller(ctx, *auth), *id, rules);
+  }));
 }
 
 Response create(Context& ctx) {
@@ -84,31 +85,15 @@ Response create(Context& ctx) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  const auto product = in.optional_id("product_id");
-  const auto location = in.optional_id("location_id");
-  if (!product && in.ok()) in.fail("product_id", "is required");
-  if (!location && in.ok()) in.fail("location_id", "is required");
-  const auto min = read_quantity(in, body, "min");
-  const auto max = read_quantity(in, body, "max");
-  check_bounds(in, min, max);
+  const auto rule = read_new_rule(in, body);
   if (!in.ok()) return problem(in.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    if (txn.exec_params("SELECT 1 FROM catalog.products WHERE id = $1", *product).empty()) in.fail("product_id", "does not exist");
-    if (txn.exec_params("SELECT 1 FROM inventory.locations WHERE id = $1", *location).empty()) in.fail("location_id", "does not exist");
-    if (in.ok() && !txn.exec_params("SELECT 1 FROM inventory.reorder_rules WHERE product_id = $1 AND location_id = $2",
-                                    *product, *location).empty()) {
-      in.fail("product_id", "is taken");
-    }
-    if (!in.ok()) return std::nullopt;
-    auto id = txn.exec_params1("INSERT INTO inventory.reorder_rules (product_id, location_id, min_quantity, max_quantity)"
-                               " VALUES ($1, $2, $3::numeric, $4::numeric) RETURNING id",
-                               *product, *location, min->to_string(), max->to_string())[0].as<std::int64_t>();
-    auto r = find(txn, id);
-    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.create", "reorder_rule", id, std::nullopt, r);
-    return r;
+  auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgReorderRuleStore rules(u);
+    PgAuditTrail audit(u);
+    return create_reorder_rule(caller(ctx, *auth), rule, rules, audit);
   });
-  if (!created) return refusal_for(in);
-  return versioned(201, *created).header("Location", "/api/v1/reorder-rules/" + std::to_string((*created)["id"].get<std::int64_t>()));
+  if (!created) return problem(created.error());
+  return encoded(201, created).header("Location", "/api/v1/reorder-rules/" + std::to_string(created->id));
 }
 
 Response update(Context& ctx) {
@@ -119,23 +104,14 @@ Response update(Context& ctx) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  const auto min = read_quantity(in, body, "min");
-  const auto max = read_quantity(in, body, "max");
-  check_bounds(in, min, max);
+  const auto bounds = read_bounds(in, body);
   if (!in.ok()) return problem(in.error());
-  std::optional<Response> refusal;
-  auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    auto before = find(txn, *id, true);
-    if (!before) return refusal = not_found(), std::nullopt;
-    if ((refusal = precondition(ctx.request, (*before)["version"], "reorder rule"))) return std::nullopt;
-    txn.exec_params("UPDATE inventory.reorder_rules SET min_quantity = $2::numeric, max_quantity = $3::numeric,"
-                    " version = version + 1 WHERE id = $1",
-                    *id, min->to_string(), max->to_string());
-    auto after = find(txn, *id);
-    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.update", "reorder_rule", *id, before, after);
-    return after;
-  });
-  return refusal ? *refusal : versioned(200, *updated);
+  const ReorderRuleChange change{*id, ctx.request.header("if-match"), bounds.min, bounds.max};
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgReorderRuleStore rules(u);
+    PgAuditTrail audit(u);
+    return update_reorder_rule(caller(ctx, *auth), change, rules, audit);
+  }));
 }
 
 Response remove(Context& ctx) {
@@ -143,14 +119,12 @@ Response remove(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  bool found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    auto before = find(txn, *id, true);
-    if (!before) return false;
-    txn.exec_params("DELETE FROM inventory.reorder_rules WHERE id = $1", *id);
-    audit_change(ctx, txn, auth->actor.user_id, "reorder_rule.delete", "reorder_rule", *id, before, std::nullopt);
-    return true;
+  auto removed = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgReorderRuleStore rules(u);
+    PgAuditTrail audit(u);
+    return delete_reorder_rule(caller(ctx, *auth), {*id}, rules, audit);
   });
-  return found ? no_content() : not_found();
+  return removed ? no_content() : problem(removed.error());
 }
 
 }  // namespace

@@ -1,39 +1,24 @@
 // /suppliers: who raw materials are bought from. Manufacturer and admin.
+// Decode → use case (api/src/use_cases/suppliers.cpp) → encode.
 #include "ims/api/resource.hpp"
+#include "ims/api/use_cases/suppliers.hpp"
 #include "ims/domain/user_rules.hpp"
-#include "ims/infra/user_store.hpp"
+#include "ims/infra/pg.hpp"
 
 namespace ims::api {
 namespace {
 
 using domain::Error;
 using domain::ErrorCode;
-using nlohmann::json;
-
-constexpr const char* columns = "id, name, email, phone, payment_terms, is_active, version";
-
-json supplier_json(const pqxx::row& r) {
-  return json{{"id", r[0].as<std::int64_t>()}, {"name", r[1].as<std::string>()}, {"email", text_or_null(r[2])},
-              {"phone", text_or_null(r[3])}, {"payment_terms", text_or_null(r[4])}, {"is_active", r[5].as<bool>()},
-              {"version", r[6].as<int>()}};
-}
-
-std::optional<json> find(pqxx::work& txn, std::int64_t id, bool lock = false) {
-  auto rows = txn.exec_params(std::string("SELECT ") + columns + " FROM procurement.suppliers WHERE id = $1" + (lock ? " FOR UPDATE" : ""), id);
-  if (rows.empty()) return std::nullopt;
-  return supplier_json(rows[0]);
-}
+using infra::PgAuditTrail;
+using infra::PgSupplierStore;
+using infra::UnitOfWork;
 
 Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such supplier")); }
 
-struct Fields {
-  std::string name;
-  std::optional<std::string> email, phone, payment_terms;
-};
-
-Fields read_fields(FieldReader& in) {
-  Fields f{in.required_string("name", 200), in.optional_string("email", 254), in.optional_string("phone", 40),
-           in.optional_string("payment_terms", 100)};
+infra::SupplierFields read_fields(FieldReader& in) {
+  infra::SupplierFields f{in.required_string("name", 200), in.optional_string("email", 254),
+                          in.optional_string("phone", 40), in.optional_string("payment_terms", 100)};
   if (in.has("name") && f.name.empty()) in.fail("name", "must not be empty");
   if (f.email) {
     if (auto why = domain::check_email(*f.email)) in.fail("email", *why);
@@ -41,24 +26,23 @@ Fields read_fields(FieldReader& in) {
   return f;
 }
 
+Response encoded(int status, const domain::Result<infra::SupplierRecord>& supplier) {
+  return supplier ? versioned(status, supplier_json(*supplier)) : problem(supplier.error());
+}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_suppliers);
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  std::optional<std::string> pattern;
-  if (auto q = ctx.request.query_param("q"); q && !q->empty()) pattern = "%" + utf8_prefix(*q, 100) + "%";
-  std::optional<bool> active;
-  if (auto a = ctx.request.query_param("is_active")) active = *a == "true";
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return txn.exec_params(std::string("SELECT ") + columns +
-                               " FROM procurement.suppliers WHERE ($1::bigint IS NULL OR id > $1)"
-                               " AND ($2::text IS NULL OR name ILIKE $2 OR email ILIKE $2) AND ($3::boolean IS NULL OR is_active = $3)"
-                               " ORDER BY id LIMIT $4",
-                           page->after_id, pattern, active, page->limit + 1);
+  infra::SupplierFilter filter{std::nullopt, std::nullopt, page->after_id, page->limit};
+  if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
+  if (auto a = ctx.request.query_param("is_active")) filter.is_active = *a == "true";
+  auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    return list_suppliers(filter, suppliers);
   });
-  return json_response(200, page_of(rows, page->limit, supplier_json).dump());
+  return json_response(200, page_of(*rows, filter.limit, supplier_json).dump());
 }
 
 Response get(Context& ctx) {
@@ -66,26 +50,27 @@ Response get(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  auto s = ctx.resources.db.transact([&](pqxx::work& txn) { return find(txn, *id); });
-  return s ? versioned(200, *s) : not_found();
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    return get_supplier(*id, suppliers);
+  }));
 }
 
 Response create(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_suppliers);
   if (!auth) return problem(auth.error());
-  json body;
+  nlohmann::json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  auto f = read_fields(in);
+  auto fields = read_fields(in);
   if (!in.ok()) return problem(in.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) {
-    auto id = txn.exec_params1("INSERT INTO procurement.suppliers (name, email, phone, payment_terms) VALUES ($1, $2, $3, $4) RETURNING id",
-                               f.name, f.email, f.phone, f.payment_terms)[0].as<std::int64_t>();
-    auto s = find(txn, id);
-    audit_change(ctx, txn, auth->actor.user_id, "supplier.create", "supplier", id, std::nullopt, s);
-    return *s;
+  auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    PgAuditTrail audit(u);
+    return create_supplier(caller(ctx, *auth), fields, suppliers, audit);
   });
-  return versioned(201, created).header("Location", "/api/v1/suppliers/" + std::to_string(created["id"].get<std::int64_t>()));
+  if (!created) return problem(created.error());
+  return encoded(201, created).header("Location", "/api/v1/suppliers/" + std::to_string(created->id));
 }
 
 Response update(Context& ctx) {
@@ -93,24 +78,16 @@ Response update(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  json body;
+  nlohmann::json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  auto f = read_fields(in);
+  SupplierChange change{*id, ctx.request.header("if-match"), read_fields(in)};
   if (!in.ok()) return problem(in.error());
-  std::optional<Response> refusal;
-  auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    auto before = find(txn, *id, true);
-    if (!before) return refusal = not_found(), std::nullopt;
-    if ((refusal = precondition(ctx.request, (*before)["version"], "supplier"))) return std::nullopt;
-    txn.exec_params("UPDATE procurement.suppliers SET name = $2, email = $3, phone = $4, payment_terms = $5,"
-                    " version = version + 1, updated_at = now() WHERE id = $1",
-                    *id, f.name, f.email, f.phone, f.payment_terms);
-    auto after = find(txn, *id);
-    audit_change(ctx, txn, auth->actor.user_id, "supplier.update", "supplier", *id, before, after);
-    return after;
-  });
-  return refusal ? *refusal : versioned(200, *updated);
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    PgAuditTrail audit(u);
+    return update_supplier(caller(ctx, *auth), change, suppliers, audit);
+  }));
 }
 
 Response set_status(Context& ctx) {
@@ -118,22 +95,16 @@ Response set_status(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  json body;
+  nlohmann::json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  const bool active = in.required_bool("is_active");
+  SupplierStatusChange change{*id, ctx.request.header("if-match"), in.required_bool("is_active")};
   if (!in.ok()) return problem(in.error());
-  std::optional<Response> refusal;
-  auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    auto before = find(txn, *id, true);
-    if (!before) return refusal = not_found(), std::nullopt;
-    if ((refusal = precondition(ctx.request, (*before)["version"], "supplier"))) return std::nullopt;
-    txn.exec_params("UPDATE procurement.suppliers SET is_active = $2, version = version + 1, updated_at = now() WHERE id = $1", *id, active);
-    auto after = find(txn, *id);
-    audit_change(ctx, txn, auth->actor.user_id, active ? "supplier.activate" : "supplier.deactivate", "supplier", *id, before, after);
-    return after;
-  });
-  return refusal ? *refusal : versioned(200, *updated);
+  return encoded(200, ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    PgAuditTrail audit(u);
+    return set_supplier_status(caller(ctx, *auth), change, suppliers, audit);
+  }));
 }
 
 Response remove(Context& ctx) {
@@ -141,20 +112,12 @@ Response remove(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  std::optional<Response> refusal;
-  ctx.resources.db.transact([&](pqxx::work& txn) {
-    auto before = find(txn, *id, true);
-    if (!before) return void(refusal = not_found());
-    auto used = txn.exec_params1("SELECT count(*) FROM catalog.products WHERE supplier_id = $1", *id)[0].as<long>();
-    if (used > 0) {
-      refusal = problem(Error::of(ErrorCode::conflict, "the supplier is referenced by " + std::to_string(used) +
-                                                           " product(s); deactivate it instead"));
-      return;
-    }
-    txn.exec_params("DELETE FROM procurement.suppliers WHERE id = $1", *id);
-    audit_change(ctx, txn, auth->actor.user_id, "supplier.delete", "supplier", *id, before, std::nullopt);
+  auto removed = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgSupplierStore suppliers(u);
+    PgAuditTrail audit(u);
+    return delete_supplier(caller(ctx, *auth), {*id}, suppliers, audit);
   });
-  return refusal ? *refusal : no_content();
+  return removed ? no_content() : problem(removed.error());
 }
 
 }  // namespace

@@ -27,9 +27,7 @@ struct Resources {
   infra::PgSession db;
   infra::RedisClient redis;
   Resources(const std::string& database_url, const std::string& redis_url)
-      : db(database_url, hot_statements()), redis(redis_url) {}
-  // The statements of the hottest paths, prepared once per connection (no parse and plan per request).
-  static infra::PreparedStatements hot_statements();
+      : db(database_url), redis(redis_url) {}  // the stores' statements are prepared per connection
 };
 
 using Clock = std::function<std::int64_t()>;  // seconds since the epoch

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "ims/api/input.hpp"
+#include "ims/api/use_cases/caller.hpp"
 
 namespace ims::api {
 
@@ -62,6 +63,9 @@ nlohmann::json page_of(const std::vector<Record>& records, int limit, ToJson to_
 void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
                   const std::string& entity, std::int64_t entity_id,
                   const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after);
+
+// The caller of a use case: the authenticated actor and this request's id.
+inline Caller caller(const Context& ctx, const Authenticated& auth) { return Caller{auth.actor, ctx.request.request_id}; }
 
 // A 409 when a field is "is taken", else the 422 of the reader's errors.
 Response refusal_for(const FieldReader& in);

@@ -1,5 +1,6 @@
 #pragma once
 // Expected outcomes are values: Result<T> holds either a T or an Error. Broken infrastructure throws.
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -51,11 +52,17 @@ class Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
   const Error& error() const { return std::get<Error>(state_); }
 
  private:
   std::variant<T, Error> state_;
 };
+
+// Optimistic locking: the If-Match a command carries against the record's version. Absent or "*"
+// matches anything; otherwise the version, quoted or not, weak (W/) or strong. A mismatch is
+// precondition_failed naming `what` and its current version.
+std::optional<Error> stale_version(const std::optional<std::string>& if_match, int version, const std::string& what);
 
 struct Unit {};
 using Status = Result<Unit>;

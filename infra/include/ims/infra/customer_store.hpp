@@ -8,42 +8,9 @@
 
 #include <pqxx/pqxx>
 
+#include "ims/infra/customer_records.hpp"
+
 namespace ims::infra {
-
-struct CustomerRecord {
-  std::int64_t id = 0;
-  std::int64_t location_id = 0;
-  std::string name;
-  std::optional<std::string> phone;
-  std::optional<std::string> email;
-  std::optional<std::string> address;
-  std::optional<std::string> tax_id;
-  std::optional<std::string> notes;
-  bool is_active = true;
-  bool anonymized = false;
-  int version = 1;
-  std::string created_at;
-  std::string updated_at;
-};
-
-// The editable fields (POST, PUT).
-struct CustomerFields {
-  std::string name;
-  std::optional<std::string> phone;  // normalized (domain::normalize_phone)
-  std::optional<std::string> email;
-  std::optional<std::string> address;
-  std::optional<std::string> tax_id;
-  std::optional<std::string> notes;
-};
-
-struct CustomerFilter {
-  std::optional<std::int64_t> location_id;  // the caller's scope or the asked-for location
-  std::optional<bool> is_active;
-  std::optional<std::string> q;              // name contains (phone or email too when q_personal)
-  bool q_personal = true;                    // the caller may see phones and emails, so search them
-  std::optional<std::int64_t> after_id;
-  int limit = 50;
-};
 
 namespace customers {
 std::optional<CustomerRecord> find(pqxx::work& txn, std::int64_t id, bool for_update = false);

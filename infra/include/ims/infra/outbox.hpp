@@ -1,67 +1,22 @@
 #pragma once
 // Writing events: every command appends its event to messaging.outbox in the same transaction as
 // the state it announces (DESIGN §4). Only the relay publishes.
-#include <cstdint>
-#include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "ims/infra/event.hpp"
+#include "ims/infra/pg.hpp"
+
 namespace ims::infra {
-
-inline constexpr int event_version = 1;
-inline constexpr const char* outbox_channel = "ims_outbox";
-
-struct EventDraft {
-  std::string type;                 // also the routing key, e.g. stock.adjustment.requested
-  nlohmann::json data;              // the event's own fields
-  std::string correlation_id;       // the HTTP request id, carried through every worker
-  std::optional<std::int64_t> actor_id;
-};
-
-// The envelope of an event, for statements that insert the outbox row themselves (folding it into
-// a larger statement); they must also pg_notify(outbox_channel, '').
-struct PreparedEvent {
-  std::string id;
-  nlohmann::json envelope;
-};
-PreparedEvent prepare_event(const EventDraft& event);
 
 // Appends the event and wakes the relay (NOTIFY is delivered at commit). Returns the event id.
 std::string append_event(pqxx::work& txn, const EventDraft& event);
 
-// A parsed envelope {id, type, version, occurred_at, correlation_id, actor_id, data}.
-struct Envelope {
-  std::string id;
-  std::string type;
-  int version = 0;
-  std::string occurred_at;
-  std::string correlation_id;
-  std::optional<std::int64_t> actor_id;
-  nlohmann::json data;
-};
-
-// nullopt with `why` set when the body is not a well-formed envelope.
-std::optional<Envelope> parse_envelope(const std::string& body, std::string& why);
-
-std::string uuid_v4();
-
-}  // namespace ims::infra
-
-namespace ims::infra {
-
-// Where a use case announces what happened; in production the outbox of the use case's own
-// transaction, in unit tests a list.
-class Outbox {
- public:
-  virtual ~Outbox() = default;
-  virtual std::string append(const EventDraft& event) = 0;  // returns the event id
-};
-
 class PgOutbox final : public Outbox {
  public:
   explicit PgOutbox(pqxx::work& txn) : txn_(txn) {}
+  explicit PgOutbox(UnitOfWork& unit) : txn_(unit.txn()) {}
   std::string append(const EventDraft& event) override { return append_event(txn_, event); }
 
  private:

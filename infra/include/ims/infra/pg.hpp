@@ -5,12 +5,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
 
 #include "ims/infra/errors.hpp"
+#include "ims/infra/pg_statements.hpp"
 
 // libpqxx 6.4 passes an empty std::optional as SQL NULL (pqxx/internal/type_utils.hxx).
 
@@ -26,8 +28,21 @@ std::optional<T> nullable(const pqxx::field& f) {
 // Adds connect_timeout to a libpq URI unless it has one.
 std::string with_connect_timeout(const std::string& url, int seconds);
 
-// Named statements a session prepares on every (re)connection; libpqxx prepares them on first use.
-using PreparedStatements = std::vector<std::pair<std::string, std::string>>;
+
+// The transaction one use case runs in (PgSession::unit). Stores are built on it; use cases and
+// handlers only pass it along, so libpqxx stays inside infra.
+class UnitOfWork {
+ public:
+  explicit UnitOfWork(pqxx::work& txn) : txn_(txn) {}
+  pqxx::work& txn() { return txn_; }
+
+ private:
+  pqxx::work& txn_;
+};
+
+// The prepared statements of every store (infra/src/statements.cpp); each session registers them on
+// every (re)connection, and libpqxx prepares each on its first use.
+const PreparedStatements& store_statements();
 
 class PgSession {
  public:
@@ -39,24 +54,56 @@ class PgSession {
   // Runs fn(pqxx::work&) and commits. The transaction rolls back unless fn returns normally.
   template <typename Fn>
   auto transact(Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
+    using R = decltype(fn(std::declval<pqxx::work&>()));
+    if constexpr (std::is_void_v<R>) {
+      attempt([&](pqxx::work& txn) { fn(txn); return true; });
+    } else {
+      std::optional<R> result;
+      attempt([&](pqxx::work& txn) { result.emplace(fn(txn)); return true; });
+      return std::move(*result);
+    }
+  }
+
+  // Runs a use case: fn(UnitOfWork&) returns a domain::Result, committed only when it is a success.
+  // A refusal rolls the transaction back, so whatever the use case wrote before refusing is undone.
+  template <typename Fn>
+  auto unit(Fn&& fn) -> decltype(fn(std::declval<UnitOfWork&>())) {
+    using R = decltype(fn(std::declval<UnitOfWork&>()));
+    std::optional<R> result;
+    attempt([&](pqxx::work& txn) {
+      UnitOfWork unit(txn);
+      result.emplace(fn(unit));
+      return result->ok();
+    });
+    return std::move(*result);
+  }
+
+  // Fails fast with DependencyUnavailable if the server cannot be reached.
+  void ping();
+
+  // Runs inside every unit of work just before its commit (the API records a request's
+  // Idempotency-Key this way, in the same transaction as the request's effect). Set and cleared by
+  // the owner of the session's thread.
+  std::function<void(pqxx::work&)> before_commit;
+  std::function<void()> after_commit;
+
+ private:
+  // One unit with its retries: fn(txn) returns whether to commit (false rolls back).
+  template <typename Fn>
+  void attempt(Fn&& fn) {
     constexpr int attempts = 5;
     bool reused = healthy();
     for (int attempt = 1;; ++attempt) {
       try {
         pqxx::work txn(connection());
-        if constexpr (std::is_void_v<decltype(fn(txn))>) {
-          fn(txn);
-          if (before_commit) before_commit(txn);
-          txn.commit();
-          if (after_commit) after_commit();
+        if (!fn(txn)) {
+          txn.abort();
           return;
-        } else {
-          auto result = fn(txn);
-          if (before_commit) before_commit(txn);
-          txn.commit();
-          if (after_commit) after_commit();
-          return result;
         }
+        if (before_commit) before_commit(txn);
+        txn.commit();
+        if (after_commit) after_commit();
+        return;
       } catch (const pqxx::in_doubt_error& e) {
         drop();
         throw DependencyUnavailable("postgresql", std::string("commit outcome unknown: ") + e.what());
@@ -78,16 +125,6 @@ class PgSession {
     }
   }
 
-  // Fails fast with DependencyUnavailable if the server cannot be reached.
-  void ping();
-
-  // Runs inside every unit of work just before its commit (the API records a request's
-  // Idempotency-Key this way, in the same transaction as the request's effect). Set and cleared by
-  // the owner of the session's thread.
-  std::function<void(pqxx::work&)> before_commit;
-  std::function<void()> after_commit;
-
- private:
   pqxx::connection& connection();
   bool healthy() const { return conn_ && conn_->is_open(); }
   void drop() { conn_.reset(); }

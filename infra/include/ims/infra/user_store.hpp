@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "ims/domain/role.hpp"
+#include "ims/infra/audit_store.hpp"
 
 namespace ims::infra {
 
@@ -162,15 +163,6 @@ std::optional<LocationSummary> find(pqxx::work& txn, std::int64_t id);
 std::optional<LocationSummary> find_by_code(pqxx::work& txn, const std::string& code);  // active ones only
 }
 
-struct AuditEntry {
-  std::optional<std::int64_t> actor_id;
-  std::string action;     // e.g. user.create
-  std::string entity;     // e.g. user
-  std::string entity_id;
-  std::optional<std::string> before;  // JSON
-  std::optional<std::string> after;   // JSON
-  std::string request_id;
-};
 
 namespace audit {
 void record(pqxx::work& txn, const AuditEntry& entry);

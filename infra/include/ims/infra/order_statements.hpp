@@ -1,7 +1,7 @@
 #pragma once
 // The SQL of the order intake path, shared with the benchmark so pgbench runs exactly what the
-// API runs (bench/orders_bench.cpp).
-namespace ims::api {
+// API runs (bench/orders_bench.cpp); the order store prepares them.
+namespace ims::infra {
 
 // $1 product ids (bigint[] literal), $2 location ids (bigint[] literal), $3 supplier id or NULL.
 extern const char* const order_lookup_sql;
@@ -10,4 +10,4 @@ extern const char* const order_lookup_sql;
 // $10 event envelope (jsonb; data.order_id and data.number are filled in), $11 customer id or NULL.
 extern const char* const order_insert_sql;
 
-}  // namespace ims::api
+}  // namespace ims::infra

@@ -1,0 +1,17 @@
+#pragma once
+// The HTTP handlers of /orders, /sales/daily and /customers/{id}/orders, one verb per file in this
+// folder; routes.cpp registers them. Each decodes, runs its use case (api/src/use_cases/orders.cpp)
+// in a unit of work, and encodes.
+#include "ims/api/app.hpp"
+
+namespace ims::api::order_handlers {
+
+Response place_order(Context& ctx);
+Response get_order(Context& ctx);
+Response list_orders(Context& ctx);
+Response list_customer_orders(Context& ctx);
+Response change_status(Context& ctx);
+Response order_stats(Context& ctx);
+Response daily_sales(Context& ctx);
+
+}  // namespace ims::api::order_handlers

@@ -1,0 +1,32 @@
+// Every store's prepared statements, registered by each PgSession on every connection. A store
+// added to infra/ adds its statements() here.
+#include "ims/infra/audit_store.hpp"
+#include "ims/infra/bom_store.hpp"
+#include "ims/infra/location_store.hpp"
+#include "ims/infra/order_store.hpp"
+#include "ims/infra/pg.hpp"
+#include "ims/infra/product_store.hpp"
+#include "ims/infra/reorder_rule_store.hpp"
+#include "ims/infra/supplier_store.hpp"
+
+namespace ims::infra {
+namespace {
+
+PreparedStatements all_store_statements() {
+  PreparedStatements all;
+  for (auto&& part : {PgOrderStore::statements(), PgSupplierStore::statements(),
+                       PgLocationStore::statements(), PgReorderRuleStore::statements(),
+                       PgProductStore::statements(), PgBomStore::statements(), PgAuditLog::statements()}) {
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+}  // namespace
+
+const PreparedStatements& store_statements() {
+  static const PreparedStatements all = all_store_statements();  // constant after first use
+  return all;
+}
+
+}  // namespace ims::infra
