@@ -44,11 +44,15 @@ int main(int argc, char** argv) {
   std::unique_ptr<workers::alerts::EmailSender> sender;
   std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
   std::unique_ptr<workers::reports::ReportPruner> report_pruner;
+  std::unique_ptr<workers::stock::OrderDecisions> order_decisions;  // outlives the consumer
   if (role == "stock") {
-    handlers = workers::stock::handlers(*config);
+    order_decisions = std::make_unique<workers::stock::OrderDecisions>(metrics);
+    handlers = workers::stock::handlers(*config, *order_decisions);
     statements = workers::stock::prepared_statements();
-    batch_handlers = {{"order.created", workers::stock::orders_created}};
-    workers::stock::register_order_metrics(metrics);
+    batch_handlers = {{"order.created", [decisions = order_decisions.get()](
+                                            pqxx::work& txn, std::vector<workers::MessageContext>& messages) {
+                         workers::stock::handle_orders_created(txn, messages, *decisions);
+                       }}};
   } else if (role == "alerts") {
     handlers = workers::alerts::handlers(workers::alerts::settings_from(*config));
     sender = std::make_unique<workers::alerts::EmailSender>(*config, log.with("part", "email"), metrics);

@@ -9,12 +9,33 @@
 #include "consumer.hpp"
 #include "ims/infra/config.hpp"
 #include "ims/infra/pg.hpp"
+#include "ims/domain/order.hpp"
 #include "ims/domain/stock.hpp"
+
+namespace prometheus {
+template <typename T>
+class Family;
+class Counter;
+}  // namespace prometheus
 
 namespace ims::workers::stock {
 
+// ims_orders_total{kind, outcome} for the worker's decisions (confirmed, rejected). The worker owns
+// one and hands it to the order handlers; a default-constructed one counts nothing.
+class OrderDecisions {
+ public:
+  OrderDecisions() = default;
+  explicit OrderDecisions(infra::Metrics& metrics);
+  // Counted when decided; a transaction that is then retried counts its orders again (rare).
+  void count(domain::OrderKind kind, const std::string& outcome) const;
+
+ private:
+  prometheus::Family<prometheus::Counter>* family_ = nullptr;
+};
+
 void adjustment_requested(MessageContext& ctx);
-void order_created(MessageContext& ctx);
+// order.created: a pending sale or replenishment reserved (confirmed) or rejected; anything else settled.
+void handle_order_created(MessageContext& ctx, const OrderDecisions& decisions);
 void production_completion_requested(MessageContext& ctx);
 void production_qc_failed(MessageContext& ctx);
 void transfer_dispatch_requested(MessageContext& ctx);
@@ -30,15 +51,14 @@ void order_status_changed(MessageContext& ctx);
 void inventory_check_requested(MessageContext& ctx, int expiry_warning_days);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.
-void orders_created(pqxx::work& txn, std::vector<MessageContext>& messages);
-// ims_orders_total{kind, outcome} for the worker's decisions.
-void register_order_metrics(infra::Metrics& metrics);
+void handle_orders_created(pqxx::work& txn, std::vector<MessageContext>& messages, const OrderDecisions& decisions);
 
 // A PostgreSQL array literal of texts (NULL for absent ones), for unnest() parameters.
 std::string text_array(const std::vector<std::optional<std::string>>& values);
 
 // The message types this worker handles, with their handlers.
-std::map<std::string, MessageHandler> handlers(const infra::Config& config);
+// The order handlers count their decisions through `decisions`, which must outlive them.
+std::map<std::string, MessageHandler> handlers(const infra::Config& config, const OrderDecisions& decisions);
 // The named statements those handlers use, prepared on every connection of the worker.
 infra::PreparedStatements prepared_statements();
 

@@ -4,11 +4,11 @@ namespace ims::workers::stock {
 
 using domain::Quantity;
 
-std::map<std::string, MessageHandler> handlers(const infra::Config& config) {
+std::map<std::string, MessageHandler> handlers(const infra::Config& config, const OrderDecisions& decisions) {
   const int expiry_warning_days = config.expiry_warning_days;
   return {{"inventory.check.requested", [expiry_warning_days](MessageContext& ctx) { inventory_check_requested(ctx, expiry_warning_days); }},
           {"stock.adjustment.requested", adjustment_requested},
-          {"order.created", order_created},
+          {"order.created", [&decisions](MessageContext& ctx) { handle_order_created(ctx, decisions); }},
           {"order.status_changed", order_status_changed},
           {"production.completion_requested", production_completion_requested},
           {"production.qc_failed", production_qc_failed},
