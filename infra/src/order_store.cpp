@@ -40,15 +40,11 @@ const char* const order_insert_sql =
 
 namespace {
 
-std::string utc(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
-
 std::string order_columns() {
   return "o.id, o.number, o.kind, o.status, o.seller_location_id, o.buyer_location_id, o.supplier_id,"
          " coalesce(o.customer, (SELECT c.name FROM sales.customers c WHERE c.id = o.customer_id)),"
          " o.total::text, o.rejection_reason, o.created_by, o.version, " +
-         utc("o.created_at") + ", " + utc("o.updated_at") +
+         utc_text("o.created_at") + ", " + utc_text("o.updated_at") +
          ", (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = o.id), o.customer_id";
 }
 
@@ -110,7 +106,7 @@ PreparedStatements PgOrderStore::statements() {
        "                 WHERE r.order_line_id = l.id), '[]')::text"
        " FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE l.order_id = $1"
        " ORDER BY l.line_no"},
-      {"order_history", "SELECT from_status, to_status, actor_id, note, request_id, " + utc("at") +
+      {"order_history", "SELECT from_status, to_status, actor_id, note, request_id, " + utc_text("at") +
                             " FROM sales.order_events WHERE order_id = $1 ORDER BY id"},
       {"order_move",
        "WITH o AS (UPDATE sales.orders SET status = $2, version = version + 1, updated_at = now(),"

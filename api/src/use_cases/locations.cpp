@@ -1,5 +1,6 @@
 #include "ims/api/use_cases/locations.hpp"
 
+#include "ims/api/use_cases/change_record.hpp"
 #include "ims/api/use_cases/refusals.hpp"
 
 namespace ims::api {
@@ -11,8 +12,6 @@ using domain::FieldError;
 using nlohmann::json;
 
 Error not_found() { return Error::of(ErrorCode::not_found, "no such location"); }
-
-json id_or_null(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 // What the stored chain says about the fields: the upstream exists, the chain does not loop back
 // to `self` (an existing location), the code is free.
@@ -33,9 +32,8 @@ std::vector<FieldError> chain_errors(infra::LocationStore& locations, const infr
 void audit_location(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                     const std::optional<infra::LocationRecord>& before,
                     const std::optional<infra::LocationRecord>& after) {
-  audit.record({by.actor.user_id, action, "location", std::to_string(id),
-                before ? std::optional(location_json(*before).dump()) : std::nullopt,
-                after ? std::optional(location_json(*after).dump()) : std::nullopt, by.request_id});
+  record_change(by, audit, action, "location", id, before ? std::optional(location_json(*before)) : std::nullopt,
+                after ? std::optional(location_json(*after)) : std::nullopt);
 }
 
 }  // namespace
@@ -45,7 +43,7 @@ json location_json(const infra::LocationRecord& l) {
               {"code", l.fields.code},
               {"name", l.fields.name},
               {"kind", l.fields.kind},
-              {"upstream_location_id", id_or_null(l.fields.upstream_location_id)},
+              {"upstream_location_id", or_null(l.fields.upstream_location_id)},
               {"is_active", l.is_active},
               {"version", l.version}};
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "ims/api/use_cases/change_record.hpp"
 #include "ims/domain/catalog.hpp"
 #include "ims/domain/policy.hpp"
 
@@ -18,13 +19,6 @@ using domain::Quantity;
 using nlohmann::json;
 
 Error not_found() { return Error::of(ErrorCode::not_found, "no such order"); }
-
-template <typename T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-json quantity_json(const std::string& decimal) { return Quantity::parse(decimal).value_or(Quantity()).to_double(); }
 
 std::optional<std::int64_t> scope_of(const domain::Actor& actor) {
   if (domain::is_location_scoped(actor.role)) return actor.location_id.value_or(-1);
@@ -316,8 +310,7 @@ domain::Result<MovedOrder> change_order_status(const Caller& by, const OrderStat
                                                      : domain::stock_effect(kind, change.to) != domain::StockEffect::none;
   announce_move(by, *order, from, to, stock_work, outbox);
   auto after = orders.find(change.id, false);
-  audit.record({by.actor.user_id, "order.status", "order", std::to_string(change.id), order_json(*order).dump(),
-                order_json(*after).dump(), by.request_id});
+  record_change(by, audit, "order.status", "order", change.id, order_json(*order), order_json(*after));
   return MovedOrder{with_details(*after, orders), stock_work};
 }
 

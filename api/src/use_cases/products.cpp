@@ -1,5 +1,6 @@
 #include "ims/api/use_cases/products.hpp"
 
+#include "ims/api/use_cases/change_record.hpp"
 #include "ims/api/use_cases/refusals.hpp"
 #include "ims/domain/catalog.hpp"
 
@@ -13,11 +14,6 @@ using nlohmann::json;
 
 Error no_product() { return Error::of(ErrorCode::not_found, "no such product"); }
 
-template <typename T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 // Uniqueness and references, checked so the answer names the field (the database enforces them too).
 std::vector<FieldError> reference_errors(infra::ProductStore& products, const infra::ProductFields& f,
                                          std::optional<std::int64_t> self) {
@@ -26,13 +22,6 @@ std::vector<FieldError> reference_errors(infra::ProductStore& products, const in
   if (f.gtin && products.gtin_taken(*f.gtin, self)) errors.push_back({"gtin", "is taken"});
   if (f.supplier_id && !products.supplier_exists(*f.supplier_id)) errors.push_back({"supplier_id", "does not exist"});
   return errors;
-}
-
-void audit_product(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
-                   const std::optional<json>& before, const std::optional<json>& after) {
-  audit.record({by.actor.user_id, action, "product", std::to_string(id),
-                before ? std::optional(before->dump()) : std::nullopt,
-                after ? std::optional(after->dump()) : std::nullopt, by.request_id});
 }
 
 std::optional<json> as_json(const std::optional<infra::ProductRecord>& p) {
@@ -75,7 +64,7 @@ domain::Result<infra::ProductRecord> create_product(const Caller& by, const infr
   if (auto errors = reference_errors(products, fields, std::nullopt); !errors.empty()) return field_refusal(errors);
   const auto id = products.insert(fields);
   auto created = products.find(id, false);
-  audit_product(by, audit, "product.create", id, std::nullopt, as_json(created));
+  record_change(by, audit, "product.create", "product", id, std::nullopt, as_json(created));
   return *created;
 }
 
@@ -89,7 +78,7 @@ domain::Result<infra::ProductRecord> update_product(const Caller& by, const Prod
   }
   products.update(change.id, change.fields);
   auto after = products.find(change.id, false);
-  audit_product(by, audit, "product.update", change.id, as_json(before), as_json(after));
+  record_change(by, audit, "product.update", "product", change.id, as_json(before), as_json(after));
   return *after;
 }
 
@@ -98,7 +87,7 @@ domain::Status delete_product(const Caller& by, const ProductRemoval& removal, i
   auto before = products.find(removal.id, false);
   if (!before) return no_product();
   products.remove(removal.id);
-  audit_product(by, audit, "product.delete", removal.id, as_json(before), std::nullopt);
+  record_change(by, audit, "product.delete", "product", removal.id, as_json(before), std::nullopt);
   return domain::ok_status();
 }
 
@@ -141,8 +130,7 @@ domain::Result<BillOfMaterials> replace_bom(const Caller& by, const BomReplaceme
   const BillOfMaterials before{id, boms.lines(id)};
   boms.replace(id, replacement.lines);
   BillOfMaterials after{id, boms.lines(id)};
-  audit.record({by.actor.user_id, "product.bom.replace", "product", std::to_string(id), bom_json(before).dump(),
-                bom_json(after).dump(), by.request_id});
+  record_change(by, audit, "product.bom.replace", "product", id, bom_json(before), bom_json(after));
   return after;
 }
 

@@ -1,5 +1,7 @@
 #include "ims/api/use_cases/reorder_rules.hpp"
 
+#include "ims/api/use_cases/change_record.hpp"
+#include "ims/api/use_cases/refusals.hpp"
 #include "ims/domain/policy.hpp"
 #include "ims/domain/role.hpp"
 
@@ -13,22 +15,12 @@ using nlohmann::json;
 
 Error not_found() { return Error::of(ErrorCode::not_found, "no such reorder rule"); }
 
-json text_or_null(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
-// A 409 when a field "is taken", else the 422 of the field errors.
-Error refused(const std::vector<FieldError>& errors) {
-  for (const auto& f : errors) {
-    if (f.message == "is taken") return Error{ErrorCode::conflict, f.field + " is taken", errors, 0};
-  }
-  return Error::validation(errors);
-}
-
 void audit_rule(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                 const std::optional<infra::ReorderRuleRecord>& before,
                 const std::optional<infra::ReorderRuleRecord>& after) {
-  audit.record({by.actor.user_id, action, "reorder_rule", std::to_string(id),
-                before ? std::optional(reorder_rule_json(*before).dump()) : std::nullopt,
-                after ? std::optional(reorder_rule_json(*after).dump()) : std::nullopt, by.request_id});
+  record_change(by, audit, action, "reorder_rule", id,
+                before ? std::optional(reorder_rule_json(*before)) : std::nullopt,
+                after ? std::optional(reorder_rule_json(*after)) : std::nullopt);
 }
 
 }  // namespace
@@ -40,7 +32,7 @@ json reorder_rule_json(const infra::ReorderRuleRecord& r) {
               {"min", r.min.to_double()},
               {"max", r.max.to_double()},
               {"version", r.version},
-              {"low_since", text_or_null(r.low_since)}};
+              {"low_since", or_null(r.low_since)}};
 }
 
 domain::Result<std::vector<infra::ReorderRuleRecord>> list_reorder_rules(const Caller& by,
@@ -65,7 +57,7 @@ domain::Result<infra::ReorderRuleRecord> create_reorder_rule(const Caller& by, c
   if (errors.empty() && rules.rule_exists(rule.product_id, rule.location_id)) {
     errors.push_back({"product_id", "is taken"});
   }
-  if (!errors.empty()) return refused(errors);
+  if (!errors.empty()) return field_refusal(errors);
   const auto id = rules.insert(rule.product_id, rule.location_id, rule.min, rule.max);
   auto created = rules.find(id, false);
   audit_rule(by, audit, "reorder_rule.create", id, std::nullopt, created);

@@ -1,5 +1,7 @@
 #include "ims/api/use_cases/suppliers.hpp"
 
+#include "ims/api/use_cases/change_record.hpp"
+
 namespace ims::api {
 namespace {
 
@@ -9,14 +11,11 @@ using nlohmann::json;
 
 Error not_found() { return Error::of(ErrorCode::not_found, "no such supplier"); }
 
-json or_null(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
 void audit_supplier(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                     const std::optional<infra::SupplierRecord>& before,
                     const std::optional<infra::SupplierRecord>& after) {
-  audit.record({by.actor.user_id, action, "supplier", std::to_string(id),
-                before ? std::optional(supplier_json(*before).dump()) : std::nullopt,
-                after ? std::optional(supplier_json(*after).dump()) : std::nullopt, by.request_id});
+  record_change(by, audit, action, "supplier", id, before ? std::optional(supplier_json(*before)) : std::nullopt,
+                after ? std::optional(supplier_json(*after)) : std::nullopt);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "ims/api/input.hpp"
 #include "ims/api/use_cases/caller.hpp"
+#include "ims/api/use_cases/change_record.hpp"  // or_null
 
 namespace ims::api {
 
@@ -17,11 +18,6 @@ inline nlohmann::json text_or_null(const pqxx::field& f) {
 }
 inline nlohmann::json id_or_null(const pqxx::field& f) {
   return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::int64_t>());
-}
-// A typed record's optional field: its value, or null.
-template <typename T>
-nlohmann::json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
 // A SQL expression rendering a timestamptz column as ISO 8601 UTC with milliseconds.
@@ -49,15 +45,7 @@ nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
   return out;
 }
 
-// The same from typed records (each with an `id`, the cursor), as a store returns them.
-template <typename Record, typename ToJson>
-nlohmann::json page_of(const std::vector<Record>& records, int limit, ToJson to_json) {
-  nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
-  const auto shown = std::min<std::size_t>(records.size(), static_cast<std::size_t>(std::max(limit, 0)));
-  for (std::size_t i = 0; i < shown; ++i) out["items"].push_back(to_json(records[i]));
-  if (records.size() > shown && shown > 0) out["next_cursor"] = std::to_string(records[shown - 1].id);
-  return out;
-}
+// The same from typed records: page_of in use_cases/change_record.hpp.
 
 // Writes the audit row of a change (before/after as JSON, either may be absent) with the request id.
 void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
