@@ -1,13 +1,17 @@
 // Every store's prepared statements, registered by each PgSession on every connection. A store
 // added to infra/ adds its statements() here.
 #include "ims/infra/audit_store.hpp"
+#include "ims/infra/batch_store.hpp"
 #include "ims/infra/bom_store.hpp"
 #include "ims/infra/location_store.hpp"
 #include "ims/infra/order_store.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/product_store.hpp"
 #include "ims/infra/reorder_rule_store.hpp"
+#include "ims/infra/request_store.hpp"
+#include "ims/infra/stock_store.hpp"
 #include "ims/infra/supplier_store.hpp"
+#include "ims/infra/transfer_store.hpp"
 
 namespace ims::infra {
 namespace {
@@ -16,7 +20,9 @@ PreparedStatements all_store_statements() {
   PreparedStatements all;
   for (auto&& part : {PgOrderStore::statements(), PgSupplierStore::statements(),
                        PgLocationStore::statements(), PgReorderRuleStore::statements(),
-                       PgProductStore::statements(), PgBomStore::statements(), PgAuditLog::statements()}) {
+                       PgProductStore::statements(), PgBomStore::statements(), PgAuditLog::statements(),
+                       PgTransferStore::statements(), PgRequestStore::statements(), PgBatchStore::statements(),
+                       PgStockStore::statements()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

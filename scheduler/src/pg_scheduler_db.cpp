@@ -45,7 +45,8 @@ class PgSchedulerTxn : public SchedulerTxn {
     return infra::append_event(txn_, {type, data, correlation_id, actor_id});
   }
   std::vector<infra::requests::ExpiredRequest> expire_requests() override {
-    return infra::requests::expire_overdue(txn_);
+    infra::UnitOfWork unit(txn_);
+    return infra::requests::expire_overdue(unit);
   }
   infra::PruneCounts prune(const infra::PruneLimits& limits) override { return store::prune(txn_, limits); }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ims/infra/audit_store.hpp"
+#include "ims/infra/event.hpp"
 #include "ims/infra/supplier_store.hpp"
 
 namespace ims::test {
@@ -14,6 +15,20 @@ class FakeAuditTrail final : public infra::AuditTrail {
  public:
   void record(const infra::AuditEntry& entry) override { entries.push_back(entry); }
   std::vector<infra::AuditEntry> entries;
+};
+
+class FakeOutbox final : public infra::Outbox {
+ public:
+  std::string append(const infra::EventDraft& event) override {
+    events.push_back(event);
+    return "event-" + std::to_string(events.size());
+  }
+  std::vector<std::string> types() const {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.type);
+    return out;
+  }
+  std::vector<infra::EventDraft> events;
 };
 
 class FakeSupplierStore final : public infra::SupplierStore {
