@@ -1,6 +1,7 @@
 #include "ims/api/schedules.hpp"
 
 #include "ims/domain/schedule.hpp"
+#include "ims/infra/pg.hpp"
 #include "ims/infra/user_store.hpp"
 
 namespace ims::api::schedules {
@@ -30,19 +31,21 @@ void audit(pqxx::work& txn, const domain::Actor& actor, const std::string& actio
 
 }  // namespace
 
-std::vector<infra::JobRecord> list_schedules(pqxx::work& txn) {
-  return store::list(txn);
+domain::Result<std::vector<infra::JobRecord>> list_schedules(infra::UnitOfWork& unit) {
+  return store::list(unit.txn());
 }
 
-domain::Result<ScheduleDetail> get_schedule(pqxx::work& txn, const std::string& name) {
+domain::Result<ScheduleDetail> get_schedule(infra::UnitOfWork& unit, const std::string& name) {
+  auto& txn = unit.txn();
   auto job = find(txn, name, false);
   if (!job) return not_found();
   return ScheduleDetail{*job, store::recent_runs(txn, name, recent_run_count)};
 }
 
-domain::Result<infra::JobRecord> change_schedule(pqxx::work& txn, const domain::Actor& actor,
+domain::Result<infra::JobRecord> change_schedule(infra::UnitOfWork& unit, const domain::Actor& actor,
                                                  const std::string& name, const ScheduleChange& change,
                                                  const std::string& zone, const std::string& request_id) {
+  auto& txn = unit.txn();
   if (auto parsed = domain::parse_cron(change.cron); !parsed) return parsed.error();
   auto before = find(txn, name, true);
   if (!before) return not_found();
@@ -63,8 +66,9 @@ domain::Result<infra::JobRecord> change_schedule(pqxx::work& txn, const domain::
   return *after;
 }
 
-domain::Result<store::QueuedRun> request_run(pqxx::work& txn, const domain::Actor& actor,
+domain::Result<store::QueuedRun> request_run(infra::UnitOfWork& unit, const domain::Actor& actor,
                                              const std::string& name, const std::string& request_id) {
+  auto& txn = unit.txn();
   // The job's row lock orders concurrent requests, so exactly one run is queued.
   if (!find(txn, name, true)) return not_found();
   auto queued = store::queue_manual_run(txn, name, actor.user_id);

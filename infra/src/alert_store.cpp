@@ -210,10 +210,8 @@ void PgEmailQueue::mark_failed(std::int64_t id, const std::string& error) {
       id, error);
 }
 
-namespace alerts {
-
-std::vector<AlertRecord> list(pqxx::work& txn, const AlertFilter& f) {
-  auto rows = txn.exec_params(
+std::vector<AlertRecord> PgAlertBoard::list(const AlertFilter& f) {
+  auto rows = unit_.txn().exec_params(
       "SELECT " + alert_columns +
           " FROM reporting.alerts a WHERE ($1::bigint IS NULL OR a.id < $1)"
           " AND ($2::bigint IS NULL OR a.location_id = $2) AND ($3::text IS NULL OR a.kind = $3)"
@@ -226,16 +224,16 @@ std::vector<AlertRecord> list(pqxx::work& txn, const AlertFilter& f) {
   return out;
 }
 
-std::optional<AlertRecord> find(pqxx::work& txn, std::int64_t id, bool for_update) {
-  auto rows = txn.exec_params("SELECT " + alert_columns + " FROM reporting.alerts a WHERE a.id = $1" +
+std::optional<AlertRecord> PgAlertBoard::find(std::int64_t id, bool for_update) {
+  auto rows = unit_.txn().exec_params("SELECT " + alert_columns + " FROM reporting.alerts a WHERE a.id = $1" +
                                   (for_update ? " FOR UPDATE" : ""),
                               id);
   if (rows.empty()) return std::nullopt;
   return read_alert(rows[0]);
 }
 
-AlertRecord acknowledge(pqxx::work& txn, std::int64_t id, std::int64_t user_id, bool closes) {
-  return read_alert(txn.exec_params1(
+AlertRecord PgAlertBoard::acknowledge(std::int64_t id, std::int64_t user_id, bool closes) {
+  return read_alert(unit_.txn().exec_params1(
       "WITH a AS (UPDATE reporting.alerts SET acked_at = now(), acked_by = $2, updated_at = now(),"
       "             closed_at = CASE WHEN $3 AND closed_at IS NULL THEN now() ELSE closed_at END,"
       "             close_reason = CASE WHEN $3 AND closed_at IS NULL THEN 'acknowledged' ELSE close_reason "
@@ -246,11 +244,11 @@ AlertRecord acknowledge(pqxx::work& txn, std::int64_t id, std::int64_t user_id, 
       id, user_id, closes));
 }
 
-std::vector<EmailDeliveryRecord> deliveries(pqxx::work& txn, const std::vector<std::int64_t>& alert_ids) {
+std::vector<EmailDeliveryRecord> PgAlertBoard::deliveries(const std::vector<std::int64_t>& alert_ids) {
   std::string ids = "{";
   for (std::size_t i = 0; i < alert_ids.size(); ++i) ids += (i ? "," : "") + std::to_string(alert_ids[i]);
   ids += "}";
-  auto rows = txn.exec_params(
+  auto rows = unit_.txn().exec_params(
       "SELECT id, alert_id, user_id, recipient, subject, status, attempts, last_error, message_id, " +
           utc("created_at") + ", " + utc("next_attempt_at") + ", " + utc("sent_at") +
           " FROM reporting.email_deliveries WHERE alert_id = ANY($1::bigint[]) ORDER BY id",
@@ -274,7 +272,5 @@ std::vector<EmailDeliveryRecord> deliveries(pqxx::work& txn, const std::vector<s
   }
   return out;
 }
-
-}  // namespace alerts
 
 }  // namespace ims::infra

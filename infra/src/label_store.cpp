@@ -155,4 +155,6 @@ std::optional<LabelImage> PgLabelStore::image(std::int64_t id) {
   return LabelImage{rows[0][0].as<std::string>(), bytes.str()};
 }
 
+PgLabelStore::PgLabelStore(UnitOfWork& unit) : txn_(unit.txn()) {}
+
 }  // namespace ims::infra

@@ -355,4 +355,6 @@ domain::Result<domain::ReportParams> report_params_from_json(const json& params)
   return p;
 }
 
+PgReportStore::PgReportStore(UnitOfWork& unit) : txn_(unit.txn()) {}
+
 }  // namespace ims::infra

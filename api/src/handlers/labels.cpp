@@ -59,9 +59,9 @@ Response request_label(Context& ctx) {
   FieldReader in(body);
   const auto request = read_label(in, body);
   if (!request) return problem(in.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgLabelStore store(txn);
-    infra::PgOutbox outbox(txn);
+  auto created = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgLabelStore store(u);
+    infra::PgOutbox outbox(u);
     return labels::request_label(store, outbox, auth->actor, *request, ctx.request.request_id);
   });
   if (!created) return problem(created.error());
@@ -98,9 +98,9 @@ Response request_labels(Context& ctx) {
     }
   }
   if (!errors.empty()) return problem(Error::validation(std::move(errors)));
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgLabelStore store(txn);
-    infra::PgOutbox outbox(txn);
+  auto created = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgLabelStore store(u);
+    infra::PgOutbox outbox(u);
     return labels::request_labels(store, outbox, auth->actor, requests, ctx.request.request_id);
   });
   if (!created) return problem(created.error());
@@ -129,8 +129,8 @@ Response label_sheet(Context& ctx) {
     ids.push_back(*id);
     start = end + 1;
   }
-  auto sheet = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgLabelStore store(txn);
+  auto sheet = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgLabelStore store(u);
     return labels::label_sheet(store, auth->actor, ids);
   });
   if (!sheet) return problem(sheet.error());  // 409 while pending carries Retry-After
@@ -147,8 +147,8 @@ Response get_label(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return problem(Error::of(ErrorCode::not_found, "no such label"));
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgLabelStore store(txn);
+  auto found = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgLabelStore store(u);
     return labels::get_label(store, auth->actor, *id);
   });
   if (!found) return problem(found.error());
@@ -160,8 +160,8 @@ Response label_image(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return problem(Error::of(ErrorCode::not_found, "no such label"));
-  auto image = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgLabelStore store(txn);
+  auto image = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgLabelStore store(u);
     return labels::label_image(store, auth->actor, *id);
   });
   if (!image) return problem(image.error());  // 409 while pending carries Retry-After

@@ -50,9 +50,9 @@ Response request_report(Context& ctx) {
   auto params = infra::report_params_from_json(body.value("params", json::object()));
   if (!in.ok() || !type || !format) return problem(in.error());
   if (!params) return problem(params.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgReportStore store(txn);
-    infra::PgOutbox outbox(txn);
+  auto created = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgReportStore store(u);
+    infra::PgOutbox outbox(u);
     return reports::request_report(store, outbox, auth->actor, {*type, *format, *params},
                                    ctx.request.request_id);
   });
@@ -67,8 +67,8 @@ Response get_report(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return problem(Error::of(ErrorCode::not_found, "no such report"));
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgReportStore store(txn);
+  auto found = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgReportStore store(u);
     return reports::get_report(store, auth->actor, *id);
   });
   if (!found) return problem(found.error());
@@ -80,11 +80,11 @@ Response list_reports(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgReportStore store(txn);
+  auto found = ctx.resources.db.unit([&](infra::UnitOfWork& u) -> domain::Result<std::vector<infra::ReportRecord>> {
+    infra::PgReportStore store(u);
     return reports::list_reports(store, auth->actor, page->after_id, page->limit + 1);
   });
-  return json_response(200, page_of(found, page->limit, report_json).dump());
+  return json_response(200, page_of(*found, page->limit, report_json).dump());
 }
 
 Response download_report(Context& ctx) {
@@ -92,8 +92,8 @@ Response download_report(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return problem(Error::of(ErrorCode::not_found, "no such report"));
-  auto file = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgReportStore store(txn);
+  auto file = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    infra::PgReportStore store(u);
     return reports::report_file(store, auth->actor, *id, ctx.services.config.reports_dir);
   });
   if (!file) return problem(file.error());  // 409 while pending carries Retry-After

@@ -31,9 +31,9 @@ std::optional<std::string> if_match_version(const Request& request) {
 Response list_schedules(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_schedules);
   if (!auth) return problem(auth.error());
-  auto jobs = ctx.resources.db.transact([](pqxx::work& txn) { return schedules::list_schedules(txn); });
+  auto jobs = ctx.resources.db.unit([](infra::UnitOfWork& u) { return schedules::list_schedules(u); });
   json out{{"items", json::array()}, {"next_cursor", nullptr}};
-  for (const auto& job : jobs) out["items"].push_back(schedule_json(ctx, job));
+  for (const auto& job : *jobs) out["items"].push_back(schedule_json(ctx, job));
   return json_response(200, out.dump());
 }
 
@@ -41,7 +41,7 @@ Response get_schedule(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_schedules);
   if (!auth) return problem(auth.error());
   const auto& name = ctx.request.path_params.at("name");
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) { return schedules::get_schedule(txn, name); });
+  auto found = ctx.resources.db.unit([&](infra::UnitOfWork& u) { return schedules::get_schedule(u, name); });
   if (!found) return problem(found.error());
   auto out = schedule_json(ctx, found->job);
   out["runs"] = json::array();
@@ -59,8 +59,8 @@ Response update_schedule(Context& ctx) {
                                    if_match_version(ctx.request)};
   if (!in.ok()) return problem(in.error());
   const auto& name = ctx.request.path_params.at("name");
-  auto changed = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return schedules::change_schedule(txn, auth->actor, name, change, ctx.services.config.timezone,
+  auto changed = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    return schedules::change_schedule(u, auth->actor, name, change, ctx.services.config.timezone,
                                       ctx.request.request_id);
   });
   if (!changed) return problem(changed.error());
@@ -71,8 +71,8 @@ Response run_schedule(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_schedules);
   if (!auth) return problem(auth.error());
   const auto& name = ctx.request.path_params.at("name");
-  auto queued = ctx.resources.db.transact([&](pqxx::work& txn) {
-    return schedules::request_run(txn, auth->actor, name, ctx.request.request_id);
+  auto queued = ctx.resources.db.unit([&](infra::UnitOfWork& u) {
+    return schedules::request_run(u, auth->actor, name, ctx.request.request_id);
   });
   if (!queued) return problem(queued.error());
   return json_response(202, store::to_json(queued->run).dump())

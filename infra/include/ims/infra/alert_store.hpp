@@ -1,7 +1,7 @@
 #pragma once
 // SQL of reporting.alerts and reporting.email_deliveries: the alerts worker raises, refreshes and
 // closes alerts and queues their emails (AlertStore); its sender works off the queue (EmailQueue);
-// the API reads and acknowledges (namespace alerts). Typed records only, never pqxx rows.
+// the API reads and acknowledges (AlertBoard, alert_records.hpp). Typed records only, never pqxx rows.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,44 +10,10 @@
 #include <pqxx/pqxx>
 
 #include "ims/domain/alerts.hpp"
+#include "ims/infra/alert_records.hpp"
 #include "ims/domain/role.hpp"
 
 namespace ims::infra {
-
-struct AlertRecord {
-  std::int64_t id = 0;
-  std::string kind;
-  std::string severity;
-  std::optional<std::int64_t> product_id;
-  std::optional<std::int64_t> location_id;
-  std::string subject;
-  std::string message;
-  std::string data = "{}";  // JSON object
-  int raised_count = 1;
-  std::string created_at;
-  std::string updated_at;
-  std::string last_raised_at;
-  std::optional<std::string> acked_at;
-  std::optional<std::int64_t> acked_by;
-  std::optional<std::string> closed_at;
-  std::optional<std::string> closed_by_event;
-  std::optional<std::string> close_reason;
-};
-
-struct EmailDeliveryRecord {
-  std::int64_t id = 0;
-  std::int64_t alert_id = 0;
-  std::optional<std::int64_t> user_id;
-  std::string recipient;
-  std::string subject;
-  std::string status;  // queued | sent | failed
-  int attempts = 0;
-  std::optional<std::string> last_error;
-  std::string message_id;
-  std::string created_at;
-  std::string next_attempt_at;
-  std::optional<std::string> sent_at;
-};
 
 // A condition reported by an event.
 struct RaisedAlert {
@@ -169,24 +135,5 @@ class PgEmailQueue final : public EmailQueue {
   pqxx::work& txn_;
 };
 
-// Reading and acknowledging, for the API.
-struct AlertFilter {
-  std::optional<std::int64_t> location_id;  // scope: only this location's alerts
-  std::optional<std::string> kind;
-  std::optional<bool> open;  // true: not closed; false: closed
-  std::optional<std::int64_t> product_id;
-  bool accounts = true;                    // account.* alerts too (admins only)
-  std::optional<std::int64_t> before_id;  // cursor: ids below this
-  int limit = 50;
-};
-
-namespace alerts {
-std::vector<AlertRecord> list(pqxx::work& txn, const AlertFilter& filter);  // newest first, up to limit + 1
-std::optional<AlertRecord> find(pqxx::work& txn, std::int64_t id, bool for_update = false);
-// Acknowledged by the user; an event alert (one that does not close by itself) closes with it.
-AlertRecord acknowledge(pqxx::work& txn, std::int64_t id, std::int64_t user_id, bool closes);
-// The deliveries of the alerts, oldest first.
-std::vector<EmailDeliveryRecord> deliveries(pqxx::work& txn, const std::vector<std::int64_t>& alert_ids);
-}  // namespace alerts
 
 }  // namespace ims::infra

@@ -14,6 +14,8 @@
 
 namespace ims::infra {
 
+class UnitOfWork;
+
 struct LabelRecord {
   std::int64_t id = 0;
   domain::LabelSubject subject_type = domain::LabelSubject::product;
@@ -74,6 +76,7 @@ class LabelStore {
 class PgLabelStore final : public LabelStore {
  public:
   explicit PgLabelStore(pqxx::work& txn) : txn_(txn) {}
+  explicit PgLabelStore(UnitOfWork& unit);  // a use case's
   std::optional<LabelSubjectRecord> subject(domain::LabelSubject type, std::int64_t id) override;
   std::optional<LabelRecord> create(const NewLabel& label) override;
   std::optional<LabelRecord> find(std::int64_t id, bool for_update = false) override;

@@ -14,6 +14,8 @@
 
 namespace ims::infra {
 
+class UnitOfWork;
+
 struct ReportRecord {
   std::int64_t id = 0;
   domain::ReportType type = domain::ReportType::daily_sales;
@@ -105,6 +107,7 @@ class ReportStore {
 class PgReportStore final : public ReportStore {
  public:
   explicit PgReportStore(pqxx::work& txn) : txn_(txn) {}
+  explicit PgReportStore(UnitOfWork& unit);  // a use case's
   std::optional<ReportRecord> create(const NewReport& report) override;
   std::optional<ReportRecord> find(std::int64_t id, bool for_update = false) override;
   std::vector<ReportRecord> list(std::optional<std::int64_t> location_id, std::optional<std::int64_t> before_id,
