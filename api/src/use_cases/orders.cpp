@@ -233,7 +233,7 @@ domain::Result<std::vector<infra::OrderRecord>> list_orders(const Caller& by, in
 }
 
 domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by, std::int64_t customer_id,
-                                                                     infra::OrderFilter page, infra::OrderStore& orders,
+                                                                     const infra::OrderFilter& page, infra::OrderStore& orders,
                                                                      infra::CustomerStore& customers) {
   auto customer = customers.find(customer_id);
   if (!customer || !domain::can_access_location(by.actor, customer->location_id)) {

@@ -64,6 +64,7 @@ std::optional<Error> refuse_materials(const infra::BatchRecord& batch, Quantity 
   const auto short_ones = domain::shortages(domain::material_needs(bom, produced, available));
   if (short_ones.empty()) return std::nullopt;
   std::vector<FieldError> fields;
+  fields.reserve(short_ones.size());
   for (const auto& n : short_ones) {
     fields.push_back({"materials." + std::to_string(n.material_id),
                       "short by " + n.shortage().to_string() + " (needs " + n.needed.to_string() + ", has " +

@@ -18,13 +18,13 @@ class FakeAlertBoard final : public infra::AlertBoard {
  public:
   std::vector<infra::AlertRecord> list(const infra::AlertFilter& f) override {
     std::vector<infra::AlertRecord> out;
-    for (auto it = alerts.rbegin(); it != alerts.rend(); ++it) {
-      const auto& a = it->second;
+    for (const auto& [id, a] : alerts) {  // newest first, up to limit + 1
       if (f.location_id && a.location_id != f.location_id) continue;
       if (!f.accounts && a.kind.rfind("account.", 0) == 0) continue;
-      if (static_cast<int>(out.size()) == f.limit + 1) break;
-      out.push_back(a);
+      out.insert(out.begin(), a);
     }
+    const auto most = static_cast<std::size_t>(f.limit) + 1;
+    if (out.size() > most) out.resize(most);
     last_filter = f;
     return out;
   }

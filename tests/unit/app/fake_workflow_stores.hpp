@@ -50,11 +50,10 @@ class FakeTransferStore final : public infra::TransferStore {
   }
   std::vector<infra::TransferRecord> page(const infra::TransferFilter& f) override {
     std::vector<infra::TransferRecord> out;
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      const auto& t = it->second;
+    for (const auto& [id, t] : rows) {  // newest first
       if (f.location && t.from_location_id != *f.location && t.to_location_id != *f.location) continue;
       if (f.status && t.status != *f.status) continue;
-      out.push_back(t);
+      out.insert(out.begin(), t);
     }
     return out;
   }
@@ -126,9 +125,9 @@ class FakeRequestStore final : public infra::RequestStore {
   }
   std::vector<infra::RequestRecord> page(const infra::RequestFilter& f) override {
     std::vector<infra::RequestRecord> out;
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      if (f.requested_by && it->second.requested_by != *f.requested_by) continue;
-      out.push_back(it->second);
+    for (const auto& [id, r] : rows) {  // newest first
+      if (f.requested_by && r.requested_by != *f.requested_by) continue;
+      out.insert(out.begin(), r);
     }
     return out;
   }
@@ -188,7 +187,7 @@ class FakeBatchStore final : public infra::BatchStore {
   }
   std::vector<infra::BatchRecord> page(const infra::BatchFilter&) override {
     std::vector<infra::BatchRecord> out;
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it) out.push_back(it->second);
+    for (const auto& [id, b] : rows) out.insert(out.begin(), b);  // newest first
     return out;
   }
   bool lot_code_taken(std::int64_t product, const std::string& code) override {

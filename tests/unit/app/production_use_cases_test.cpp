@@ -45,7 +45,7 @@ struct ProductionTest : ::testing::Test {
     m.lot_code = std::move(lot);
     return m;
   }
-  domain::Result<MovedBatch> move(BatchMove m) { return move_batch(maker, m, batches, outbox, audit); }
+  domain::Result<MovedBatch> move(const BatchMove& m) { return move_batch(maker, m, batches, outbox, audit); }
   domain::Result<MovedBatch> simple(std::int64_t id, BatchStatus to) {
     BatchMove m;
     m.id = id;

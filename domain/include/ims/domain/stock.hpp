@@ -27,6 +27,7 @@ class Quantity {
   double to_double() const { return static_cast<double>(milli_) / scale; }
 
   constexpr bool operator==(const Quantity&) const = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   constexpr auto operator<=>(const Quantity&) const = default;
   constexpr Quantity operator+(Quantity o) const { return Quantity(milli_ + o.milli_); }
   constexpr Quantity operator-(Quantity o) const { return Quantity(milli_ - o.milli_); }

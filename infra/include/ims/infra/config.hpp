@@ -20,7 +20,7 @@ struct Config {
   int executor_threads = 8;      // request handlers, each with its own PostgreSQL + Redis connection
   int executor_queue_limit = 512;  // requests waiting for a handler before the API answers 503
   int request_timeout_s = 30;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::string database_url = "postgresql://ims:ims@127.0.0.1:25432/ims";
   std::string amqp_url = "amqp://ims:ims@127.0.0.1:25672";
   std::string redis_url = "redis://127.0.0.1:26379/0";

@@ -68,7 +68,7 @@ domain::Result<std::vector<infra::OrderRecord>> list_orders(const Caller& by, in
                                                             infra::OrderStore& orders);
 // A customer's orders; not_found for a customer the caller may not see.
 domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by, std::int64_t customer_id,
-                                                                     infra::OrderFilter page, infra::OrderStore& orders,
+                                                                     const infra::OrderFilter& page, infra::OrderStore& orders,
                                                                      infra::CustomerStore& customers);
 domain::Result<MovedOrder> change_order_status(const Caller& by, const OrderStatusChange& change,
                                                infra::OrderStore& orders, infra::Outbox& outbox,
