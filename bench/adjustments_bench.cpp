@@ -31,15 +31,22 @@ int main(int argc, char** argv) {
   int requests = 5000, concurrency = 16;
   for (int i = 1; i + 1 < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--requests") requests = std::stoi(argv[++i]);
-    else if (a == "--concurrency") concurrency = std::stoi(argv[++i]);
+    if (a == "--requests")
+      requests = std::stoi(argv[++i]);
+    else if (a == "--concurrency")
+      concurrency = std::stoi(argv[++i]);
   }
   const std::string db_url = env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims");
   const auto token = token_for("manufacturer");
   const auto sku = "BENCH-" + unique_suffix();
   auto product = api("POST", "/api/v1/products",
-                     nlohmann::json{{"sku", sku}, {"name", "Benchmark " + sku}, {"kind", "finished_good"},
-                                    {"unit_of_measure", "pcs"}, {"price", 1}, {"cost", 1}}.dump(),
+                     nlohmann::json{{"sku", sku},
+                                    {"name", "Benchmark " + sku},
+                                    {"kind", "finished_good"},
+                                    {"unit_of_measure", "pcs"},
+                                    {"price", 1},
+                                    {"cost", 1}}
+                         .dump(),
                      {{bearer(token)}});
   if (product.status != 201) {
     std::cerr << "cannot create the benchmark product: " << product.body << "\n";
@@ -50,7 +57,9 @@ int main(int argc, char** argv) {
   const auto factory = lookup.transact([](pqxx::work& txn) {
     return txn.exec("SELECT id FROM inventory.locations WHERE code = 'FACTORY-01'")[0][0].as<long>();
   });
-  const std::string body_prefix = "{\"product_id\":" + std::to_string(product_id) + ",\"location_id\":" + std::to_string(factory) + ",\"quantity_delta\":1,\"reason\":\"" + sku + "\"}";
+  const std::string body_prefix = "{\"product_id\":" + std::to_string(product_id) +
+                                  ",\"location_id\":" + std::to_string(factory) +
+                                  ",\"quantity_delta\":1,\"reason\":\"" + sku + "\"}";
 
   std::vector<std::vector<double>> latencies(concurrency);
   std::atomic<int> next{0}, errors{0};
@@ -73,7 +82,10 @@ int main(int argc, char** argv) {
   long done = 0;
   while (done < requests - errors) {
     done = db.transact([&](pqxx::work& txn) {
-      return txn.exec_params1("SELECT count(*) FROM inventory.adjustments WHERE reason = $1 AND status <> 'pending'", sku)[0].as<long>();
+      return txn
+          .exec_params1(
+              "SELECT count(*) FROM inventory.adjustments WHERE reason = $1 AND status <> 'pending'", sku)[0]
+          .as<long>();
     });
     if (Clock::now() - started > std::chrono::minutes(10)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -81,8 +93,10 @@ int main(int argc, char** argv) {
   const double total_s = std::chrono::duration<double>(Clock::now() - started).count();
   auto stats = db.transact([&](pqxx::work& txn) {
     return txn.exec_params1(
-        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) * 1000,"
-        "       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) * 1000,"
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) * "
+        "1000,"
+        "       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)) * "
+        "1000,"
         "       extract(epoch FROM max(decided_at) - min(decided_at)),"
         "       count(*) FILTER (WHERE status = 'applied')"
         " FROM inventory.adjustments WHERE reason = $1",
@@ -92,11 +106,14 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   const double drain_s = stats[2].as<double>();
   std::printf("| measure | value |\n|---|---|\n");
-  std::printf("| adjustments posted | %d at %d concurrent clients (%d errors) |\n", requests, concurrency, errors.load());
+  std::printf("| adjustments posted | %d at %d concurrent clients (%d errors) |\n", requests, concurrency,
+              errors.load());
   std::printf("| intake (POST → 202) | %.0f req/s |\n", requests / intake_s);
   std::printf("| POST latency p50 / p99 | %.2f / %.2f ms |\n", percentile(all, 0.5), percentile(all, 0.99));
-  std::printf("| recorded → applied p50 / p99 | %.1f / %.1f ms |\n", stats[0].as<double>(), stats[1].as<double>());
-  std::printf("| stock worker throughput | %.0f adjustments/s (first to last decision) |\n", drain_s > 0 ? done / drain_s : 0.0);
+  std::printf("| recorded → applied p50 / p99 | %.1f / %.1f ms |\n", stats[0].as<double>(),
+              stats[1].as<double>());
+  std::printf("| stock worker throughput | %.0f adjustments/s (first to last decision) |\n",
+              drain_s > 0 ? done / drain_s : 0.0);
   std::printf("| all applied after | %.2f s (%ld applied) |\n", total_s, stats[3].as<long>());
   return errors == 0 && done == requests ? 0 : 1;
 }

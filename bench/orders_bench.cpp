@@ -48,7 +48,9 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // One keep-alive connection per client, as a real HTTP client pool would hold.
 class Client {
@@ -67,10 +69,11 @@ class Client {
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(p, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        curl_, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(p, s * n);
+          return s * n;
+        });
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 15000L);
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
@@ -117,21 +120,32 @@ Setup prepare() {
     if (l["code"] == "STK-MUMBAI") upstream = l["id"];
   }
   auto loc = api("POST", "/api/v1/locations",
-                 json{{"code", "BENCH-" + tag.substr(0, 20)}, {"name", "Benchmark store " + tag}, {"kind", "retail"},
-                      {"upstream_location_id", upstream}}.dump(),
+                 json{{"code", "BENCH-" + tag.substr(0, 20)},
+                      {"name", "Benchmark store " + tag},
+                      {"kind", "retail"},
+                      {"upstream_location_id", upstream}}
+                     .dump(),
                  {{bearer(admin)}});
   if (loc.status != 201) throw std::runtime_error("bench location: " + loc.body);
   s.location = loc.json()["id"];
   for (int i = 0; i < 3; ++i) {
     auto p = api("POST", "/api/v1/products",
-                 json{{"sku", "BENCH-" + tag + "-" + std::to_string(i)}, {"name", "Benchmark " + tag}, {"kind", "finished_good"},
-                      {"unit_of_measure", "pcs"}, {"price", "10.00"}, {"cost", "4.00"}}.dump(),
+                 json{{"sku", "BENCH-" + tag + "-" + std::to_string(i)},
+                      {"name", "Benchmark " + tag},
+                      {"kind", "finished_good"},
+                      {"unit_of_measure", "pcs"},
+                      {"price", "10.00"},
+                      {"cost", "4.00"}}
+                     .dump(),
                  {{bearer(s.token)}});
     if (p.status != 201) throw std::runtime_error("bench product: " + p.body);
     s.products.push_back(p.json()["id"]);
     auto adj = api("POST", "/api/v1/stock/adjustments",
-                   json{{"product_id", s.products.back()}, {"location_id", s.location}, {"quantity_delta", 10'000'000},
-                        {"reason", "benchmark stock"}}.dump(),
+                   json{{"product_id", s.products.back()},
+                        {"location_id", s.location},
+                        {"quantity_delta", 10'000'000},
+                        {"reason", "benchmark stock"}}
+                       .dump(),
                    {{bearer(s.token)}});
     if (adj.status != 202) throw std::runtime_error("bench stock: " + adj.body);
   }
@@ -142,7 +156,8 @@ std::string order_body(const Setup& s, std::mt19937& rng, const std::string& cus
   const int n = std::uniform_int_distribution<int>(1, 3)(rng);
   json lines = json::array();
   for (int i = 0; i < n; ++i) lines.push_back({{"product_id", s.products[i]}, {"quantity", 1}});
-  return json{{"kind", "sale"}, {"seller_location_id", s.location}, {"customer", customer}, {"lines", lines}}.dump();
+  return json{{"kind", "sale"}, {"seller_location_id", s.location}, {"customer", customer}, {"lines", lines}}
+      .dump();
 }
 
 struct LoadResult {
@@ -151,7 +166,8 @@ struct LoadResult {
 };
 
 // Closed loop (rate 0: as fast as the server answers) or open loop at `rate` orders/s in total.
-LoadResult load(const Setup& s, int clients, double seconds, double rate, const std::string& customer, long api_pid) {
+LoadResult load(const Setup& s, int clients, double seconds, double rate, const std::string& customer,
+                long api_pid) {
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
   std::atomic<long> sent{0}, errors{0};
   std::atomic<bool> done{false};
@@ -170,8 +186,10 @@ LoadResult load(const Setup& s, int clients, double seconds, double rate, const 
     threads.emplace_back([&, c] {
       Client client;
       std::mt19937 rng(static_cast<unsigned>(c) * 7919u + 1u);
-      const auto interval = rate > 0 ? std::chrono::duration<double>(clients / rate) : std::chrono::duration<double>(0);
-      auto next = started + std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(c) / clients));
+      const auto interval =
+          rate > 0 ? std::chrono::duration<double>(clients / rate) : std::chrono::duration<double>(0);
+      auto next = started +
+                  std::chrono::duration_cast<Clock::duration>(interval * (static_cast<double>(c) / clients));
       while (seconds_since(started) < seconds) {
         if (rate > 0) {
           std::this_thread::sleep_until(next);
@@ -203,13 +221,17 @@ LoadResult load(const Setup& s, int clients, double seconds, double rate, const 
 
 long undecided(ims::infra::PgSession& db, const std::string& customer) {
   return db.transact([&](pqxx::work& txn) {
-    return txn.exec_params1("SELECT count(*) FROM sales.orders WHERE customer = $1 AND status = 'pending'", customer)[0].as<long>();
+    return txn
+        .exec_params1("SELECT count(*) FROM sales.orders WHERE customer = $1 AND status = 'pending'",
+                      customer)[0]
+        .as<long>();
   });
 }
 
 void wait_decided(ims::infra::PgSession& db, const std::string& customer) {
   const auto deadline = Clock::now() + std::chrono::minutes(10);
-  while (undecided(db, customer) > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (undecided(db, customer) > 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 // $N → the pgbench expression for it, in one pass; a placeholder with no argument is an error (an
@@ -224,7 +246,8 @@ std::string bind(const std::string& sql, const std::vector<std::string>& args) {
       continue;
     }
     const auto n = std::stoul(sql.substr(at + 1, end - at - 1));
-    if (n == 0 || n > args.size()) throw std::runtime_error("statement has $" + std::to_string(n) + " but no argument for it");
+    if (n == 0 || n > args.size())
+      throw std::runtime_error("statement has $" + std::to_string(n) + " but no argument for it");
     out += args[n - 1];
     at = end;
   }
@@ -250,20 +273,27 @@ std::string one_line(std::string sql) {
 std::string intake_script() {
   std::string insert = ims::infra::order_insert_sql;
   const std::string outbox = "INSERT INTO messaging.outbox (id, type, envelope)";
-  insert.replace(insert.find(outbox), outbox.size(), "INSERT INTO messaging.outbox (id, type, envelope, published_at)");
+  insert.replace(insert.find(outbox), outbox.size(),
+                 "INSERT INTO messaging.outbox (id, type, envelope, published_at)");
   const std::string values = "'{data,number}', to_jsonb(o.number)) FROM o RETURNING 1)";
-  insert.replace(insert.find(values), values.size(), "'{data,number}', to_jsonb(o.number)), now() FROM o RETURNING 1)");
-  insert.replace(insert.find("pg_notify('ims_outbox'"), std::string("pg_notify('ims_outbox'").size(), "pg_notify('ims_bench'");
+  insert.replace(insert.find(values), values.size(),
+                 "'{data,number}', to_jsonb(o.number)), now() FROM o RETURNING 1)");
+  insert.replace(insert.find("pg_notify('ims_outbox'"), std::string("pg_notify('ims_outbox'").size(),
+                 "pg_notify('ims_bench'");
   // pgbench would read ":MI" and ":SS" in the timestamp format as its variables.
   const std::string format = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
   insert.replace(insert.find(format), format.size(), "'YYYY-MM-DD\"T\"HH24\"h\"MI\"m\"SS.MS\"Z\"'");
   const std::string lines =
-      "(SELECT jsonb_agg(jsonb_build_object('line_no', g, 'product_id', (ARRAY[:p1, :p2, :p3]::bigint[])[g], 'quantity', '1',"
+      "(SELECT jsonb_agg(jsonb_build_object('line_no', g, 'product_id', (ARRAY[:p1, :p2, :p3]::bigint[])[g], "
+      "'quantity', '1',"
       " 'unit_price', '10.00', 'lot_code', NULL, 'expires_on', NULL)) FROM generate_series(1, (:n)::int) g)";
   std::string s = "\\set n random(1, 3)\nBEGIN;\n";
-  s += one_line(bind(ims::infra::order_lookup_sql, {"(ARRAY[:p1, :p2, :p3]::bigint[])::text", "(ARRAY[:loc]::bigint[])::text", "NULL::bigint"})) + ";\n";
-  s += one_line(bind(insert, {lines, "'sale'", ":loc", "NULL::bigint", "NULL::bigint", "'pgbench'", ":actor", "'pgbench'",
-                              "gen_random_uuid()", "'{\"type\": \"order.created\", \"data\": {}}'", "NULL::bigint"})) +
+  s += one_line(bind(ims::infra::order_lookup_sql, {"(ARRAY[:p1, :p2, :p3]::bigint[])::text",
+                                                    "(ARRAY[:loc]::bigint[])::text", "NULL::bigint"})) +
+       ";\n";
+  s += one_line(bind(insert, {lines, "'sale'", ":loc", "NULL::bigint", "NULL::bigint", "'pgbench'", ":actor",
+                              "'pgbench'", "gen_random_uuid()",
+                              "'{\"type\": \"order.created\", \"data\": {}}'", "NULL::bigint"})) +
        ";\n";
   s += "END;\n";
   return s;
@@ -275,43 +305,50 @@ std::string intake_script() {
 std::string confirm_script() {
   std::string s = "BEGIN;\n";
   s += "SAVEPOINT ims_message;\n";  // the worker sends these two in one round trip; pgbench cannot
-  s += "INSERT INTO messaging.inbox (consumer, message_id) VALUES ('pgbench', gen_random_uuid()::text) ON CONFLICT DO NOTHING RETURNING 1;\n";
+  s += "INSERT INTO messaging.inbox (consumer, message_id) VALUES ('pgbench', gen_random_uuid()::text) ON "
+       "CONFLICT DO NOTHING RETURNING 1;\n";
   // Which order this transaction confirms: the next of those the intake run left pending (the
   // worker is handed it by its message; here a sequence deals them out, one per transaction).
   s += "SELECT q.id AS oid, (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = q.id) AS n"
        " FROM public.ims_bench_queue q WHERE q.n = (SELECT nextval('public.ims_bench_pick'))\n\\gset\n";
   s += one_line(bind(statement("order_lock_with_lines"), {":oid"})) + ";\n";
-  const std::string products = "(SELECT array_agg(product_id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)";
+  const std::string products =
+      "(SELECT array_agg(product_id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)";
   s += one_line(bind(statement("order_stock_lock"), {":loc", products})) + ";\n";
-  s += one_line(bind(statement("reservations_make"),
-                     {"(SELECT array_agg(id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)",
-                      "(SELECT array_agg(s.id ORDER BY l.line_no) FROM sales.order_lines l JOIN inventory.stock s"
-                      " ON s.product_id = l.product_id AND s.location_id = :loc AND s.lot_id IS NULL WHERE l.order_id = :oid)",
-                      products, "array_fill(NULL::bigint, ARRAY[(:n)::int])", "array_fill(1::numeric, ARRAY[(:n)::int])",
-                      ":loc"})) +
+  s += one_line(
+           bind(statement("reservations_make"),
+                {"(SELECT array_agg(id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)",
+                 "(SELECT array_agg(s.id ORDER BY l.line_no) FROM sales.order_lines l JOIN inventory.stock s"
+                 " ON s.product_id = l.product_id AND s.location_id = :loc AND s.lot_id IS NULL WHERE "
+                 "l.order_id = :oid)",
+                 products, "array_fill(NULL::bigint, ARRAY[(:n)::int])",
+                 "array_fill(1::numeric, ARRAY[(:n)::int])", ":loc"})) +
        ";\n";
-  s += one_line(bind(statement("order_decide"), {":oid", "'confirmed'", "NULL::text", "'pending'", "'pgbench'",
-                                                 "gen_random_uuid()", "'order.confirmed'", "'{\"data\": {}}'"})) +
+  s += one_line(
+           bind(statement("order_decide"), {":oid", "'confirmed'", "NULL::text", "'pending'", "'pgbench'",
+                                            "gen_random_uuid()", "'order.confirmed'", "'{\"data\": {}}'"})) +
        ";\n";
   for (int i = 1; i <= 3; ++i) {
     const auto p = ":p" + std::to_string(i);
     if (i > 1) s += "\\if :n >= " + std::to_string(i) + "\n";
-    s += one_line(bind(statement("stock_announce"), {p, ":loc", "gen_random_uuid()", "'{\"data\": {}}'"})) + ";\n";
+    s += one_line(bind(statement("stock_announce"), {p, ":loc", "gen_random_uuid()", "'{\"data\": {}}'"})) +
+         ";\n";
     if (i > 1) s += "\\endif\n";
   }
   s += "RELEASE SAVEPOINT ims_message;\nEND;\n";
   return s;
 }
 
-double pgbench(const std::string& script, const std::string& name, int clients, const std::string& duration_flag,
-               const Setup& s, long actor) {
+double pgbench(const std::string& script, const std::string& name, int clients,
+               const std::string& duration_flag, const Setup& s, long actor) {
   const auto path = "/tmp/ims-bench-" + name + ".sql";
   std::ofstream(path) << script;
   const auto binary = env_or("PGBENCH", "/usr/lib/postgresql/15/bin/pgbench");
   std::ostringstream cmd;
-  cmd << binary << " -n -M prepared -c " << clients << " -j " << std::min(clients, 2) << " " << duration_flag << " -f " << path
-      << " -D loc=" << s.location << " -D p1=" << s.products[0] << " -D p2=" << s.products[1] << " -D p3=" << s.products[2]
-      << " -D actor=" << actor << " '" << env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims") << "' 2>&1";
+  cmd << binary << " -n -M prepared -c " << clients << " -j " << std::min(clients, 2) << " " << duration_flag
+      << " -f " << path << " -D loc=" << s.location << " -D p1=" << s.products[0]
+      << " -D p2=" << s.products[1] << " -D p3=" << s.products[2] << " -D actor=" << actor << " '"
+      << env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims") << "' 2>&1";
   FILE* pipe = ::popen(cmd.str().c_str(), "r");
   std::string out;
   char buf[4096];
@@ -333,9 +370,12 @@ int main(int argc, char** argv) {
   bool with_pgbench = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--seconds" && i + 1 < argc) seconds = std::stoi(argv[++i]);
-    else if (a == "--concurrency" && i + 1 < argc) concurrency = std::stoi(argv[++i]);
-    else if (a == "--no-pgbench") with_pgbench = false;
+    if (a == "--seconds" && i + 1 < argc)
+      seconds = std::stoi(argv[++i]);
+    else if (a == "--concurrency" && i + 1 < argc)
+      concurrency = std::stoi(argv[++i]);
+    else if (a == "--no-pgbench")
+      with_pgbench = false;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   ims::infra::PgSession db(env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims"));
@@ -374,8 +414,10 @@ int main(int argc, char** argv) {
     wait_decided(db, customer);
     auto confirm = db.transact([&](pqxx::work& txn) {
       return txn.exec_params1(
-          "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)) * 1000,"
-          "       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)) * 1000,"
+          "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - created_at)) "
+          "* 1000,"
+          "       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM confirmed_at - "
+          "created_at)) * 1000,"
           "       count(*) FILTER (WHERE status = 'confirmed'), count(*)"
           " FROM sales.orders WHERE customer = $1",
           customer);
@@ -388,39 +430,54 @@ int main(int argc, char** argv) {
   if (with_pgbench) {
     pg_intake = pgbench(intake_script(), "intake", concurrency, "-T " + std::to_string(seconds), s, actor);
     db.transact([&](pqxx::work& txn) {
-      txn.exec("DROP TABLE IF EXISTS public.ims_bench_queue; DROP SEQUENCE IF EXISTS public.ims_bench_pick;"
-               " CREATE SEQUENCE public.ims_bench_pick;"
-               " CREATE TABLE public.ims_bench_queue AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM sales.orders"
-               " WHERE seller_location_id = " + std::to_string(s.location) + " AND status = 'pending' AND customer = 'pgbench';"
-               " CREATE UNIQUE INDEX ON public.ims_bench_queue (n); ANALYZE public.ims_bench_queue");
+      txn.exec(
+          "DROP TABLE IF EXISTS public.ims_bench_queue; DROP SEQUENCE IF EXISTS public.ims_bench_pick;"
+          " CREATE SEQUENCE public.ims_bench_pick;"
+          " CREATE TABLE public.ims_bench_queue AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM "
+          "sales.orders"
+          " WHERE seller_location_id = " +
+          std::to_string(s.location) +
+          " AND status = 'pending' AND customer = 'pgbench';"
+          " CREATE UNIQUE INDEX ON public.ims_bench_queue (n); ANALYZE public.ims_bench_queue");
     });
-    pg_confirm_1 = pgbench(confirm_script(), "confirm", 1, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
-    pg_confirm_4 = pgbench(confirm_script(), "confirm4", 4, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
+    pg_confirm_1 =
+        pgbench(confirm_script(), "confirm", 1, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
+    pg_confirm_4 =
+        pgbench(confirm_script(), "confirm4", 4, "-T " + std::to_string(std::max(5, seconds / 2)), s, actor);
     db.transact([](pqxx::work& txn) {
       txn.exec("DROP TABLE IF EXISTS public.ims_bench_queue; DROP SEQUENCE IF EXISTS public.ims_bench_pick");
     });
   }
 
   std::printf("| part | measure | value |\n|---|---|---|\n");
-  std::printf("| (a) intake | POST /orders, 1–3 lines, %d keep-alive clients, %d s | %.0f req/s (%ld orders, %ld errors) |\n",
-              concurrency, seconds, intake_rate, intake.sent, intake.errors);
+  std::printf(
+      "| (a) intake | POST /orders, 1–3 lines, %d keep-alive clients, %d s | %.0f req/s (%ld orders, %ld "
+      "errors) |\n",
+      concurrency, seconds, intake_rate, intake.sent, intake.errors);
   std::printf("| (a) intake | latency p50 / p99 | %.1f / %.1f ms |\n", intake.p50, intake.p99);
   std::printf("| (a) intake | ims-api peak resident memory | %.0f MB |\n", intake.peak_rss_mb);
-  std::printf("| (b) confirmation | stock worker draining the %ld-order backlog | %.0f orders/s |\n", intake.sent, drain_rate);
+  std::printf("| (b) confirmation | stock worker draining the %ld-order backlog | %.0f orders/s |\n",
+              intake.sent, drain_rate);
   for (const auto& run : paced_runs) {
     const auto& c = run.confirm;
-    std::printf("| (b) confirmation | open loop at %.0f orders/s (%.0f%% of max intake), %d s: POST p50 / p99 | %.1f / %.1f ms (%ld errors) |\n",
-                intake_rate * run.fraction, run.fraction * 100, seconds, run.load.p50, run.load.p99, run.load.errors);
-    std::printf("| (b) confirmation | … POST → confirmed p50 / p99 | %.1f / %.1f ms (%ld of %ld confirmed) |\n",
-                c[0].as<double>(), c[1].as<double>(), c[2].as<long>(), c[3].as<long>());
+    std::printf(
+        "| (b) confirmation | open loop at %.0f orders/s (%.0f%% of max intake), %d s: POST p50 / p99 | %.1f "
+        "/ %.1f ms (%ld errors) |\n",
+        intake_rate * run.fraction, run.fraction * 100, seconds, run.load.p50, run.load.p99, run.load.errors);
+    std::printf(
+        "| (b) confirmation | … POST → confirmed p50 / p99 | %.1f / %.1f ms (%ld of %ld confirmed) |\n",
+        c[0].as<double>(), c[1].as<double>(), c[2].as<long>(), c[3].as<long>());
   }
   if (with_pgbench) {
     std::printf("| (c) pgbench | intake transaction, %d clients | %.0f tps |\n", concurrency, pg_intake);
-    std::printf("| (c) pgbench | confirmation transaction, 1 client (as the one stock worker) | %.0f tps |\n", pg_confirm_1);
+    std::printf("| (c) pgbench | confirmation transaction, 1 client (as the one stock worker) | %.0f tps |\n",
+                pg_confirm_1);
     std::printf("| (c) pgbench | confirmation transaction, 4 clients | %.0f tps |\n", pg_confirm_4);
     std::printf("| ratio | intake: IMS ÷ pgbench | %.2f |\n", pg_intake > 0 ? intake_rate / pg_intake : 0);
-    std::printf("| ratio | confirmation: worker drain ÷ pgbench (1 client) | %.2f |\n", pg_confirm_1 > 0 ? drain_rate / pg_confirm_1 : 0);
-    std::printf("| ratio | confirmation: worker drain ÷ pgbench (4 clients) | %.2f |\n", pg_confirm_4 > 0 ? drain_rate / pg_confirm_4 : 0);
+    std::printf("| ratio | confirmation: worker drain ÷ pgbench (1 client) | %.2f |\n",
+                pg_confirm_1 > 0 ? drain_rate / pg_confirm_1 : 0);
+    std::printf("| ratio | confirmation: worker drain ÷ pgbench (4 clients) | %.2f |\n",
+                pg_confirm_4 > 0 ? drain_rate / pg_confirm_4 : 0);
   }
   return 0;
 }

@@ -16,7 +16,8 @@
 namespace ims::api {
 
 const char* const content_security_policy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self';"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self';"
     " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 App::App(Services services)
@@ -101,13 +102,15 @@ std::optional<Response> refuse_unstorable_text(const Request& request) {
     }
   }
   if (errors.empty()) return std::nullopt;
-  return problem(domain::Error{domain::ErrorCode::bad_request, "a query parameter is not valid UTF-8 text", std::move(errors), 0});
+  return problem(domain::Error{domain::ErrorCode::bad_request, "a query parameter is not valid UTF-8 text",
+                               std::move(errors), 0});
 }
 
 // "new row for relation \"adjustments\" violates check constraint \"adjustments_lot_code_check\"" → lot_code.
 std::string field_of_constraint(const std::string& message) {
   const auto close = message.rfind('"');
-  const auto open = close == std::string::npos || close == 0 ? std::string::npos : message.rfind('"', close - 1);
+  const auto open =
+      close == std::string::npos || close == 0 ? std::string::npos : message.rfind('"', close - 1);
   if (open == std::string::npos) return "body";
   auto name = message.substr(open + 1, close - open - 1);
   if (name.ends_with("_check")) name.resize(name.size() - 6);
@@ -136,7 +139,9 @@ Response App::run_write(Context& ctx, const Handler& handler, std::int64_t write
   const auto& request = ctx.request;
   // Writes are rate limited per user, in Redis so that every replica draws from the same bucket.
   const auto& cfg = services_.config;
-  if (int wait = infra::WriteLimiter(resources.redis, cfg.write_rate_per_minute, cfg.write_burst).take(writer); wait > 0) {
+  if (int wait =
+          infra::WriteLimiter(resources.redis, cfg.write_rate_per_minute, cfg.write_burst).take(writer);
+      wait > 0) {
     write_limited_.Increment();
     auto err = domain::Error::of(domain::ErrorCode::rate_limited, "too many writes; slow down");
     err.retry_after_seconds = wait;
@@ -167,25 +172,29 @@ Response App::run_write(Context& ctx, const Handler& handler, std::int64_t write
     // The same key committed first in a concurrent request; this one's effect rolled back.
     auto again = look_up_idempotency_key(resources, writer, request);
     if (again.kind != IdempotencyLookup::Kind::run) return again.response;
-    return problem(domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed"));
+    return problem(
+        domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed"));
   }
 }
 
 Response App::dispatch(Request& request, Resources& resources, std::string& route) {
   auto log = services_.log.with("request_id", request.request_id);
   if (request.body.size() > services_.config.max_body_bytes) {
-    return problem_status(413, "payload_too_large",
-                          "request body is larger than " + std::to_string(services_.config.max_body_bytes) + " bytes");
+    return problem_status(
+        413, "payload_too_large",
+        "request body is larger than " + std::to_string(services_.config.max_body_bytes) + " bytes");
   }
   if (request.target_size > max_target_bytes) {
-    return problem_status(414, "uri_too_long", "the request target is longer than " + std::to_string(max_target_bytes) + " bytes");
+    return problem_status(414, "uri_too_long",
+                          "the request target is longer than " + std::to_string(max_target_bytes) + " bytes");
   }
   const bool long_value = std::any_of(request.headers.begin(), request.headers.end(),
                                       [](const auto& h) { return h.second.size() > max_header_value_bytes; });
   if (request.header_count > max_header_fields || long_value) {
     return problem_status(431, "request_header_fields_too_large",
-                          "the request has more than " + std::to_string(max_header_fields) + " header fields or one longer than " +
-                              std::to_string(max_header_value_bytes) + " bytes");
+                          "the request has more than " + std::to_string(max_header_fields) +
+                              " header fields or one longer than " + std::to_string(max_header_value_bytes) +
+                              " bytes");
   }
   if (auto refusal = refuse_unstorable_text(request)) return *refusal;
   auto match = router_.match(request.method, request.path);
@@ -195,7 +204,8 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   if (match.kind == Router<Handler>::Match::Kind::method_not_allowed) {
     std::string allow;
     for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-    return problem_status(405, "method_not_allowed", request.method + " is not allowed here; allowed: " + allow)
+    return problem_status(405, "method_not_allowed",
+                          request.method + " is not allowed here; allowed: " + allow)
         .header("Allow", allow);
   }
   route = match.route->pattern;
@@ -214,13 +224,16 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
     return match.route->handler(ctx);
   } catch (const infra::DependencyUnavailable& e) {
     log.warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});
-    auto err = domain::Error::of(domain::ErrorCode::unavailable, e.dependency() + " is unavailable, try again");
+    auto err =
+        domain::Error::of(domain::ErrorCode::unavailable, e.dependency() + " is unavailable, try again");
     err.retry_after_seconds = 2;
     return problem(err);
   } catch (const pqxx::unique_violation&) {
-    return problem(domain::Error::of(domain::ErrorCode::conflict, "a record with the same key already exists"));
+    return problem(
+        domain::Error::of(domain::ErrorCode::conflict, "a record with the same key already exists"));
   } catch (const pqxx::foreign_key_violation&) {
-    return problem(domain::Error::of(domain::ErrorCode::conflict, "the record is referenced by or refers to another"));
+    return problem(
+        domain::Error::of(domain::ErrorCode::conflict, "the record is referenced by or refers to another"));
   } catch (const pqxx::integrity_constraint_violation& e) {
     // A value the handler's own checks let through and the schema refused: a gap in validation.
     log.error("value refused by a database constraint", {{"error", e.what()}, {"route", route}});
@@ -231,7 +244,8 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
     return problem(domain::Error::validation({{"body", "holds a value out of range or malformed"}}));
   } catch (const nlohmann::json::exception& e) {
     log.error("request field of an unexpected type", {{"error", e.what()}, {"route", route}});
-    return problem(domain::Error::validation({{"body", "a field has a type this operation does not accept"}}));
+    return problem(
+        domain::Error::validation({{"body", "a field has a type this operation does not accept"}}));
   } catch (const std::exception& e) {
     log.error("unhandled error", {{"error", e.what()}, {"route", route}});
     return problem_status(500, "internal", "internal error; the request id is in the server log");
@@ -252,7 +266,8 @@ void App::finish(const Request& request, Response& response, const std::string& 
   const bool has_cache_control = std::any_of(response.headers.begin(), response.headers.end(),
                                              [](const auto& h) { return h.first == "Cache-Control"; });
   // API answers carry tokens and people's data: never stored by a browser or a proxy.
-  if (!has_cache_control && request.path.rfind("/api/v1/", 0) == 0) response.header("Cache-Control", "no-store");
+  if (!has_cache_control && request.path.rfind("/api/v1/", 0) == 0)
+    response.header("Cache-Control", "no-store");
   const auto elapsed = std::chrono::steady_clock::now() - started;
   http_metrics_.observe(request.method, route, response.status, elapsed);
   const double ms = std::chrono::duration<double, std::milli>(elapsed).count();

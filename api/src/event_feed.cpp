@@ -18,9 +18,9 @@
 namespace ims::api {
 namespace {
 
-constexpr std::size_t max_backfill = 1000;               // events replayed to one reconnecting client
+constexpr std::size_t max_backfill = 1000;                  // events replayed to one reconnecting client
 constexpr std::size_t max_pending_bytes = 4 * 1024 * 1024;  // a client further behind is cut off
-constexpr auto gap_patience = std::chrono::seconds(10);    // how long a missing sequence number is awaited
+constexpr auto gap_patience = std::chrono::seconds(10);     // how long a missing sequence number is awaited
 
 class Wakeup : public pqxx::notification_receiver {
  public:
@@ -41,7 +41,8 @@ struct Row {
 }  // namespace
 
 bool feed_type(const std::string& type) {
-  for (const char* prefix : {"order.", "stock.", "alert.", "transfer.", "request.", "production.", "inventory."}) {
+  for (const char* prefix :
+       {"order.", "stock.", "alert.", "transfer.", "request.", "production.", "inventory."}) {
     if (type.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -54,8 +55,10 @@ bool in_scope(const domain::Actor& actor, const std::string& type, const std::st
   auto envelope = nlohmann::json::parse(envelope_json, nullptr, false);
   if (!envelope.is_object() || !envelope.contains("data") || !envelope["data"].is_object()) return false;
   const auto& data = envelope["data"];
-  for (const char* field : {"location_id", "seller_location_id", "buyer_location_id", "from_location_id", "to_location_id"}) {
-    if (data.contains(field) && data[field].is_number_integer() && data[field].get<std::int64_t>() == *actor.location_id) {
+  for (const char* field :
+       {"location_id", "seller_location_id", "buyer_location_id", "from_location_id", "to_location_id"}) {
+    if (data.contains(field) && data[field].is_number_integer() &&
+        data[field].get<std::int64_t>() == *actor.location_id) {
       return true;
     }
   }
@@ -82,24 +85,40 @@ struct EventFeed::State {
   std::map<std::int64_t, std::chrono::steady_clock::time_point> gaps;  // missing numbers below cursor
 };
 
-EventFeed::EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics, std::chrono::seconds heartbeat,
-                     FeedLimits limits)
-    : database_url_(std::move(database_url)), log_(std::move(log)), heartbeat_(heartbeat), limits_(std::move(limits)) {
+EventFeed::EventFeed(std::string database_url, infra::Log log, infra::Metrics& metrics,
+                     std::chrono::seconds heartbeat, FeedLimits limits)
+    : database_url_(std::move(database_url)),
+      log_(std::move(log)),
+      heartbeat_(heartbeat),
+      limits_(std::move(limits)) {
   auto& r = metrics.registry();
-  state_.reset(new State{
-      prometheus::BuildGauge().Name("ims_event_stream_subscribers").Help("Open /events streams").Register(r).Add({}),
-      prometheus::BuildCounter().Name("ims_event_stream_events_total").Help("Events written to /events streams").Register(r).Add({}),
-      prometheus::BuildCounter()
-          .Name("ims_event_stream_dropped_total")
-          .Help("Streams cut off because the client fell too far behind")
-          .Register(r)
-          .Add({}),
-      {}, -1, {}});
+  state_.reset(new State{prometheus::BuildGauge()
+                             .Name("ims_event_stream_subscribers")
+                             .Help("Open /events streams")
+                             .Register(r)
+                             .Add({}),
+                         prometheus::BuildCounter()
+                             .Name("ims_event_stream_events_total")
+                             .Help("Events written to /events streams")
+                             .Register(r)
+                             .Add({}),
+                         prometheus::BuildCounter()
+                             .Name("ims_event_stream_dropped_total")
+                             .Help("Streams cut off because the client fell too far behind")
+                             .Register(r)
+                             .Add({}),
+                         {},
+                         -1,
+                         {}});
 }
 
-EventFeed::~EventFeed() { stop(); }
+EventFeed::~EventFeed() {
+  stop();
+}
 
-void EventFeed::start() { thread_ = std::thread([this] { run(); }); }
+void EventFeed::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void EventFeed::stop() {
   if (stopping_.exchange(true)) return;
@@ -125,7 +144,8 @@ EventFeed::Admission EventFeed::admit(std::int64_t user_id) {
 void EventFeed::release(std::int64_t user_id) {
   std::lock_guard lock(mutex_);
   --streams_;
-  if (auto it = streams_by_user_.find(user_id); it != streams_by_user_.end() && --it->second <= 0) streams_by_user_.erase(it);
+  if (auto it = streams_by_user_.find(user_id); it != streams_by_user_.end() && --it->second <= 0)
+    streams_by_user_.erase(it);
 }
 
 void EventFeed::subscribe(FeedSubscription subscription, std::shared_ptr<FeedSink> sink) {
@@ -152,10 +172,10 @@ void EventFeed::run() {
   auto read = [&](const std::string& where, auto... params) {
     pqxx::nontransaction q(*db);
     std::vector<Row> rows;
-    const pqxx::result result = q.exec_params("SELECT seq, type, CASE WHEN " + std::string(feed_types_sql) +
-                                           " THEN envelope::text ELSE '' END FROM messaging.outbox WHERE " + where +
-                                           " ORDER BY seq",
-                                       params...);
+    const pqxx::result result = q.exec_params(
+        "SELECT seq, type, CASE WHEN " + std::string(feed_types_sql) +
+            " THEN envelope::text ELSE '' END FROM messaging.outbox WHERE " + where + " ORDER BY seq",
+        params...);
     for (const pqxx::row& r : result) {
       rows.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>()});
     }
@@ -181,7 +201,8 @@ void EventFeed::run() {
         s.subscribers.Set(0);
         db->get_notifs();
         std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_.load() || !joining_.empty(); });
+        cv_.wait_for(lock, std::chrono::milliseconds(500),
+                     [this] { return stopping_.load() || !joining_.empty(); });
         continue;
       }
       if (s.cursor < 0) {
@@ -201,7 +222,8 @@ void EventFeed::run() {
         if (auto last = sub->subscription.last_event_id; last && *last < s.cursor) {
           std::size_t sent = 0;
           // At most the last 50,000 events are looked at (the outbox keeps a day's events anyway).
-          for (const auto& row : read("seq > greatest($1::bigint, $2::bigint - 50000) AND seq <= $2", *last, s.cursor)) {
+          for (const auto& row :
+               read("seq > greatest($1::bigint, $2::bigint - 50000) AND seq <= $2", *last, s.cursor)) {
             if (!in_scope(sub->subscription.actor, row.type, row.envelope)) continue;
             if (++sent > max_backfill) break;
             deliver(*sub, row);
@@ -222,7 +244,8 @@ void EventFeed::run() {
       for (const auto& row : rows) {
         if (row.seq > s.cursor) {
           const auto from = std::max(s.cursor + 1, row.seq - 1000);
-          for (auto missing = from; missing < row.seq; ++missing) s.gaps.emplace(missing, std::chrono::steady_clock::now());
+          for (auto missing = from; missing < row.seq; ++missing)
+            s.gaps.emplace(missing, std::chrono::steady_clock::now());
           s.cursor = row.seq;
         }
         if (!feed_type(row.type)) continue;
@@ -243,7 +266,8 @@ void EventFeed::run() {
         std::vector<const Subscriber*> checked;
         for (const auto& sub : s.live) {
           if (sub->subscription.jti.empty()) continue;
-          tokens.push_back({sub->subscription.jti, sub->subscription.actor.user_id, sub->subscription.issued_at});
+          tokens.push_back(
+              {sub->subscription.jti, sub->subscription.actor.user_id, sub->subscription.issued_at});
           checked.push_back(sub.get());
         }
         try {
@@ -252,7 +276,8 @@ void EventFeed::run() {
             if (revoked[i]) revoked_streams.insert(checked[i]);
           }
         } catch (const std::exception& e) {
-          log_.warn("cannot check the streams' tokens; keeping them until the next check", {{"error", e.what()}});
+          log_.warn("cannot check the streams' tokens; keeping them until the next check",
+                    {{"error", e.what()}});
         }
       }
       std::erase_if(s.live, [&](const std::shared_ptr<Subscriber>& sub) {

@@ -33,21 +33,25 @@ bool idempotency_applies(const Request& request) {
          request.path.rfind("/api/v1/auth/", 0) != 0;
 }
 
-IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request) {
+IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id,
+                                          const Request& request) {
   const auto key = *request.header("idempotency-key");
   if (!sane_key(key)) {
     return {IdempotencyLookup::Kind::refused,
-            problem(domain::Error::validation({{"Idempotency-Key", "must be 1 to 200 visible ASCII characters"}}))};
+            problem(domain::Error::validation(
+                {{"Idempotency-Key", "must be 1 to 200 visible ASCII characters"}}))};
   }
   const auto hash = request_hash(request);
   return resources.db.transact([&](pqxx::work& txn) -> IdempotencyLookup {
     // Expired keys are forgotten.
     txn.exec_params(
-        "DELETE FROM messaging.idempotency_keys WHERE actor_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'",
+        "DELETE FROM messaging.idempotency_keys WHERE actor_id = $1 AND key = $2 AND created_at < now() - "
+        "interval '24 hours'",
         actor_id, key);
     auto rows = txn.exec_params(
         "SELECT request_hash, status, content_type, headers::text, body,"
-        "       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid AND a.backend_start = k.owner_started)"
+        "       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid AND a.backend_start = "
+        "k.owner_started)"
         "       AND k.created_at > now() - interval '2 minutes'"
         " FROM messaging.idempotency_keys k WHERE actor_id = $1 AND key = $2",
         actor_id, key);
@@ -62,7 +66,8 @@ IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t act
       // Committed, response not stored yet: the first request is finishing — or its process died in
       // the instant between the two, and its answer is lost (the effect is not repeated either way).
       if (!row[5].as<bool>()) return {IdempotencyLookup::Kind::refused, answer_lost()};
-      auto err = domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed");
+      auto err =
+          domain::Error::of(domain::ErrorCode::conflict, "a request with this key is still being processed");
       err.retry_after_seconds = 1;
       return {IdempotencyLookup::Kind::refused, problem(err)};
     }
@@ -85,8 +90,10 @@ IdempotencyRecorder::IdempotencyRecorder(Resources& resources, std::int64_t acto
     try {
       // Only a transaction that wrote something carries the request's effect.
       auto inserted = txn.exec_params(
-          "INSERT INTO messaging.idempotency_keys (actor_id, key, method, path, request_hash, owner_pid, owner_started)"
-          " SELECT $1, $2, $3, $4, $5, pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())"
+          "INSERT INTO messaging.idempotency_keys (actor_id, key, method, path, request_hash, owner_pid, "
+          "owner_started)"
+          " SELECT $1, $2, $3, $4, $5, pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE "
+          "pid = pg_backend_pid())"
           " WHERE pg_current_xact_id_if_assigned() IS NOT NULL RETURNING 1",
           actor_id_, *request_.header("idempotency-key"), request_.method, request_.path, hash_);
       pending_ = !inserted.empty();
@@ -123,7 +130,8 @@ void IdempotencyRecorder::settle(const Response& response) {
     txn.exec_params(
         "UPDATE messaging.idempotency_keys SET status = $3, content_type = $4, headers = $5::jsonb, body = $6"
         " WHERE actor_id = $1 AND key = $2 AND status IS NULL",
-        actor_id_, *request_.header("idempotency-key"), response.status, response.content_type, headers.dump(), response.body);
+        actor_id_, *request_.header("idempotency-key"), response.status, response.content_type,
+        headers.dump(), response.body);
   });
 }
 

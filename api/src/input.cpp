@@ -27,16 +27,19 @@ std::optional<Response> read_json_object(const Request& request, nlohmann::json&
     const auto [node, depth] = pending.back();
     pending.pop_back();
     if (depth > max_depth) {
-      return problem(domain::Error::of(domain::ErrorCode::bad_request,
-                                       "the body nests deeper than " + std::to_string(max_depth) + " levels"));
+      return problem(
+          domain::Error::of(domain::ErrorCode::bad_request,
+                            "the body nests deeper than " + std::to_string(max_depth) + " levels"));
     }
     if (node->is_string() && has_nul(node->get_ref<const std::string&>())) {
-      return problem(domain::Error::of(domain::ErrorCode::bad_request, "strings in the body may not contain NUL (\\u0000)"));
+      return problem(domain::Error::of(domain::ErrorCode::bad_request,
+                                       "strings in the body may not contain NUL (\\u0000)"));
     }
     if (node->is_object()) {
       for (const auto& [key, value] : node->items()) {
         if (has_nul(key)) {
-          return problem(domain::Error::of(domain::ErrorCode::bad_request, "member names may not contain NUL (\\u0000)"));
+          return problem(domain::Error::of(domain::ErrorCode::bad_request,
+                                           "member names may not contain NUL (\\u0000)"));
         }
         pending.emplace_back(&value, depth + 1);
       }
@@ -164,9 +167,9 @@ domain::Result<Authenticated> authorize(Context& ctx, domain::Permission permiss
                                  " may not " + std::string(domain::to_string(permission)));
   }
   if (auth->claims.shop_floor && !domain::allowed_on_shop_floor(permission)) {
-    return domain::Error::of(domain::ErrorCode::forbidden,
-                             "a shop-floor (PIN) session may not " + std::string(domain::to_string(permission)) +
-                                 "; sign in with your password");
+    return domain::Error::of(domain::ErrorCode::forbidden, "a shop-floor (PIN) session may not " +
+                                                               std::string(domain::to_string(permission)) +
+                                                               "; sign in with your password");
   }
   return auth;
 }

@@ -42,9 +42,10 @@ int main() {
       cfg.executor_threads, static_cast<std::size_t>(cfg.executor_queue_limit),
       [&cfg] { return std::make_unique<api::Resources>(cfg.database_url, cfg.redis_url); });
   // Heartbeats well inside the server's request timer, which a quiet stream would otherwise trip.
-  api::EventFeed feed(cfg.database_url, log.with("component", "event-feed"), metrics,
-                      std::chrono::seconds(std::max(1, std::min(15, cfg.request_timeout_s / 2))),
-                      api::FeedLimits{cfg.events_max_streams_per_user, cfg.events_max_streams, cfg.redis_url});
+  api::EventFeed feed(
+      cfg.database_url, log.with("component", "event-feed"), metrics,
+      std::chrono::seconds(std::max(1, std::min(15, cfg.request_timeout_s / 2))),
+      api::FeedLimits{cfg.events_max_streams_per_user, cfg.events_max_streams, cfg.redis_url});
   feed.start();
   api::HttpServer server(app, executor, feed, cfg);
   try {
@@ -55,8 +56,8 @@ int main() {
   }
   api::OutboxRelay relay(cfg, log.with("component", "outbox-relay"), metrics);
   relay.start();
-  log.info("listening", {{"address", "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port)},
-                         {"env", cfg.env}});
+  log.info("listening",
+           {{"address", "http://" + cfg.http_host + ":" + std::to_string(cfg.http_port)}, {"env", cfg.env}});
   int received = 0;
   sigwait(&signals, &received);
   log.info("stopping", {{"signal", std::to_string(received)}});

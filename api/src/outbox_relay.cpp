@@ -36,21 +36,37 @@ struct OutboxRelay::State {
 OutboxRelay::OutboxRelay(const infra::Config& config, infra::Log log, infra::Metrics& metrics)
     : config_(config), log_(std::move(log)) {
   auto& r = metrics.registry();
-  state_.reset(new State{
-      prometheus::BuildGauge().Name("ims_outbox_backlog").Help("Events written but not yet published").Register(r).Add({}),
-      prometheus::BuildCounter().Name("ims_outbox_published_total").Help("Events published and confirmed").Register(r).Add({}),
-      prometheus::BuildCounter().Name("ims_outbox_relay_errors_total").Help("Relay rounds that failed (broker or database)").Register(r).Add({}),
-      prometheus::BuildHistogram()
-          .Name("ims_outbox_publish_lag_seconds")
-          .Help("Time from an event's commit to its confirmed publication")
-          .Register(r)
-          .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120}),
-      nullptr, nullptr, nullptr});
+  state_.reset(new State{prometheus::BuildGauge()
+                             .Name("ims_outbox_backlog")
+                             .Help("Events written but not yet published")
+                             .Register(r)
+                             .Add({}),
+                         prometheus::BuildCounter()
+                             .Name("ims_outbox_published_total")
+                             .Help("Events published and confirmed")
+                             .Register(r)
+                             .Add({}),
+                         prometheus::BuildCounter()
+                             .Name("ims_outbox_relay_errors_total")
+                             .Help("Relay rounds that failed (broker or database)")
+                             .Register(r)
+                             .Add({}),
+                         prometheus::BuildHistogram()
+                             .Name("ims_outbox_publish_lag_seconds")
+                             .Help("Time from an event's commit to its confirmed publication")
+                             .Register(r)
+                             .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.025, 0.05,
+                                                                              0.1, 0.25, 0.5, 1, 5, 30, 120}),
+                         nullptr, nullptr, nullptr});
 }
 
-OutboxRelay::~OutboxRelay() { stop(); }
+OutboxRelay::~OutboxRelay() {
+  stop();
+}
 
-void OutboxRelay::start() { thread_ = std::thread([this] { run(); }); }
+void OutboxRelay::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void OutboxRelay::stop() {
   {
@@ -97,8 +113,13 @@ void OutboxRelay::run() {
         if (claimed > 0) {
           std::string ids = "{";
           for (const auto& row : rows) {
-            s.broker->publish({infra::events_exchange, row[1].as<std::string>(), row[2].as<std::string>(),
-                               row[0].as<std::string>(), row[3].as<std::string>(), row[1].as<std::string>(), {}});
+            s.broker->publish({infra::events_exchange,
+                               row[1].as<std::string>(),
+                               row[2].as<std::string>(),
+                               row[0].as<std::string>(),
+                               row[3].as<std::string>(),
+                               row[1].as<std::string>(),
+                               {}});
             ids += (ids.size() > 1 ? "," : "") + row[0].as<std::string>();
           }
           ids += "}";
@@ -113,15 +134,17 @@ void OutboxRelay::run() {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_backlog > std::chrono::seconds(1)) {
         pqxx::nontransaction q(*s.db);
-        s.backlog.Set(q.exec("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL")[0][0].as<double>());
+        s.backlog.Set(
+            q.exec("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL")[0][0].as<double>());
         last_backlog = now;
       }
       // Published rows and old idempotency keys are deleted by the scheduler's prune job.
       if (claimed == static_cast<std::size_t>(config_.outbox_batch)) continue;  // more waiting
-      s.db->await_notification(0, 250'000);  // woken by NOTIFY, else poll
+      s.db->await_notification(0, 250'000);                                     // woken by NOTIFY, else poll
     } catch (const std::exception& e) {
       s.errors.Increment();
-      log_.warn("outbox relay round failed; retrying", {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      log_.warn("outbox relay round failed; retrying",
+                {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
       // Unconfirmed rows stay unpublished and go out again: duplicates are possible, loss is not.
       s.broker.reset();
       if (s.db && !s.db->is_open()) s.db.reset();

@@ -26,7 +26,8 @@ bool is_calendar_date(const std::string& s) {
 std::int64_t day_number(const std::string& s) {
   // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
   std::int64_t y = std::stoi(s.substr(0, 4));
-  const unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2))), d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
+  const unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2))),
+                 d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -41,12 +42,13 @@ std::optional<Response> precondition(const Request& request, int version, const 
 }
 
 Response versioned(int status, const nlohmann::json& body) {
-  return json_response(status, body.dump()).header("ETag", "\"" + std::to_string(body["version"].get<int>()) + "\"");
+  return json_response(status, body.dump())
+      .header("ETag", "\"" + std::to_string(body["version"].get<int>()) + "\"");
 }
 
-void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action, const std::string& entity,
-                  std::int64_t entity_id, const std::optional<nlohmann::json>& before,
-                  const std::optional<nlohmann::json>& after) {
+void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
+                  const std::string& entity, std::int64_t entity_id,
+                  const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after) {
   infra::audit::record(txn, {actor_id, action, entity, std::to_string(entity_id),
                              before ? std::optional(before->dump()) : std::nullopt,
                              after ? std::optional(after->dump()) : std::nullopt, ctx.request.request_id});
@@ -55,7 +57,8 @@ void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const st
 Response refusal_for(const FieldReader& in) {
   auto err = in.error();
   for (const auto& f : err.fields) {
-    if (f.message == "is taken") return problem(domain::Error{domain::ErrorCode::conflict, f.field + " is taken", err.fields, 0});
+    if (f.message == "is taken")
+      return problem(domain::Error{domain::ErrorCode::conflict, f.field + " is taken", err.fields, 0});
   }
   return problem(err);
 }

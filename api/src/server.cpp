@@ -90,12 +90,14 @@ void send(const restinio::request_handle_t& req, const Response& r) {
 }
 
 // A file answer whose file went away between the handler's check and now (pruned) is a 404.
-void send_file_or_gone(const restinio::request_handle_t& req, const Response& r, App& app, const Request& request) {
+void send_file_or_gone(const restinio::request_handle_t& req, const Response& r, App& app,
+                       const Request& request) {
   if (r.file_path.empty()) return send(req, r);
   try {
     send(req, r);
   } catch (const std::exception&) {  // restinio::exception_t from opening the file
-    send(req, app.reject(request, domain::Error::of(domain::ErrorCode::not_found, "the file is no longer kept")));
+    send(req,
+         app.reject(request, domain::Error::of(domain::ErrorCode::not_found, "the file is no longer kept")));
   }
 }
 
@@ -125,9 +127,10 @@ struct HttpServer::Impl {
           return;
         }
         const bool mine = admission == EventFeed::Admission::user_limit;
-        auto err = domain::Error::of(mine ? domain::ErrorCode::rate_limited : domain::ErrorCode::unavailable,
-                                     mine ? "you have as many live streams open as allowed; close one first"
-                                          : "the server has as many live streams open as it allows; retry shortly");
+        auto err =
+            domain::Error::of(mine ? domain::ErrorCode::rate_limited : domain::ErrorCode::unavailable,
+                              mine ? "you have as many live streams open as allowed; close one first"
+                                   : "the server has as many live streams open as it allows; retry shortly");
         err.retry_after_seconds = mine ? 5 : 10;
         send(req, app.reject(*request, err));
       } else {
@@ -138,7 +141,8 @@ struct HttpServer::Impl {
     if (!accepted) {
       app.http_metrics().rejected_saturated();
       request->request_id = request_id_for(*request);
-      auto err = domain::Error::of(domain::ErrorCode::unavailable, "the server is at capacity; retry shortly");
+      auto err =
+          domain::Error::of(domain::ErrorCode::unavailable, "the server is at capacity; retry shortly");
       err.retry_after_seconds = 1;
       send(req, app.reject(*request, err));
     }
@@ -146,29 +150,33 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(App& app, BoundedExecutor<Resources>& executor, EventFeed& feed, const infra::Config& config)
+HttpServer::HttpServer(App& app, BoundedExecutor<Resources>& executor, EventFeed& feed,
+                       const infra::Config& config)
     : impl_(new Impl{app, executor, feed, config, {}}) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   const auto& cfg = impl_->config;
-  auto settings = restinio::server_settings_t<restinio::default_traits_t>{}
-                      .port(static_cast<std::uint16_t>(cfg.http_port))
-                      .address(cfg.http_host)
-                      .read_next_http_message_timelimit(std::chrono::seconds(60))
-                      .write_http_response_timelimit(std::chrono::seconds(30))
-                      .handle_request_timeout(std::chrono::seconds(cfg.request_timeout_s))
-                      // Up to these the app answers 414 / 431 itself (App::dispatch); past them
-                                                    // RESTinio closes the connection.
-                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                                    .max_url_size(64 * 1024)
-                                                    .max_field_count(400)
-                                                    .max_field_value_size(128 * 1024)
-                                                    // larger bodies than ours are cut off by
-                                                    // RESTinio; up to this, the app answers 413
-                                                    .max_body_size(cfg.max_body_bytes * 8))
-                      .request_handler([impl = impl_.get()](auto req) { return impl->on_request(std::move(req)); });
+  auto settings =
+      restinio::server_settings_t<restinio::default_traits_t>{}
+          .port(static_cast<std::uint16_t>(cfg.http_port))
+          .address(cfg.http_host)
+          .read_next_http_message_timelimit(std::chrono::seconds(60))
+          .write_http_response_timelimit(std::chrono::seconds(30))
+          .handle_request_timeout(std::chrono::seconds(cfg.request_timeout_s))
+          // Up to these the app answers 414 / 431 itself (App::dispatch); past them
+          // RESTinio closes the connection.
+          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                        .max_url_size(64 * 1024)
+                                        .max_field_count(400)
+                                        .max_field_value_size(128 * 1024)
+                                        // larger bodies than ours are cut off by
+                                        // RESTinio; up to this, the app answers 413
+                                        .max_body_size(cfg.max_body_bytes * 8))
+          .request_handler([impl = impl_.get()](auto req) { return impl->on_request(std::move(req)); });
   impl_->running = restinio::run_async(restinio::own_io_context(), std::move(settings),
                                        static_cast<std::size_t>(cfg.http_threads));
 }

@@ -71,9 +71,12 @@ domain::Result<infra::DeliveryRecord> send_test(infra::WebhookStore& store, cons
   auto webhook = store.find(webhook_id);
   if (!webhook) return no_webhook();
   if (!webhook->enabled)
-    return Error::of(ErrorCode::conflict, "the webhook is disabled; enable it (PUT with enabled: true) first");
-  const auto event = infra::prepare_event(
-      {"webhook.test", {{"webhook_id", webhook_id}, {"message", "a test event from IMS"}}, request_id, actor.user_id});
+    return Error::of(ErrorCode::conflict,
+                     "the webhook is disabled; enable it (PUT with enabled: true) first");
+  const auto event = infra::prepare_event({"webhook.test",
+                                           {{"webhook_id", webhook_id}, {"message", "a test event from IMS"}},
+                                           request_id,
+                                           actor.user_id});
   auto delivery = store.add_delivery(webhook_id, event.id, "webhook.test", event.envelope.dump());
   if (!delivery) throw std::logic_error("a fresh test event collided with an earlier one");
   return *delivery;

@@ -170,10 +170,11 @@ Draft account_pending(const AlertEmailFacts& f) {
   d.subject = "Account waiting for activation: " + clipped(f.account_username, 64) +
               (f.requested_role.empty() ? "" : " (" + f.requested_role + ")");
   d.heading = "A new account waits for activation";
-  d.summary = f.account_username + " signed up and asks to work as " + f.requested_role +
-              (f.requested_location.empty() ? "" : " at " + f.requested_location) +
-              ". Activate it with the role and location you decide, or reject it, on the admin dashboard. It can "
-              "be activated once its email address is confirmed.";
+  d.summary =
+      f.account_username + " signed up and asks to work as " + f.requested_role +
+      (f.requested_location.empty() ? "" : " at " + f.requested_location) +
+      ". Activate it with the role and location you decide, or reject it, on the admin dashboard. It can "
+      "be activated once its email address is confirmed.";
   add(d.rows, "Username", f.account_username);
   add(d.rows, "Email", f.account_email);
   add(d.rows, "Requested role", f.requested_role);

@@ -12,7 +12,8 @@ namespace ims::domain {
 
 std::optional<std::string> check_sku(const std::string& sku) {
   if (sku.empty() || sku.size() > 64) return "must be 1 to 64 characters";
-  if (!std::isupper(static_cast<unsigned char>(sku[0])) && !std::isdigit(static_cast<unsigned char>(sku[0]))) {
+  if (!std::isupper(static_cast<unsigned char>(sku[0])) &&
+      !std::isdigit(static_cast<unsigned char>(sku[0]))) {
     return "must start with an uppercase letter or a digit";
   }
   const bool ok = std::all_of(sku.begin(), sku.end(), [](unsigned char c) {
@@ -74,7 +75,8 @@ std::optional<std::int64_t> money_from_double(double value) {
   if (auto exact = parse_money(std::string(buf, end))) return exact;
   // A computed number a hair off a cent (0.1 + 0.2) is taken as that cent.
   const double cents = std::round(value * 100);
-  const double tolerance = std::max(1e-6, std::fabs(value * 100) * 8 * std::numeric_limits<double>::epsilon());
+  const double tolerance =
+      std::max(1e-6, std::fabs(value * 100) * 8 * std::numeric_limits<double>::epsilon());
   if (std::fabs(value * 100 - cents) > tolerance) return std::nullopt;
   return static_cast<std::int64_t>(cents);
 }
@@ -83,7 +85,8 @@ std::optional<std::int64_t> line_amount_cents(std::int64_t quantity_milli, std::
   if (quantity_milli < 0 || unit_price_cents < 0) return std::nullopt;
   // A product past int64 is far past the limit as well.
   std::int64_t product = 0;
-  if (__builtin_mul_overflow(quantity_milli, unit_price_cents, &product) || product > INT64_MAX - 500) return std::nullopt;
+  if (__builtin_mul_overflow(quantity_milli, unit_price_cents, &product) || product > INT64_MAX - 500)
+    return std::nullopt;
   const std::int64_t amount = (product + 500) / 1000;
   if (amount > max_amount_cents) return std::nullopt;
   return amount;

@@ -43,25 +43,38 @@ bool allowed(const std::array<std::pair<S, S>, N>& moves, S from, S to) {
 
 std::string_view to_string(OrderKind kind) {
   switch (kind) {
-    case OrderKind::sale: return "sale";
-    case OrderKind::replenishment: return "replenishment";
-    case OrderKind::purchase: return "purchase";
+    case OrderKind::sale:
+      return "sale";
+    case OrderKind::replenishment:
+      return "replenishment";
+    case OrderKind::purchase:
+      return "purchase";
   }
   return "unknown";
 }
 
 std::string_view to_string(OrderStatus s) {
   switch (s) {
-    case S::draft: return "draft";
-    case S::pending: return "pending";
-    case S::confirmed: return "confirmed";
-    case S::rejected: return "rejected";
-    case S::processing: return "processing";
-    case S::shipped: return "shipped";
-    case S::delivered: return "delivered";
-    case S::canceled: return "canceled";
-    case S::ordered: return "ordered";
-    case S::received: return "received";
+    case S::draft:
+      return "draft";
+    case S::pending:
+      return "pending";
+    case S::confirmed:
+      return "confirmed";
+    case S::rejected:
+      return "rejected";
+    case S::processing:
+      return "processing";
+    case S::shipped:
+      return "shipped";
+    case S::delivered:
+      return "delivered";
+    case S::canceled:
+      return "canceled";
+    case S::ordered:
+      return "ordered";
+    case S::received:
+      return "received";
   }
   return "unknown";
 }
@@ -74,8 +87,8 @@ std::optional<OrderKind> parse_order_kind(std::string_view text) {
 }
 
 std::optional<OrderStatus> parse_order_status(std::string_view text) {
-  for (auto s : {S::draft, S::pending, S::confirmed, S::rejected, S::processing, S::shipped, S::delivered, S::canceled, S::ordered,
-                 S::received}) {
+  for (auto s : {S::draft, S::pending, S::confirmed, S::rejected, S::processing, S::shipped, S::delivered,
+                 S::canceled, S::ordered, S::received}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;
@@ -83,9 +96,12 @@ std::optional<OrderStatus> parse_order_status(std::string_view text) {
 
 std::string_view number_prefix(OrderKind kind) {
   switch (kind) {
-    case OrderKind::sale: return "SO";
-    case OrderKind::replenishment: return "RO";
-    case OrderKind::purchase: return "PO";
+    case OrderKind::sale:
+      return "SO";
+    case OrderKind::replenishment:
+      return "RO";
+    case OrderKind::purchase:
+      return "PO";
   }
   return "XO";
 }
@@ -95,24 +111,31 @@ bool is_final(OrderStatus s) {
 }
 
 Result<OrderStatus> transition(OrderKind kind, OrderStatus from, OrderStatus to) {
-  const bool ok = kind == OrderKind::purchase ? allowed(purchase_moves, from, to)
+  const bool ok = kind == OrderKind::purchase                   ? allowed(purchase_moves, from, to)
                   : kind == OrderKind::sale && from == S::draft ? false  // nothing drafts a sale
-                                                                 : allowed(fulfilment_moves, from, to);
+                                                                : allowed(fulfilment_moves, from, to);
   if (!ok) {
-    return Error::of(ErrorCode::conflict, std::string("a ") + std::string(to_string(kind)) + " order cannot go from " +
-                                              std::string(to_string(from)) + " to " + std::string(to_string(to)));
+    return Error::of(ErrorCode::conflict, std::string("a ") + std::string(to_string(kind)) +
+                                              " order cannot go from " + std::string(to_string(from)) +
+                                              " to " + std::string(to_string(to)));
   }
   return to;
 }
 
 StockEffect stock_effect(OrderKind kind, OrderStatus to) {
-  if (kind == OrderKind::purchase) return to == S::received ? StockEffect::receive_at_buyer : StockEffect::none;
+  if (kind == OrderKind::purchase)
+    return to == S::received ? StockEffect::receive_at_buyer : StockEffect::none;
   switch (to) {
-    case S::confirmed: return StockEffect::reserve;
-    case S::shipped: return StockEffect::deduct_reserved;
-    case S::canceled: return StockEffect::release_reserved;
-    case S::delivered: return kind == OrderKind::replenishment ? StockEffect::receive_at_buyer : StockEffect::none;
-    default: return StockEffect::none;
+    case S::confirmed:
+      return StockEffect::reserve;
+    case S::shipped:
+      return StockEffect::deduct_reserved;
+    case S::canceled:
+      return StockEffect::release_reserved;
+    case S::delivered:
+      return kind == OrderKind::replenishment ? StockEffect::receive_at_buyer : StockEffect::none;
+    default:
+      return StockEffect::none;
   }
 }
 
@@ -120,9 +143,12 @@ namespace {
 
 Permission permission_for(OrderKind kind) {
   switch (kind) {
-    case OrderKind::sale: return Permission::create_sale_order;
-    case OrderKind::replenishment: return Permission::create_replenishment_order;
-    case OrderKind::purchase: return Permission::create_purchase_order;
+    case OrderKind::sale:
+      return Permission::create_sale_order;
+    case OrderKind::replenishment:
+      return Permission::create_replenishment_order;
+    case OrderKind::purchase:
+      return Permission::create_purchase_order;
   }
   return Permission::create_purchase_order;
 }
@@ -168,8 +194,8 @@ Result<ResolvedParties> check_parties(const Actor& actor, const OrderParties& p)
     case OrderKind::sale: {
       must_be_absent("buyer_location_id", p.buyer_id.has_value(), kind_name, errors);
       must_be_absent("supplier_id", p.supplier_id.has_value(), kind_name, errors);
-      if (usable("seller_location_id", p.seller_id, p.seller, errors) && p.seller->kind != LocationKind::retail &&
-          p.seller->kind != LocationKind::stockist) {
+      if (usable("seller_location_id", p.seller_id, p.seller, errors) &&
+          p.seller->kind != LocationKind::retail && p.seller->kind != LocationKind::stockist) {
         errors.push_back({"seller_location_id", "must be a retail or stockist location"});
       }
       if (!errors.empty()) return Error::validation(std::move(errors));
@@ -201,9 +227,12 @@ Result<ResolvedParties> check_parties(const Actor& actor, const OrderParties& p)
     case OrderKind::purchase: {
       must_be_absent("seller_location_id", p.seller_id.has_value(), kind_name, errors);
       usable("buyer_location_id", p.buyer_id, p.buyer, errors);
-      if (!p.supplier_id) errors.push_back({"supplier_id", "is required"});
-      else if (!p.supplier_exists) errors.push_back({"supplier_id", "does not exist"});
-      else if (!p.supplier_active) errors.push_back({"supplier_id", "is not active"});
+      if (!p.supplier_id)
+        errors.push_back({"supplier_id", "is required"});
+      else if (!p.supplier_exists)
+        errors.push_back({"supplier_id", "does not exist"});
+      else if (!p.supplier_active)
+        errors.push_back({"supplier_id", "is not active"});
       if (!errors.empty()) return Error::validation(std::move(errors));
       if (!can_access_location(actor, *p.buyer_id)) {
         return Error::of(ErrorCode::forbidden, "you may only order for your own location");
@@ -216,7 +245,8 @@ Result<ResolvedParties> check_parties(const Actor& actor, const OrderParties& p)
   return Error::of(ErrorCode::validation, "unknown order kind");
 }
 
-bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id, std::optional<std::int64_t> buyer_id) {
+bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id,
+                   std::optional<std::int64_t> buyer_id) {
   if (!is_location_scoped(actor.role)) return true;
   if (!actor.location_id) return false;
   return seller_id == actor.location_id || buyer_id == actor.location_id;
@@ -235,13 +265,19 @@ bool can_move_order(const Actor& actor, OrderKind kind, OrderStatus to, std::opt
   const bool is_buyer = buyer_id == actor.location_id;
   switch (to) {
     case OrderStatus::processing:
-    case OrderStatus::shipped: return is_seller;
-    case OrderStatus::delivered: return kind == OrderKind::sale ? is_seller : is_buyer;
+    case OrderStatus::shipped:
+      return is_seller;
+    case OrderStatus::delivered:
+      return kind == OrderKind::sale ? is_seller : is_buyer;
     case OrderStatus::ordered:
-    case OrderStatus::received: return is_buyer;
-    case OrderStatus::canceled: return is_seller || is_buyer;
-    case OrderStatus::pending: return is_buyer;  // only from draft: the buyer takes up the proposal
-    default: return false;  // confirmed and rejected are the stock worker's decisions
+    case OrderStatus::received:
+      return is_buyer;
+    case OrderStatus::canceled:
+      return is_seller || is_buyer;
+    case OrderStatus::pending:
+      return is_buyer;  // only from draft: the buyer takes up the proposal
+    default:
+      return false;  // confirmed and rejected are the stock worker's decisions
   }
 }
 

@@ -6,7 +6,9 @@ namespace ims::domain {
 namespace {
 
 // Bit per role, in the order of the Role enum.
-constexpr unsigned bit(Role r) { return 1u << static_cast<unsigned>(r); }
+constexpr unsigned bit(Role r) {
+  return 1u << static_cast<unsigned>(r);
+}
 constexpr unsigned A = bit(Role::admin);
 constexpr unsigned M = bit(Role::manufacturer);
 constexpr unsigned C = bit(Role::cfa);

@@ -4,11 +4,16 @@ namespace ims::domain {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::admin: return "admin";
-    case Role::manufacturer: return "manufacturer";
-    case Role::cfa: return "cfa";
-    case Role::stockist: return "stockist";
-    case Role::retailer: return "retailer";
+    case Role::admin:
+      return "admin";
+    case Role::manufacturer:
+      return "manufacturer";
+    case Role::cfa:
+      return "cfa";
+    case Role::stockist:
+      return "stockist";
+    case Role::retailer:
+      return "retailer";
   }
   return "unknown";
 }
@@ -26,10 +31,14 @@ bool is_location_scoped(Role role) {
 
 std::string_view to_string(LocationKind kind) {
   switch (kind) {
-    case LocationKind::factory: return "factory";
-    case LocationKind::cfa: return "cfa";
-    case LocationKind::stockist: return "stockist";
-    case LocationKind::retail: return "retail";
+    case LocationKind::factory:
+      return "factory";
+    case LocationKind::cfa:
+      return "cfa";
+    case LocationKind::stockist:
+      return "stockist";
+    case LocationKind::retail:
+      return "retail";
   }
   return "unknown";
 }
@@ -43,11 +52,16 @@ std::optional<LocationKind> parse_location_kind(std::string_view text) {
 
 std::optional<LocationKind> home_location_kind(Role role) {
   switch (role) {
-    case Role::manufacturer: return LocationKind::factory;
-    case Role::cfa: return LocationKind::cfa;
-    case Role::stockist: return LocationKind::stockist;
-    case Role::retailer: return LocationKind::retail;
-    case Role::admin: return std::nullopt;
+    case Role::manufacturer:
+      return LocationKind::factory;
+    case Role::cfa:
+      return LocationKind::cfa;
+    case Role::stockist:
+      return LocationKind::stockist;
+    case Role::retailer:
+      return LocationKind::retail;
+    case Role::admin:
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -54,7 +54,8 @@ std::optional<Quantity> Quantity::from_double(double value) {
   const double scaled = value * scale;
   const double rounded = std::round(scaled);
   const double tolerance = std::max(1e-6, std::fabs(scaled) * 8 * std::numeric_limits<double>::epsilon());
-  if (std::fabs(scaled - rounded) > tolerance || std::fabs(rounded) > static_cast<double>(max_milli)) return std::nullopt;
+  if (std::fabs(scaled - rounded) > tolerance || std::fabs(rounded) > static_cast<double>(max_milli))
+    return std::nullopt;
   return Quantity(static_cast<std::int64_t>(rounded));
 }
 
@@ -71,8 +72,8 @@ std::string Quantity::to_string() const {
   return out;
 }
 
-Result<std::vector<Take>> allocate_fefo(std::vector<StockSlot> slots, Quantity wanted, const std::string& today,
-                                        bool skip_expired) {
+Result<std::vector<Take>> allocate_fefo(std::vector<StockSlot> slots, Quantity wanted,
+                                        const std::string& today, bool skip_expired) {
   std::stable_sort(slots.begin(), slots.end(), [](const StockSlot& a, const StockSlot& b) {
     if (a.expires_on.has_value() != b.expires_on.has_value()) return a.expires_on.has_value();
     if (a.expires_on && b.expires_on && *a.expires_on != *b.expires_on) return *a.expires_on < *b.expires_on;

@@ -24,7 +24,8 @@ bool dotted_name(std::string_view s) {
 }
 
 bool in_v4(const std::vector<std::uint8_t>& a, std::uint8_t b0, std::uint8_t b1, int prefix) {
-  const std::uint32_t value = std::uint32_t(a[0]) << 24 | std::uint32_t(a[1]) << 16 | std::uint32_t(a[2]) << 8 | a[3];
+  const std::uint32_t value =
+      std::uint32_t(a[0]) << 24 | std::uint32_t(a[1]) << 16 | std::uint32_t(a[2]) << 8 | a[3];
   const std::uint32_t net = std::uint32_t(b0) << 24 | std::uint32_t(b1) << 16;
   const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t(0) << (32 - prefix);
   return (value & mask) == (net & mask);
@@ -34,7 +35,8 @@ std::optional<std::string> refused_v4(const std::vector<std::uint8_t>& a, const 
   if (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254) return "metadata address " + shown;
   if (in_v4(a, 0, 0, 8)) return "unspecified address " + shown;
   if (in_v4(a, 127, 0, 8)) return "loopback address " + shown;
-  if (in_v4(a, 10, 0, 8) || in_v4(a, 172, 16, 12) || in_v4(a, 192, 168, 16)) return "private address " + shown;
+  if (in_v4(a, 10, 0, 8) || in_v4(a, 172, 16, 12) || in_v4(a, 192, 168, 16))
+    return "private address " + shown;
   if (in_v4(a, 169, 254, 16)) return "link-local address " + shown;
   if (in_v4(a, 100, 64, 10)) return "shared (carrier-grade NAT) address " + shown;
   if (a[0] >= 224) return "multicast or reserved address " + shown;
@@ -66,7 +68,8 @@ std::optional<std::string> check_webhook_pattern(std::string_view p) {
   if (p == "*") return std::nullopt;
   if (p.size() > 100) return "must be at most 100 characters";
   const auto name = p.size() >= 2 && p.substr(p.size() - 2) == ".*" ? p.substr(0, p.size() - 2) : p;
-  if (!dotted_name(name)) return "must be an event type such as order.created, a prefix such as order.*, or *";
+  if (!dotted_name(name))
+    return "must be an event type such as order.created, a prefix such as order.*, or *";
   return std::nullopt;
 }
 
@@ -83,7 +86,8 @@ Result<WebhookTarget> parse_webhook_url(std::string_view url) {
     return bad("must be an http:// or https:// URL");
   }
   for (char c : url)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return bad("must not contain spaces or control characters");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      return bad("must not contain spaces or control characters");
   auto authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.find('@') != std::string_view::npos) return bad("must not contain credentials");
   std::string_view port;
@@ -101,7 +105,8 @@ Result<WebhookTarget> parse_webhook_url(std::string_view url) {
   }
   if (t.host.empty() || t.host.size() > 253) return bad("must name a host");
   if (!port.empty() || authority.find(':') != std::string_view::npos) {
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (port.empty() || port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return bad("has a malformed port");
     t.port = std::stoi(std::string(port));
     if (t.port < 1 || t.port > 65535) return bad("has a port outside 1–65535");
@@ -112,7 +117,8 @@ Result<WebhookTarget> parse_webhook_url(std::string_view url) {
 std::string to_string(const IpAddress& address) {
   const auto& b = address.bytes;
   if (b.size() == 4)
-    return std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." + std::to_string(b[3]);
+    return std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." +
+           std::to_string(b[3]);
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
@@ -142,8 +148,9 @@ std::optional<std::string> refused_webhook_address(const IpAddress& address) {
   return std::nullopt;
 }
 
-std::optional<std::int64_t> webhook_retry_delay_ms(int attempts, std::int64_t elapsed_ms, std::int64_t window_ms,
-                                                   std::int64_t base_ms, double jitter) {
+std::optional<std::int64_t> webhook_retry_delay_ms(int attempts, std::int64_t elapsed_ms,
+                                                   std::int64_t window_ms, std::int64_t base_ms,
+                                                   double jitter) {
   constexpr std::int64_t cap = 3'600'000;
   const int doublings = std::clamp(attempts - 1, 0, 40);
   const double raw = std::min<double>(double(base_ms) * std::pow(2.0, doublings), double(cap));
@@ -154,9 +161,12 @@ std::optional<std::int64_t> webhook_retry_delay_ms(int attempts, std::int64_t el
 
 std::string_view to_string(DeliveryStatus s) {
   switch (s) {
-    case DeliveryStatus::pending: return "pending";
-    case DeliveryStatus::delivered: return "delivered";
-    case DeliveryStatus::failed: return "failed";
+    case DeliveryStatus::pending:
+      return "pending";
+    case DeliveryStatus::delivered:
+      return "delivered";
+    case DeliveryStatus::failed:
+      return "failed";
   }
   return "pending";
 }

@@ -17,7 +17,8 @@ bool allowed(const std::array<std::pair<S, S>, N>& moves, S from, S to) {
 template <typename S>
 Error illegal(std::string_view what, S from, S to) {
   return Error::of(ErrorCode::conflict, std::string("a ") + std::string(what) + " cannot go from " +
-                                            std::string(to_string(from)) + " to " + std::string(to_string(to)));
+                                            std::string(to_string(from)) + " to " +
+                                            std::string(to_string(to)));
 }
 
 template <typename S, std::size_t N>
@@ -36,9 +37,11 @@ using R = RequestStatus;
 using T = TransferStatus;
 
 constexpr std::array<B, 5> all_batch{B::planned, B::in_progress, B::completed, B::qc_failed, B::canceled};
-constexpr std::array<R, 7> all_request{R::pending, R::approved, R::executed, R::failed, R::denied, R::canceled, R::expired};
+constexpr std::array<R, 7> all_request{R::pending, R::approved, R::executed, R::failed,
+                                       R::denied,  R::canceled, R::expired};
 constexpr std::array<T, 5> all_transfer{T::pending, T::in_transit, T::arrived, T::completed, T::canceled};
-constexpr std::array<RequestAction, 3> all_actions{RequestAction::transfer, RequestAction::adjustment, RequestAction::write_off};
+constexpr std::array<RequestAction, 3> all_actions{RequestAction::transfer, RequestAction::adjustment,
+                                                   RequestAction::write_off};
 
 constexpr std::array<std::pair<B, B>, 5> batch_moves{{
     {B::planned, B::in_progress},
@@ -66,52 +69,80 @@ constexpr std::array<std::pair<T, T>, 4> transfer_moves{{
 
 std::string_view to_string(BatchStatus s) {
   switch (s) {
-    case B::planned: return "planned";
-    case B::in_progress: return "in_progress";
-    case B::completed: return "completed";
-    case B::qc_failed: return "qc_failed";
-    case B::canceled: return "canceled";
+    case B::planned:
+      return "planned";
+    case B::in_progress:
+      return "in_progress";
+    case B::completed:
+      return "completed";
+    case B::qc_failed:
+      return "qc_failed";
+    case B::canceled:
+      return "canceled";
   }
   return "unknown";
 }
 
 std::string_view to_string(RequestStatus s) {
   switch (s) {
-    case R::pending: return "pending";
-    case R::approved: return "approved";
-    case R::executed: return "executed";
-    case R::failed: return "failed";
-    case R::denied: return "denied";
-    case R::canceled: return "canceled";
-    case R::expired: return "expired";
+    case R::pending:
+      return "pending";
+    case R::approved:
+      return "approved";
+    case R::executed:
+      return "executed";
+    case R::failed:
+      return "failed";
+    case R::denied:
+      return "denied";
+    case R::canceled:
+      return "canceled";
+    case R::expired:
+      return "expired";
   }
   return "unknown";
 }
 
 std::string_view to_string(RequestAction a) {
   switch (a) {
-    case RequestAction::transfer: return "transfer";
-    case RequestAction::adjustment: return "adjustment";
-    case RequestAction::write_off: return "write_off";
+    case RequestAction::transfer:
+      return "transfer";
+    case RequestAction::adjustment:
+      return "adjustment";
+    case RequestAction::write_off:
+      return "write_off";
   }
   return "unknown";
 }
 
 std::string_view to_string(TransferStatus s) {
   switch (s) {
-    case T::pending: return "pending";
-    case T::in_transit: return "in_transit";
-    case T::arrived: return "arrived";
-    case T::completed: return "completed";
-    case T::canceled: return "canceled";
+    case T::pending:
+      return "pending";
+    case T::in_transit:
+      return "in_transit";
+    case T::arrived:
+      return "arrived";
+    case T::completed:
+      return "completed";
+    case T::canceled:
+      return "canceled";
   }
   return "unknown";
 }
 
-std::optional<BatchStatus> parse_batch_status(std::string_view text) { return parse(text, all_batch); }
-std::optional<RequestStatus> parse_request_status(std::string_view text) { return parse(text, all_request); }
-std::optional<RequestAction> parse_request_action(std::string_view text) { return parse(text, all_actions); }
-std::optional<TransferStatus> parse_transfer_status(std::string_view text) { return parse(text, all_transfer); }
+std::optional<BatchStatus> parse_batch_status(std::string_view text) {
+  return parse(text, all_batch);
+}
+std::optional<RequestStatus> parse_request_status(std::string_view text) {
+  return parse(text, all_request);
+}
+std::optional<RequestAction> parse_request_action(std::string_view text) {
+  return parse(text, all_actions);
+}
+std::optional<TransferStatus> parse_transfer_status(std::string_view text) {
+  return parse(text, all_transfer);
+}
 
 Result<BatchStatus> transition(BatchStatus from, BatchStatus to) {
   if (!allowed(batch_moves, from, to)) return illegal("production batch", from, to);
@@ -128,7 +159,9 @@ Result<TransferStatus> transition(TransferStatus from, TransferStatus to) {
   return to;
 }
 
-bool holds_stock(RequestStatus s) { return s == R::pending || s == R::approved; }
+bool holds_stock(RequestStatus s) {
+  return s == R::pending || s == R::approved;
+}
 
 std::vector<MaterialNeed> material_needs(const std::vector<BomLine>& bom, Quantity quantity,
                                          const std::vector<std::pair<std::int64_t, Quantity>>& available) {
@@ -159,7 +192,8 @@ std::optional<std::int64_t> parse_per_unit(const std::string& text) {
 
 std::vector<MaterialNeed> shortages(const std::vector<MaterialNeed>& needs) {
   std::vector<MaterialNeed> out;
-  std::copy_if(needs.begin(), needs.end(), std::back_inserter(out), [](const auto& n) { return n.needed > n.available; });
+  std::copy_if(needs.begin(), needs.end(), std::back_inserter(out),
+               [](const auto& n) { return n.needed > n.available; });
   return out;
 }
 

@@ -42,7 +42,8 @@ AlertRecord read_alert(const pqxx::row& r) {
 // A low-stock alert may close only once the rule it is about is no longer marked low (the stock
 // worker sets and clears low_since in the transaction of the movement that crosses min).
 constexpr const char* not_marked_low =
-    "(a.kind <> 'stock.low' OR NOT EXISTS (SELECT 1 FROM inventory.reorder_rules r WHERE r.product_id = a.product_id"
+    "(a.kind <> 'stock.low' OR NOT EXISTS (SELECT 1 FROM inventory.reorder_rules r WHERE r.product_id = "
+    "a.product_id"
     " AND r.location_id = a.location_id AND r.low_since IS NOT NULL))";
 
 constexpr const char* same_key =
@@ -88,14 +89,15 @@ AlertRecord PgAlertStore::refresh(std::int64_t id, const RaisedAlert& a) {
                         id, a.severity, a.message, a.data, a.occurred_at));
 }
 
-int PgAlertStore::close(const domain::AlertKey& k, const std::string& event_id, const std::string& occurred_at,
-                        const std::string& reason) {
-  return static_cast<int>(txn_.exec_params(std::string("UPDATE reporting.alerts a SET closed_at = now(), closed_by_event = $5,"
-                                                       " close_reason = $6, updated_at = now() WHERE ") +
-                                               same_key + " AND a.last_raised_at <= $7::timestamptz AND " + not_marked_low +
-                                               " RETURNING 1",
-                                           k.kind, k.product_id, k.location_id, k.subject, event_id, reason, occurred_at)
-                              .size());
+int PgAlertStore::close(const domain::AlertKey& k, const std::string& event_id,
+                        const std::string& occurred_at, const std::string& reason) {
+  return static_cast<int>(
+      txn_.exec_params(std::string("UPDATE reporting.alerts a SET closed_at = now(), closed_by_event = $5,"
+                                   " close_reason = $6, updated_at = now() WHERE ") +
+                           same_key + " AND a.last_raised_at <= $7::timestamptz AND " + not_marked_low +
+                           " RETURNING 1",
+                       k.kind, k.product_id, k.location_id, k.subject, event_id, reason, occurred_at)
+          .size());
 }
 
 int PgAlertStore::close_subject(const std::string& kind, const std::string& subject,
@@ -126,12 +128,13 @@ std::vector<std::int64_t> PgAlertStore::close_unseen(const std::vector<std::stri
       " UPDATE reporting.alerts a SET closed_at = now(), closed_by_event = $4, updated_at = now(),"
       "        close_reason = 'the inventory check no longer finds the condition'"
       " WHERE a.closed_at IS NULL AND a.kind IN (SELECT jsonb_array_elements_text($1::jsonb))"
-      "   AND a.last_raised_at < $3::timestamptz AND " + std::string(not_marked_low) +
-      "   AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.kind = a.kind AND coalesce(s.product_id, 0) = "
-      "coalesce(a.product_id, 0)"
-      "                   AND coalesce(s.location_id, 0) = coalesce(a.location_id, 0) AND s.subject = "
-      "a.subject)"
-      " RETURNING a.id",
+      "   AND a.last_raised_at < $3::timestamptz AND " +
+          std::string(not_marked_low) +
+          "   AND NOT EXISTS (SELECT 1 FROM seen s WHERE s.kind = a.kind AND coalesce(s.product_id, 0) = "
+          "coalesce(a.product_id, 0)"
+          "                   AND coalesce(s.location_id, 0) = coalesce(a.location_id, 0) AND s.subject = "
+          "a.subject)"
+          " RETURNING a.id",
       kind_list.dump(), keys.dump(), checked_at, event_id);
   std::vector<std::int64_t> ids;
   for (const auto& r : rows) ids.push_back(r[0].as<std::int64_t>());
@@ -226,8 +229,8 @@ std::vector<AlertRecord> PgAlertBoard::list(const AlertFilter& f) {
 
 std::optional<AlertRecord> PgAlertBoard::find(std::int64_t id, bool for_update) {
   auto rows = unit_.txn().exec_params("SELECT " + alert_columns + " FROM reporting.alerts a WHERE a.id = $1" +
-                                  (for_update ? " FOR UPDATE" : ""),
-                              id);
+                                          (for_update ? " FOR UPDATE" : ""),
+                                      id);
   if (rows.empty()) return std::nullopt;
   return read_alert(rows[0]);
 }

@@ -12,13 +12,18 @@
 namespace ims::infra {
 namespace {
 
-amqp_bytes_t bytes(const std::string& s) { return amqp_cstring_bytes(s.c_str()); }
+amqp_bytes_t bytes(const std::string& s) {
+  return amqp_cstring_bytes(s.c_str());
+}
 
 std::string describe(const amqp_rpc_reply_t& reply) {
   switch (reply.reply_type) {
-    case AMQP_RESPONSE_NORMAL: return "ok";
-    case AMQP_RESPONSE_NONE: return "missing reply";
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION: return amqp_error_string2(reply.library_error);
+    case AMQP_RESPONSE_NORMAL:
+      return "ok";
+    case AMQP_RESPONSE_NONE:
+      return "missing reply";
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+      return amqp_error_string2(reply.library_error);
     case AMQP_RESPONSE_SERVER_EXCEPTION:
       if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD || reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
         auto* m = static_cast<amqp_channel_close_t*>(reply.reply.decoded);
@@ -64,7 +69,8 @@ AmqpConnection::AmqpConnection(const std::string& url, int timeout_ms) {
   buffer.push_back('\0');
   amqp_connection_info info{};
   amqp_default_connection_info(&info);
-  if (amqp_parse_url(buffer.data(), &info) != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", "invalid AMQP URL");
+  if (amqp_parse_url(buffer.data(), &info) != AMQP_STATUS_OK)
+    throw DependencyUnavailable("rabbitmq", "invalid AMQP URL");
   conn_ = amqp_new_connection();
   amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
   timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -177,20 +183,24 @@ void AmqpConnection::publish(const OutgoingMessage& m) {
   }
   amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
   const int rc = amqp_basic_publish(conn_, 1, bytes(m.exchange), bytes(m.routing_key), 0, 0, &props, body);
-  if (rc != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", std::string("publish: ") + amqp_error_string2(rc));
+  if (rc != AMQP_STATUS_OK)
+    throw DependencyUnavailable("rabbitmq", std::string("publish: ") + amqp_error_string2(rc));
   ++published_;
 }
 
 void AmqpConnection::wait_for_confirms(int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (confirmed_ < published_) {
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) throw DependencyUnavailable("rabbitmq", "publish not confirmed in time");
-    timeval tv{static_cast<time_t>(left.count() / 1'000'000), static_cast<suseconds_t>(left.count() % 1'000'000)};
+    timeval tv{static_cast<time_t>(left.count() / 1'000'000),
+               static_cast<suseconds_t>(left.count() % 1'000'000)};
     amqp_frame_t frame{};
     const int rc = amqp_simple_wait_frame_noblock(conn_, &frame, &tv);
     if (rc == AMQP_STATUS_TIMEOUT) continue;
-    if (rc != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", std::string("confirm: ") + amqp_error_string2(rc));
+    if (rc != AMQP_STATUS_OK)
+      throw DependencyUnavailable("rabbitmq", std::string("confirm: ") + amqp_error_string2(rc));
     if (frame.frame_type != AMQP_FRAME_METHOD) continue;
     const auto id = frame.payload.method.id;
     if (id == AMQP_BASIC_ACK_METHOD) {
@@ -219,16 +229,19 @@ std::optional<Delivery> AmqpConnection::next_delivery(int timeout_ms) {
   if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
     return std::nullopt;
   }
-  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
+  if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+      reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
     amqp_frame_t frame{};
-    if (amqp_simple_wait_frame(conn_, &frame) != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", "connection lost");
+    if (amqp_simple_wait_frame(conn_, &frame) != AMQP_STATUS_OK)
+      throw DependencyUnavailable("rabbitmq", "connection lost");
     if (frame.frame_type == AMQP_FRAME_METHOD && (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
                                                   frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
       throw DependencyUnavailable("rabbitmq", "the broker closed the channel");
     }
     return std::nullopt;
   }
-  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "consume: " + describe(reply));
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL)
+    throw DependencyUnavailable("rabbitmq", "consume: " + describe(reply));
   Delivery d;
   d.delivery_tag = envelope.delivery_tag;
   d.redelivered = envelope.redelivered != 0;
@@ -242,7 +255,8 @@ std::optional<Delivery> AmqpConnection::next_delivery(int timeout_ms) {
 std::optional<Delivery> AmqpConnection::get(const std::string& queue) {
   amqp_maybe_release_buffers(conn_);
   auto reply = amqp_basic_get(conn_, 1, bytes(queue), 0);
-  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "basic.get: " + describe(reply));
+  if (reply.reply_type != AMQP_RESPONSE_NORMAL)
+    throw DependencyUnavailable("rabbitmq", "basic.get: " + describe(reply));
   if (reply.reply.id == AMQP_BASIC_GET_EMPTY_METHOD) return std::nullopt;
   auto* ok = static_cast<amqp_basic_get_ok_t*>(reply.reply.decoded);
   Delivery d;
@@ -251,7 +265,8 @@ std::optional<Delivery> AmqpConnection::get(const std::string& queue) {
   d.routing_key.assign(static_cast<const char*>(ok->routing_key.bytes), ok->routing_key.len);
   amqp_message_t message{};
   auto read = amqp_read_message(conn_, 1, &message, 0);
-  if (read.reply_type != AMQP_RESPONSE_NORMAL) throw DependencyUnavailable("rabbitmq", "read message: " + describe(read));
+  if (read.reply_type != AMQP_RESPONSE_NORMAL)
+    throw DependencyUnavailable("rabbitmq", "read message: " + describe(read));
   d.body.assign(static_cast<const char*>(message.body.bytes), message.body.len);
   read_properties(message.properties, d);
   amqp_destroy_message(&message);
@@ -259,7 +274,8 @@ std::optional<Delivery> AmqpConnection::get(const std::string& queue) {
 }
 
 void AmqpConnection::ack(std::uint64_t delivery_tag) {
-  if (amqp_basic_ack(conn_, 1, delivery_tag, 0) != AMQP_STATUS_OK) throw DependencyUnavailable("rabbitmq", "ack failed");
+  if (amqp_basic_ack(conn_, 1, delivery_tag, 0) != AMQP_STATUS_OK)
+    throw DependencyUnavailable("rabbitmq", "ack failed");
 }
 
 void AmqpConnection::reject(std::uint64_t delivery_tag, bool requeue) {
@@ -271,11 +287,13 @@ void AmqpConnection::reject(std::uint64_t delivery_tag, bool requeue) {
 const std::map<std::string, std::vector<std::string>>& queue_bindings() {
   static const std::map<std::string, std::vector<std::string>> bindings{
       // The stock worker takes the commands it carries out, not the events it announces itself.
-      {"stock", {"order.created", "order.status_changed", "production.#", "request.#", "transfer.#", "stock.adjustment.#",
-                 "inventory.check.requested"}},
+      {"stock",
+       {"order.created", "order.status_changed", "production.#", "request.#", "transfer.#",
+        "stock.adjustment.#", "inventory.check.requested"}},
       // Conditions that raise alerts, and the events that clear them.
-      {"alerts", {"stock.low.#", "stock.recovered.#", "lot.expiring.#", "inventory.drift.#", "inventory.check.completed",
-                  "request.#", "transfer.discrepancy.#", "account.#"}},
+      {"alerts",
+       {"stock.low.#", "stock.recovered.#", "lot.expiring.#", "inventory.drift.#",
+        "inventory.check.completed", "request.#", "transfer.discrepancy.#", "account.#"}},
       // Labels it is asked for, and the QR label every new order gets.
       {"labels", {"label.#", "order.created"}},
       {"reports", {"report.#"}},

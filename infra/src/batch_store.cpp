@@ -48,9 +48,9 @@ PreparedStatements PgBatchStore::statements() {
        " VALUES ($1, $2, $3::numeric, $4, $5) RETURNING id"},
       {"batch_find", select + " WHERE b.id = $1"},
       {"batch_find_locked", select + " WHERE b.id = $1 FOR UPDATE"},
-      {"batch_page",
-       select + " WHERE ($1::bigint IS NULL OR b.id < $1) AND ($2::text IS NULL OR b.status = $2)"
-                " ORDER BY b.id DESC LIMIT $3"},
+      {"batch_page", select +
+                         " WHERE ($1::bigint IS NULL OR b.id < $1) AND ($2::text IS NULL OR b.status = $2)"
+                         " ORDER BY b.id DESC LIMIT $3"},
       {"batch_lot_code_taken", "SELECT 1 FROM inventory.lots WHERE product_id = $1 AND lot_code = $2"},
       {"batch_materials",
        "SELECT b.material_id, b.quantity_per_unit::text, (m.cost * 100)::bigint, m.sku,"
@@ -64,7 +64,8 @@ PreparedStatements PgBatchStore::statements() {
       {"batch_canceled", "UPDATE production.batches SET status = 'canceled'" + bump},
       {"batch_completion_requested",
        "UPDATE production.batches SET completion = 'requested', failure_reason = NULL,"
-       " produced_quantity = $2::numeric, lot_code = $3, expires_on = $4::date" + bump},
+       " produced_quantity = $2::numeric, lot_code = $3, expires_on = $4::date" +
+           bump},
       {"batch_qc_failed",
        "UPDATE production.batches SET status = 'qc_failed', qc_reason = $2, completion = NULL" + bump},
   };
@@ -84,7 +85,8 @@ std::optional<std::string> PgBatchStore::location_kind(std::int64_t location_id)
 
 std::int64_t PgBatchStore::insert(const NewBatch& b) {
   return unit_.txn()
-      .exec_prepared1("batch_insert", b.product_id, b.location_id, b.planned_quantity, b.actor_id, b.request_id)[0]
+      .exec_prepared1("batch_insert", b.product_id, b.location_id, b.planned_quantity, b.actor_id,
+                      b.request_id)[0]
       .as<std::int64_t>();
 }
 
@@ -109,18 +111,23 @@ bool PgBatchStore::lot_code_taken(std::int64_t product_id, const std::string& lo
 std::vector<MaterialStock> PgBatchStore::materials(std::int64_t product_id, std::int64_t location_id) {
   std::vector<MaterialStock> out;
   for (const auto& r : unit_.txn().exec_prepared("batch_materials", product_id, location_id)) {
-    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>(), r[3].as<std::string>(),
-                   r[4].as<std::string>()});
+    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::int64_t>(),
+                   r[3].as<std::string>(), r[4].as<std::string>()});
   }
   return out;
 }
 
-void PgBatchStore::mark_started(std::int64_t id) { unit_.txn().exec_prepared("batch_started", id); }
+void PgBatchStore::mark_started(std::int64_t id) {
+  unit_.txn().exec_prepared("batch_started", id);
+}
 
-void PgBatchStore::mark_canceled(std::int64_t id) { unit_.txn().exec_prepared("batch_canceled", id); }
+void PgBatchStore::mark_canceled(std::int64_t id) {
+  unit_.txn().exec_prepared("batch_canceled", id);
+}
 
 void PgBatchStore::request_completion(const BatchCompletion& c) {
-  unit_.txn().exec_prepared("batch_completion_requested", c.id, c.produced_quantity, c.lot_code, c.expires_on);
+  unit_.txn().exec_prepared("batch_completion_requested", c.id, c.produced_quantity, c.lot_code,
+                            c.expires_on);
 }
 
 void PgBatchStore::mark_qc_failed(std::int64_t id, const std::string& reason) {

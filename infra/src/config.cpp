@@ -25,8 +25,8 @@ class Reader {
     Int parsed{};
     auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
     if (ec != std::errc{} || ptr != v->data() + v->size() || parsed < min || parsed > max) {
-      errors.push_back({name, "must be a whole number from " + std::to_string(min) + " to " +
-                                  std::to_string(max)});
+      errors.push_back(
+          {name, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max)});
       return;
     }
     out = parsed;
@@ -115,8 +115,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 100, 60'000);
   r.number("IMS_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
   r.number("IMS_WEBHOOK_SENDERS", c.webhook_senders, 1, 64);
-  if (auto v = env("IMS_WEBHOOKS_ALLOW_PRIVATE"); v && !v->empty()) c.webhooks_allow_private = *v == "1" || *v == "true";
-  if (auto v = env("IMS_PIN_REQUIRE_TERMINAL"); v && !v->empty()) c.pin_require_terminal = *v == "1" || *v == "true";
+  if (auto v = env("IMS_WEBHOOKS_ALLOW_PRIVATE"); v && !v->empty())
+    c.webhooks_allow_private = *v == "1" || *v == "true";
+  if (auto v = env("IMS_PIN_REQUIRE_TERMINAL"); v && !v->empty())
+    c.pin_require_terminal = *v == "1" || *v == "true";
   r.text("IMS_TIMEZONE", c.timezone);
   r.number("IMS_SCHEDULER_TICK_MS", c.scheduler_tick_ms, 50, 60'000);
   r.number("IMS_EXPIRY_WARNING_DAYS", c.expiry_warning_days, 0, 3650);
@@ -124,7 +126,8 @@ domain::Result<Config> load_config(const EnvLookup& env) {
     r.errors.push_back({"IMS_SMTP_URL", "must start with smtp:// or smtps://"});
   }
   if (c.timezone.empty() || c.timezone.size() > 64 ||
-      c.timezone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != std::string::npos) {
+      c.timezone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+          std::string::npos) {
     r.errors.push_back({"IMS_TIMEZONE", "must be an IANA time zone name such as UTC or Asia/Kolkata"});
   }
 
@@ -137,7 +140,8 @@ domain::Result<Config> load_config(const EnvLookup& env) {
     r.errors.push_back({"IMS_JWT_SECRET", "must be set to a secret of your own in production"});
   }
   if (c.production() && (c.password_memlimit_kib < 19 * 1024 || c.password_opslimit < 2)) {
-    r.errors.push_back({"IMS_PASSWORD_MEMLIMIT_KIB", "must be at least 19456 with IMS_PASSWORD_OPSLIMIT >= 2 in production"});
+    r.errors.push_back({"IMS_PASSWORD_MEMLIMIT_KIB",
+                        "must be at least 19456 with IMS_PASSWORD_OPSLIMIT >= 2 in production"});
   }
   if (!r.errors.empty()) return domain::Error::validation(std::move(r.errors), "invalid configuration");
   return c;

@@ -34,7 +34,9 @@ bool PasswordHasher::verify(const std::string& stored_hash, const std::string& p
   return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 
-void PasswordHasher::verify_dummy(const std::string& password) const { (void)verify(dummy_hash_, password); }
+void PasswordHasher::verify_dummy(const std::string& password) const {
+  (void)verify(dummy_hash_, password);
+}
 
 std::string base64url_encode(const std::string& data) {
   std::vector<char> out(sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING));

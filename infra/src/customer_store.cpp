@@ -8,7 +8,8 @@ namespace ims::infra {
 namespace {
 
 const std::string customer_columns =
-    "id, location_id, name, phone, email, address, tax_id, notes, is_active, anonymized_at IS NOT NULL, version,"
+    "id, location_id, name, phone, email, address, tax_id, notes, is_active, anonymized_at IS NOT NULL, "
+    "version,"
     " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
     " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
@@ -105,7 +106,8 @@ bool update(pqxx::work& txn, std::int64_t id, const CustomerFields& c) {
 
 void deactivate(pqxx::work& txn, std::int64_t id) {
   txn.exec_params(
-      "UPDATE sales.customers SET is_active = false, version = version + 1, updated_at = now() WHERE id = $1", id);
+      "UPDATE sales.customers SET is_active = false, version = version + 1, updated_at = now() WHERE id = $1",
+      id);
 }
 
 void anonymize(pqxx::work& txn, std::int64_t id) {
@@ -115,24 +117,29 @@ void anonymize(pqxx::work& txn, std::int64_t id) {
       " tax_id = NULL, notes = NULL, is_active = false, anonymized_at = coalesce(anonymized_at, now()),"
       " version = version + 1, updated_at = now() WHERE id = $1",
       id);
-  txn.exec_params("UPDATE sales.orders SET customer = NULL WHERE customer_id = $1 AND customer IS NOT NULL", id);
+  txn.exec_params("UPDATE sales.orders SET customer = NULL WHERE customer_id = $1 AND customer IS NOT NULL",
+                  id);
   // The audit trail keeps that the customer existed and what was done, not who it was.
   txn.exec_params(
       "UPDATE audit.log SET"
-      " before = CASE WHEN before ? 'name' THEN jsonb_set(before, '{name}', '\"Anonymized customer\"') ELSE before END,"
-      " after = CASE WHEN after ? 'name' THEN jsonb_set(after, '{name}', '\"Anonymized customer\"') ELSE after END"
+      " before = CASE WHEN before ? 'name' THEN jsonb_set(before, '{name}', '\"Anonymized customer\"') ELSE "
+      "before END,"
+      " after = CASE WHEN after ? 'name' THEN jsonb_set(after, '{name}', '\"Anonymized customer\"') ELSE "
+      "after END"
       " WHERE entity = 'customer' AND entity_id = $1::text",
       std::to_string(id));
 }
 
-std::optional<CustomerRecord> match(pqxx::work& txn, std::int64_t location_id, const std::optional<std::string>& phone,
+std::optional<CustomerRecord> match(pqxx::work& txn, std::int64_t location_id,
+                                    const std::optional<std::string>& phone,
                                     const std::optional<std::string>& email) {
   if (!phone && !email) return std::nullopt;
-  auto rows = txn.exec_params("SELECT " + customer_columns +
-                                  " FROM sales.customers WHERE location_id = $1 AND anonymized_at IS NULL"
-                                  "   AND (phone = $2 OR (lower(email) = lower($3) AND (phone IS NULL OR $2::text IS NULL)))"
-                                  " ORDER BY phone = $2 DESC NULLS LAST, id LIMIT 1 FOR UPDATE",
-                              location_id, phone, email);
+  auto rows = txn.exec_params(
+      "SELECT " + customer_columns +
+          " FROM sales.customers WHERE location_id = $1 AND anonymized_at IS NULL"
+          "   AND (phone = $2 OR (lower(email) = lower($3) AND (phone IS NULL OR $2::text IS NULL)))"
+          " ORDER BY phone = $2 DESC NULLS LAST, id LIMIT 1 FOR UPDATE",
+      location_id, phone, email);
   if (rows.empty()) return std::nullopt;
   return read_customer(rows[0]);
 }
@@ -159,9 +166,12 @@ std::string to_json(const CustomerRecord& c, bool personal) {
 
 }  // namespace customers
 
-std::optional<CustomerRecord> PgCustomerStore::find(std::int64_t id) { return customers::find(unit_.txn(), id); }
+std::optional<CustomerRecord> PgCustomerStore::find(std::int64_t id) {
+  return customers::find(unit_.txn(), id);
+}
 
-std::optional<CustomerRecord> PgCustomerStore::match(std::int64_t location_id, const std::optional<std::string>& phone,
+std::optional<CustomerRecord> PgCustomerStore::match(std::int64_t location_id,
+                                                     const std::optional<std::string>& phone,
                                                      const std::optional<std::string>& email) {
   return customers::match(unit_.txn(), location_id, phone, email);
 }

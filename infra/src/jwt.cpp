@@ -61,7 +61,8 @@ domain::Result<AccessClaims> TokenCodec::verify(const std::string& token, std::i
   // Passing the key makes libjwt check the signature; the algorithm is pinned below as well, so a
   // token claiming "none" or another algorithm is refused whatever the library accepts.
   if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(secret_.data()),
-                 static_cast<int>(secret_.size())) != 0 || raw == nullptr) {
+                 static_cast<int>(secret_.size())) != 0 ||
+      raw == nullptr) {
     if (raw) jwt_free(raw);
     return invalid("signature or format");
   }

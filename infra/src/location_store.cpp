@@ -24,19 +24,23 @@ PreparedStatements PgLocationStore::statements() {
   return {
       {"location_find", select + " WHERE id = $1"},
       {"location_find_locked", select + " WHERE id = $1 FOR UPDATE"},
-      {"location_list", select + " WHERE ($1::bigint IS NULL OR id > $1) AND ($2::text IS NULL OR kind = $2)"
-                                 " AND ($3::text IS NULL OR code ILIKE $3 OR name ILIKE $3) ORDER BY id LIMIT $4"},
+      {"location_list", select +
+                            " WHERE ($1::bigint IS NULL OR id > $1) AND ($2::text IS NULL OR kind = $2)"
+                            " AND ($3::text IS NULL OR code ILIKE $3 OR name ILIKE $3) ORDER BY id LIMIT $4"},
       {"location_exists", "SELECT 1 FROM inventory.locations WHERE id = $1"},
       {"location_upstream_reaches",
        "WITH RECURSIVE up AS (SELECT id, upstream_location_id FROM inventory.locations WHERE id = $1"
-       " UNION SELECT l.id, l.upstream_location_id FROM inventory.locations l JOIN up ON l.id = up.upstream_location_id)"
+       " UNION SELECT l.id, l.upstream_location_id FROM inventory.locations l JOIN up ON l.id = "
+       "up.upstream_location_id)"
        " SELECT count(*) FROM up WHERE id = $2"},
       {"location_code_taken", "SELECT 1 FROM inventory.locations WHERE code = $1"},
       {"location_code_taken_by_other", "SELECT 1 FROM inventory.locations WHERE code = $1 AND id <> $2"},
-      {"location_insert", "INSERT INTO inventory.locations (code, name, kind, upstream_location_id)"
-                          " VALUES ($1, $2, $3, $4) RETURNING id"},
-      {"location_update", "UPDATE inventory.locations SET code = $2, name = $3, kind = $4, upstream_location_id = $5,"
-                          " version = version + 1, updated_at = now() WHERE id = $1"},
+      {"location_insert",
+       "INSERT INTO inventory.locations (code, name, kind, upstream_location_id)"
+       " VALUES ($1, $2, $3, $4) RETURNING id"},
+      {"location_update",
+       "UPDATE inventory.locations SET code = $2, name = $3, kind = $4, upstream_location_id = $5,"
+       " version = version + 1, updated_at = now() WHERE id = $1"},
       {"location_delete", "DELETE FROM inventory.locations WHERE id = $1"},
   };
 }
@@ -57,7 +61,9 @@ std::vector<LocationRecord> PgLocationStore::list(const LocationFilter& f) {
   return out;
 }
 
-bool PgLocationStore::exists(std::int64_t id) { return !unit_.txn().exec_prepared("location_exists", id).empty(); }
+bool PgLocationStore::exists(std::int64_t id) {
+  return !unit_.txn().exec_prepared("location_exists", id).empty();
+}
 
 bool PgLocationStore::upstream_reaches(std::int64_t upstream, std::int64_t location) {
   return unit_.txn().exec_prepared1("location_upstream_reaches", upstream, location)[0].as<long>() > 0;

@@ -22,10 +22,18 @@ Log Log::with(std::string key, std::string value) const {
   return Log(logger_, std::move(bound));
 }
 
-void Log::debug(std::string_view m, const LogFields& f) const { write(spdlog::level::debug, m, f); }
-void Log::info(std::string_view m, const LogFields& f) const { write(spdlog::level::info, m, f); }
-void Log::warn(std::string_view m, const LogFields& f) const { write(spdlog::level::warn, m, f); }
-void Log::error(std::string_view m, const LogFields& f) const { write(spdlog::level::err, m, f); }
+void Log::debug(std::string_view m, const LogFields& f) const {
+  write(spdlog::level::debug, m, f);
+}
+void Log::info(std::string_view m, const LogFields& f) const {
+  write(spdlog::level::info, m, f);
+}
+void Log::warn(std::string_view m, const LogFields& f) const {
+  write(spdlog::level::warn, m, f);
+}
+void Log::error(std::string_view m, const LogFields& f) const {
+  write(spdlog::level::err, m, f);
+}
 
 void Log::write(int level, std::string_view message, const LogFields& fields) const {
   const auto lvl = static_cast<spdlog::level::level_enum>(level);

@@ -17,7 +17,9 @@ Metrics::Metrics(const std::string& process) : registry_(std::make_shared<promet
       .Set(1);
 }
 
-std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
 
 HttpMetrics::HttpMetrics(Metrics& metrics)
     : requests_(prometheus::BuildCounter()
@@ -47,7 +49,11 @@ void HttpMetrics::observe(const std::string& method, const std::string& route, i
   duration_.Add({{"method", method}, {"route", route}}, buckets).Observe(d.count());
 }
 
-void HttpMetrics::rejected_saturated() { rejected_.Increment(); }
-void HttpMetrics::set_queue_depth(std::size_t depth) { queue_depth_.Set(static_cast<double>(depth)); }
+void HttpMetrics::rejected_saturated() {
+  rejected_.Increment();
+}
+void HttpMetrics::set_queue_depth(std::size_t depth) {
+  queue_depth_.Set(static_cast<double>(depth));
+}
 
 }  // namespace ims::infra

@@ -19,7 +19,8 @@ constexpr long long migration_lock_key = 0x494d53'4d4947;  // "IMSMIG"
 
 std::vector<Migration> bundled_migrations() {
   std::vector<Migration> out;
-  for (const auto& [name, sql] : migrations::embedded_files()) out.push_back({std::string(name), std::string(sql)});
+  for (const auto& [name, sql] : migrations::embedded_files())
+    out.push_back({std::string(name), std::string(sql)});
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;
 }
@@ -38,7 +39,8 @@ MigrationReport migrate(const std::string& database_url, const std::vector<Migra
     for (const auto& m : migrations) {
       const std::string checksum = sha256_hex(m.sql);
       pqxx::work txn(conn);
-      auto existing = txn.exec_params("SELECT checksum FROM public.schema_migrations WHERE name = $1", m.name);
+      auto existing =
+          txn.exec_params("SELECT checksum FROM public.schema_migrations WHERE name = $1", m.name);
       if (!existing.empty()) {
         if (existing[0][0].as<std::string>() != checksum) {
           throw std::runtime_error("migration " + m.name + " was changed after it was applied");
@@ -47,7 +49,8 @@ MigrationReport migrate(const std::string& database_url, const std::vector<Migra
         continue;
       }
       txn.exec(m.sql);
-      txn.exec_params("INSERT INTO public.schema_migrations (name, checksum) VALUES ($1, $2)", m.name, checksum);
+      txn.exec_params("INSERT INTO public.schema_migrations (name, checksum) VALUES ($1, $2)", m.name,
+                      checksum);
       txn.commit();
       report.applied.push_back(m.name);
     }

@@ -11,29 +11,39 @@ const char* const order_lookup_sql =
     " FROM catalog.products WHERE id = ANY($1::bigint[])"
     " UNION ALL SELECT 'l', id, is_active, NULL, NULL, kind, upstream_location_id, NULL"
     " FROM inventory.locations WHERE id = ANY($2::bigint[])"
-    " UNION ALL SELECT 's', id, is_active, NULL, NULL, NULL, NULL, NULL FROM procurement.suppliers WHERE id = $3";
+    " UNION ALL SELECT 's', id, is_active, NULL, NULL, NULL, NULL, NULL FROM procurement.suppliers WHERE id "
+    "= $3";
 
 // The order row, its lines, its first history entry and its order.created event: one statement.
 const char* const order_insert_sql =
-    "WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(line_no int, product_id bigint, quantity numeric,"
+    "WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(line_no int, product_id bigint, quantity "
+    "numeric,"
     "           unit_price numeric, lot_code text, expires_on date)),"
-    " o AS (INSERT INTO sales.orders (number, kind, seller_location_id, buyer_location_id, supplier_id, customer, total,"
+    " o AS (INSERT INTO sales.orders (number, kind, seller_location_id, buyer_location_id, supplier_id, "
+    "customer, total,"
     "           created_by, request_id, customer_id)"
     "       SELECT sales.next_order_number($2), $2, $3, $4, $5, $6,"
     "              (SELECT sum(round(quantity * unit_price, 2)) FROM l), $7, $8, $11"
     "       RETURNING id, number, total, created_at),"
-    " ins AS (INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, lot_code, expires_on)"
-    "       SELECT o.id, l.line_no, l.product_id, l.quantity, l.unit_price, l.lot_code, l.expires_on FROM o, l"
+    " ins AS (INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, lot_code, "
+    "expires_on)"
+    "       SELECT o.id, l.line_no, l.product_id, l.quantity, l.unit_price, l.lot_code, l.expires_on FROM o, "
+    "l"
     "       RETURNING id, line_no, product_id, quantity, unit_price, amount, lot_code, expires_on),"
-    " hist AS (INSERT INTO sales.order_events (order_id, to_status, actor_id, request_id) SELECT id, 'pending', $7, $8 FROM o),"
+    " hist AS (INSERT INTO sales.order_events (order_id, to_status, actor_id, request_id) SELECT id, "
+    "'pending', $7, $8 FROM o),"
     " ev AS (INSERT INTO messaging.outbox (id, type, envelope)"
-    "       SELECT $9::uuid, 'order.created', jsonb_set(jsonb_set($10::jsonb, '{data,order_id}', to_jsonb(o.id)),"
-    "                                                   '{data,number}', to_jsonb(o.number)) FROM o RETURNING 1)"
+    "       SELECT $9::uuid, 'order.created', jsonb_set(jsonb_set($10::jsonb, '{data,order_id}', "
+    "to_jsonb(o.id)),"
+    "                                                   '{data,number}', to_jsonb(o.number)) FROM o "
+    "RETURNING 1)"
     " SELECT o.id, o.number, o.total::text,"
     "        to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
     "        (SELECT json_agg(json_build_object('id', id, 'line_no', line_no, 'product_id', product_id,"
-    "                'quantity', quantity, 'unit_price', unit_price::text, 'amount', amount::text, 'lot_code', lot_code,"
-    "                'expires_on', expires_on, 'rejection_reason', NULL, 'allocations', '[]'::json) ORDER BY line_no)"
+    "                'quantity', quantity, 'unit_price', unit_price::text, 'amount', amount::text, "
+    "'lot_code', lot_code,"
+    "                'expires_on', expires_on, 'rejection_reason', NULL, 'allocations', '[]'::json) ORDER BY "
+    "line_no)"
     "         FROM ins)::text,"
     "        (SELECT pg_notify('ims_outbox', '') FROM ev)"
     " FROM o";
@@ -98,10 +108,12 @@ PreparedStatements PgOrderStore::statements() {
                 "   AND ($8::bigint IS NULL OR o.customer_id = $8)"
                 " ORDER BY o.id DESC LIMIT $6"},
       {"order_lines_shown",
-       "SELECT l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.unit_price::text, l.amount::text, l.lot_code,"
+       "SELECT l.id, l.line_no, l.product_id, p.sku, l.quantity::text, l.unit_price::text, l.amount::text, "
+       "l.lot_code,"
        "       l.expires_on::text, l.rejection_reason,"
        "       coalesce((SELECT json_agg(json_build_object('lot_id', r.lot_id, 'lot_code', lt.lot_code,"
-       "                  'expires_on', lt.expires_on, 'quantity', r.quantity, 'state', r.state) ORDER BY r.id)"
+       "                  'expires_on', lt.expires_on, 'quantity', r.quantity, 'state', r.state) ORDER BY "
+       "r.id)"
        "                 FROM inventory.reservations r LEFT JOIN inventory.lots lt ON lt.id = r.lot_id"
        "                 WHERE r.order_line_id = l.id), '[]')::text"
        " FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE l.order_id = $1"
@@ -117,7 +129,8 @@ PreparedStatements PgOrderStore::statements() {
        " SELECT id, $3, $2, $4, $5, $6 FROM o"},
       {"order_stats",
        std::string(period_bounds) +
-           " SELECT date_trunc($3, (o.created_at AT TIME ZONE 'UTC'))::date::text, o.kind, o.status, count(*),"
+           " SELECT date_trunc($3, (o.created_at AT TIME ZONE 'UTC'))::date::text, o.kind, o.status, "
+           "count(*),"
            "        sum(o.total)::text"
            " FROM sales.orders o, bounds b"
            " WHERE (o.created_at AT TIME ZONE 'UTC')::date BETWEEN b.f AND b.t"
@@ -125,7 +138,8 @@ PreparedStatements PgOrderStore::statements() {
            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"},
       {"order_daily_sales",
        std::string(period_bounds) +
-           " SELECT (o.created_at AT TIME ZONE 'UTC')::date::text, o.seller_location_id, count(DISTINCT o.id),"
+           " SELECT (o.created_at AT TIME ZONE 'UTC')::date::text, o.seller_location_id, count(DISTINCT "
+           "o.id),"
            "        sum(l.quantity)::text, sum(l.amount)::text"
            " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id, bounds b"
            " WHERE o.kind = 'sale' AND o.status IN ('confirmed', 'processing', 'shipped', 'delivered')"
@@ -139,13 +153,13 @@ OrderNames PgOrderStore::look_up(const std::vector<std::int64_t>& product_ids,
                                  const std::vector<std::int64_t>& location_ids,
                                  std::optional<std::int64_t> supplier_id) {
   OrderNames names;
-  for (const auto& r : unit_.txn().exec_prepared("order_lookup", id_array(product_ids), id_array(location_ids),
-                                                 supplier_id)) {
+  for (const auto& r : unit_.txn().exec_prepared("order_lookup", id_array(product_ids),
+                                                 id_array(location_ids), supplier_id)) {
     const auto what = r[0].as<std::string>();
     const auto id = r[1].as<std::int64_t>();
     if (what == "p") {
-      names.products[id] = {r[2].as<bool>(), r[5].as<std::string>() == "finished_good", r[7].as<std::string>(),
-                            r[3].as<std::int64_t>(), r[4].as<std::int64_t>()};
+      names.products[id] = {r[2].as<bool>(), r[5].as<std::string>() == "finished_good",
+                            r[7].as<std::string>(), r[3].as<std::int64_t>(), r[4].as<std::int64_t>()};
     } else if (what == "l") {
       names.locations[id] = domain::OrderLocation{id, *domain::parse_location_kind(r[5].as<std::string>()),
                                                   nullable<std::int64_t>(r[6]), r[2].as<bool>()};
@@ -164,11 +178,11 @@ std::optional<domain::OrderLocation> PgOrderStore::location(std::int64_t id) {
 }
 
 PlacedOrder PgOrderStore::insert(const NewOrder& o) {
-  auto row = unit_.txn().exec_prepared1("order_insert", o.lines_json, o.kind, o.seller_id, o.buyer_id, o.supplier_id,
-                                        o.customer, o.actor_id, o.request_id, o.event_id, o.event_envelope,
-                                        o.customer_id);
-  return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
-          row[4].as<std::string>()};
+  auto row = unit_.txn().exec_prepared1("order_insert", o.lines_json, o.kind, o.seller_id, o.buyer_id,
+                                        o.supplier_id, o.customer, o.actor_id, o.request_id, o.event_id,
+                                        o.event_envelope, o.customer_id);
+  return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+          row[3].as<std::string>(), row[4].as<std::string>()};
 }
 
 std::optional<OrderRecord> PgOrderStore::find(std::int64_t id, bool for_update) {
@@ -179,8 +193,8 @@ std::optional<OrderRecord> PgOrderStore::find(std::int64_t id, bool for_update) 
 
 std::vector<OrderRecord> PgOrderStore::page(const OrderFilter& f) {
   std::vector<OrderRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("order_page", f.after_id, f.kind, f.status, f.scope, f.location,
-                                                 f.limit + 1, f.number, f.customer_id)) {
+  for (const auto& r : unit_.txn().exec_prepared("order_page", f.after_id, f.kind, f.status, f.scope,
+                                                 f.location, f.limit + 1, f.number, f.customer_id)) {
     out.push_back(read_order(r));
   }
   return out;
@@ -214,17 +228,18 @@ std::vector<OrderStatsRow> PgOrderStore::stats(const OrderPeriod& period, const 
                                                std::optional<std::int64_t> scope) {
   std::vector<OrderStatsRow> out;
   for (const auto& r : unit_.txn().exec_prepared("order_stats", period.from, period.to, unit, scope)) {
-    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::int64_t>(),
-                   r[4].as<std::string>()});
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::int64_t>(), r[4].as<std::string>()});
   }
   return out;
 }
 
-std::vector<DailySalesRow> PgOrderStore::daily_sales(const OrderPeriod& period, std::optional<std::int64_t> location) {
+std::vector<DailySalesRow> PgOrderStore::daily_sales(const OrderPeriod& period,
+                                                     std::optional<std::int64_t> location) {
   std::vector<DailySalesRow> out;
   for (const auto& r : unit_.txn().exec_prepared("order_daily_sales", period.from, period.to, location)) {
-    out.push_back({r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(), r[3].as<std::string>(),
-                   r[4].as<std::string>()});
+    out.push_back({r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                   r[3].as<std::string>(), r[4].as<std::string>()});
   }
   return out;
 }

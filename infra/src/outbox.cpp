@@ -14,8 +14,9 @@ std::string uuid_v4() {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
@@ -23,12 +24,13 @@ namespace {
 std::string now_iso8601() {
   const auto now = std::chrono::system_clock::now();
   const auto t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
 }  // namespace
@@ -49,9 +51,12 @@ PreparedEvent prepare_event(const EventDraft& e) {
 std::string append_event(pqxx::work& txn, const EventDraft& e) {
   auto event = prepare_event(e);
   // One round trip: the row and the relay's wake-up (delivered at commit, once per transaction).
-  txn.exec_params(std::string("WITH e AS (INSERT INTO messaging.outbox (id, type, envelope) VALUES ($1::uuid, $2, $3::jsonb)"
-                              " RETURNING 1) SELECT pg_notify('") + outbox_channel + "', '') FROM e",
-                  event.id, e.type, event.envelope.dump());
+  txn.exec_params(
+      std::string(
+          "WITH e AS (INSERT INTO messaging.outbox (id, type, envelope) VALUES ($1::uuid, $2, $3::jsonb)"
+          " RETURNING 1) SELECT pg_notify('") +
+          outbox_channel + "', '') FROM e",
+      event.id, e.type, event.envelope.dump());
   return event.id;
 }
 
@@ -86,7 +91,8 @@ std::optional<Envelope> parse_envelope(const std::string& body, std::string& why
   }
   e.data = j["data"];
   if (j.contains("correlation_id") && j["correlation_id"].is_string()) e.correlation_id = j["correlation_id"];
-  if (j.contains("actor_id") && j["actor_id"].is_number_integer()) e.actor_id = j["actor_id"].get<std::int64_t>();
+  if (j.contains("actor_id") && j["actor_id"].is_number_integer())
+    e.actor_id = j["actor_id"].get<std::int64_t>();
   return e;
 }
 

@@ -6,7 +6,8 @@ namespace ims::infra {
 namespace {
 
 constexpr const char* columns =
-    "p.id, p.sku, p.name, p.kind, p.category, p.unit_of_measure, (p.price * 100)::bigint, (p.cost * 100)::bigint,"
+    "p.id, p.sku, p.name, p.kind, p.category, p.unit_of_measure, (p.price * 100)::bigint, (p.cost * "
+    "100)::bigint,"
     " p.gtin, p.supplier_id, p.is_active, p.version,"
     " to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
     " to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
@@ -37,18 +38,21 @@ PreparedStatements PgProductStore::statements() {
   return {
       {"product_find", select + " WHERE p.id = $1"},
       {"product_find_locked", select + " WHERE p.id = $1 FOR UPDATE"},
-      {"product_list", select + " WHERE ($1::bigint IS NULL OR p.id > $1) AND ($2::text IS NULL OR p.kind = $2)"
-                                "   AND ($3::text IS NULL OR p.category = $3)"
-                                "   AND ($4::text IS NULL OR p.name ILIKE $4 OR p.sku ILIKE $4)"
-                                "   AND (NOT $5 OR EXISTS (SELECT 1 FROM inventory.reorder_rules r WHERE r.product_id = p.id"
-                                "        AND r.low_since IS NOT NULL AND ($6::bigint IS NULL OR r.location_id = $6)))"
-                                " ORDER BY p.id LIMIT $7"},
+      {"product_list",
+       select + " WHERE ($1::bigint IS NULL OR p.id > $1) AND ($2::text IS NULL OR p.kind = $2)"
+                "   AND ($3::text IS NULL OR p.category = $3)"
+                "   AND ($4::text IS NULL OR p.name ILIKE $4 OR p.sku ILIKE $4)"
+                "   AND (NOT $5 OR EXISTS (SELECT 1 FROM inventory.reorder_rules r WHERE r.product_id = p.id"
+                "        AND r.low_since IS NOT NULL AND ($6::bigint IS NULL OR r.location_id = $6)))"
+                " ORDER BY p.id LIMIT $7"},
       {"product_sku_taken", "SELECT 1 FROM catalog.products WHERE sku = $1 AND id <> $2"},
       {"product_gtin_taken", "SELECT 1 FROM catalog.products WHERE gtin = $1 AND id <> $2"},
       {"product_supplier_exists", "SELECT 1 FROM procurement.suppliers WHERE id = $1"},
       {"product_insert",
-       "INSERT INTO catalog.products (sku, name, kind, category, unit_of_measure, price, cost, gtin, supplier_id,"
-       " is_active) VALUES ($1, $2, $3, $4, $5, $6::numeric / 100, $7::numeric / 100, $8, $9, $10) RETURNING id"},
+       "INSERT INTO catalog.products (sku, name, kind, category, unit_of_measure, price, cost, gtin, "
+       "supplier_id,"
+       " is_active) VALUES ($1, $2, $3, $4, $5, $6::numeric / 100, $7::numeric / 100, $8, $9, $10) RETURNING "
+       "id"},
       {"product_update",
        "UPDATE catalog.products SET sku = $2, name = $3, kind = $4, category = $5, unit_of_measure = $6,"
        " price = $7::numeric / 100, cost = $8::numeric / 100, gtin = $9, supplier_id = $10, is_active = $11,"
@@ -67,8 +71,8 @@ std::vector<ProductRecord> PgProductStore::list(const ProductFilter& f) {
   std::optional<std::string> pattern;
   if (f.q) pattern = "%" + *f.q + "%";
   std::vector<ProductRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("product_list", f.after_id, f.kind, f.category, pattern, f.low_stock,
-                                                 f.low_stock_location, f.limit + 1)) {
+  for (const auto& r : unit_.txn().exec_prepared("product_list", f.after_id, f.kind, f.category, pattern,
+                                                 f.low_stock, f.low_stock_location, f.limit + 1)) {
     out.push_back(read_product(r));
   }
   return out;
@@ -95,10 +99,12 @@ std::int64_t PgProductStore::insert(const ProductFields& f) {
 }
 
 void PgProductStore::update(std::int64_t id, const ProductFields& f) {
-  unit_.txn().exec_prepared("product_update", id, f.sku, f.name, f.kind, f.category, f.unit_of_measure, f.price_cents,
-                            f.cost_cents, f.gtin, f.supplier_id, f.is_active);
+  unit_.txn().exec_prepared("product_update", id, f.sku, f.name, f.kind, f.category, f.unit_of_measure,
+                            f.price_cents, f.cost_cents, f.gtin, f.supplier_id, f.is_active);
 }
 
-void PgProductStore::remove(std::int64_t id) { unit_.txn().exec_prepared("product_delete", id); }
+void PgProductStore::remove(std::int64_t id) {
+  unit_.txn().exec_prepared("product_delete", id);
+}
 
 }  // namespace ims::infra

@@ -43,7 +43,9 @@ RedisValue convert(const redisReply* r) {
   return v;
 }
 
-timeval to_timeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
+timeval to_timeval(int ms) {
+  return timeval{ms / 1000, (ms % 1000) * 1000};
+}
 
 }  // namespace
 
@@ -67,7 +69,9 @@ RedisEndpoint parse_redis_url(const std::string& url) {
 RedisClient::RedisClient(std::string url, int timeout_ms)
     : endpoint_(parse_redis_url(url)), timeout_ms_(timeout_ms) {}
 
-RedisClient::~RedisClient() { drop(); }
+RedisClient::~RedisClient() {
+  drop();
+}
 
 void RedisClient::drop() {
   if (ctx_) redisFree(ctx_);
@@ -137,6 +141,8 @@ std::vector<RedisValue> RedisClient::exchange(const std::vector<std::vector<std:
   return out;
 }
 
-void RedisClient::ping() { command({"PING"}); }
+void RedisClient::ping() {
+  command({"PING"});
+}
 
 }  // namespace ims::infra

@@ -10,7 +10,9 @@ constexpr const char* columns =
     " to_char(r.low_since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 
 // numeric(14,3) as text always parses; value() throws if the schema ever says otherwise.
-domain::Quantity quantity(const pqxx::field& f) { return domain::Quantity::parse(f.as<std::string>()).value(); }
+domain::Quantity quantity(const pqxx::field& f) {
+  return domain::Quantity::parse(f.as<std::string>()).value();
+}
 
 ReorderRuleRecord read_rule(const pqxx::row& r) {
   ReorderRuleRecord rule;
@@ -31,16 +33,21 @@ PreparedStatements PgReorderRuleStore::statements() {
   return {
       {"reorder_rule_find", select + " WHERE r.id = $1"},
       {"reorder_rule_find_locked", select + " WHERE r.id = $1 FOR UPDATE"},
-      {"reorder_rule_list", select + " WHERE ($1::bigint IS NULL OR r.id > $1)"
-                                     " AND ($2::bigint IS NULL OR r.product_id = $2) AND ($3::bigint IS NULL OR r.location_id = $3)"
-                                     " ORDER BY r.id LIMIT $4"},
+      {"reorder_rule_list",
+       select +
+           " WHERE ($1::bigint IS NULL OR r.id > $1)"
+           " AND ($2::bigint IS NULL OR r.product_id = $2) AND ($3::bigint IS NULL OR r.location_id = $3)"
+           " ORDER BY r.id LIMIT $4"},
       {"reorder_rule_product_exists", "SELECT 1 FROM catalog.products WHERE id = $1"},
       {"reorder_rule_location_exists", "SELECT 1 FROM inventory.locations WHERE id = $1"},
-      {"reorder_rule_exists", "SELECT 1 FROM inventory.reorder_rules WHERE product_id = $1 AND location_id = $2"},
-      {"reorder_rule_insert", "INSERT INTO inventory.reorder_rules (product_id, location_id, min_quantity, max_quantity)"
-                              " VALUES ($1, $2, $3::numeric, $4::numeric) RETURNING id"},
-      {"reorder_rule_update", "UPDATE inventory.reorder_rules SET min_quantity = $2::numeric, max_quantity = $3::numeric,"
-                              " version = version + 1 WHERE id = $1"},
+      {"reorder_rule_exists",
+       "SELECT 1 FROM inventory.reorder_rules WHERE product_id = $1 AND location_id = $2"},
+      {"reorder_rule_insert",
+       "INSERT INTO inventory.reorder_rules (product_id, location_id, min_quantity, max_quantity)"
+       " VALUES ($1, $2, $3::numeric, $4::numeric) RETURNING id"},
+      {"reorder_rule_update",
+       "UPDATE inventory.reorder_rules SET min_quantity = $2::numeric, max_quantity = $3::numeric,"
+       " version = version + 1 WHERE id = $1"},
       {"reorder_rule_delete", "DELETE FROM inventory.reorder_rules WHERE id = $1"},
   };
 }
@@ -72,8 +79,8 @@ bool PgReorderRuleStore::rule_exists(std::int64_t product_id, std::int64_t locat
   return !unit_.txn().exec_prepared("reorder_rule_exists", product_id, location_id).empty();
 }
 
-std::int64_t PgReorderRuleStore::insert(std::int64_t product_id, std::int64_t location_id, domain::Quantity min,
-                                        domain::Quantity max) {
+std::int64_t PgReorderRuleStore::insert(std::int64_t product_id, std::int64_t location_id,
+                                        domain::Quantity min, domain::Quantity max) {
   return unit_.txn()
       .exec_prepared1("reorder_rule_insert", product_id, location_id, min.to_string(), max.to_string())[0]
       .as<std::int64_t>();
@@ -83,6 +90,8 @@ void PgReorderRuleStore::update(std::int64_t id, domain::Quantity min, domain::Q
   unit_.txn().exec_prepared("reorder_rule_update", id, min.to_string(), max.to_string());
 }
 
-void PgReorderRuleStore::remove(std::int64_t id) { unit_.txn().exec_prepared("reorder_rule_delete", id); }
+void PgReorderRuleStore::remove(std::int64_t id) {
+  unit_.txn().exec_prepared("reorder_rule_delete", id);
+}
 
 }  // namespace ims::infra

@@ -8,8 +8,9 @@ namespace {
 std::string request_columns() {
   return "r.id, r.number, r.action, r.product_id, r.quantity::text, r.from_location_id, r.to_location_id,"
          " r.reason, r.status, r.hold, r.failure_reason, r.requested_by, r.decided_by, r.decision_comment, " +
-         utc_text("r.decided_at") + ", " + utc_text("r.expires_at") + ", r.transfer_id, r.adjustment_id, r.version, " +
-         utc_text("r.created_at") + ", " + utc_text("r.updated_at");
+         utc_text("r.decided_at") + ", " + utc_text("r.expires_at") +
+         ", r.transfer_id, r.adjustment_id, r.version, " + utc_text("r.created_at") + ", " +
+         utc_text("r.updated_at");
 }
 
 RequestRecord read_request(const pqxx::row& r) {
@@ -53,21 +54,24 @@ PreparedStatements PgRequestStore::statements() {
        "SELECT count(*) FROM inventory.requests WHERE requested_by = $1 AND action = 'transfer'"
        " AND hold IN ('requested', 'held')"},
       {"request_insert",
-       "INSERT INTO inventory.requests (action, product_id, quantity, from_location_id, to_location_id, reason,"
+       "INSERT INTO inventory.requests (action, product_id, quantity, from_location_id, to_location_id, "
+       "reason,"
        " hold, requested_by, expires_at, request_id)"
-       " VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10) RETURNING id"},
+       " VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10) RETURNING "
+       "id"},
       {"request_find", select + " WHERE r.id = $1"},
       {"request_find_locked", select + " WHERE r.id = $1 FOR UPDATE"},
-      {"request_page",
-       select + " WHERE ($1::bigint IS NULL OR r.id < $1) AND ($2::text IS NULL OR r.status = $2)"
-                " AND ($3::bigint IS NULL OR r.requested_by = $3) ORDER BY r.id DESC LIMIT $4"},
+      {"request_page", select +
+                           " WHERE ($1::bigint IS NULL OR r.id < $1) AND ($2::text IS NULL OR r.status = $2)"
+                           " AND ($3::bigint IS NULL OR r.requested_by = $3) ORDER BY r.id DESC LIMIT $4"},
       {"request_link_transfer", "UPDATE inventory.requests SET transfer_id = $2 WHERE id = $1"},
       {"request_adjustment_insert",
        "INSERT INTO inventory.adjustments (product_id, location_id, quantity_delta, reason, requested_by,"
        " request_id) VALUES ($1, $2, $3::numeric, $4, $5, $6) RETURNING id"},
       {"request_link_adjustment", "UPDATE inventory.requests SET adjustment_id = $2 WHERE id = $1"},
       {"request_decide",
-       "UPDATE inventory.requests SET status = $2, decided_by = $3, decision_comment = $4, decided_at = now(),"
+       "UPDATE inventory.requests SET status = $2, decided_by = $3, decision_comment = $4, decided_at = "
+       "now(),"
        " updated_at = now(), version = version + 1 WHERE id = $1"},
   };
 }
@@ -91,8 +95,8 @@ int PgRequestStore::lock_and_count_open_holds(std::int64_t requester) {
 
 std::int64_t PgRequestStore::insert(const NewRequest& q) {
   return unit_.txn()
-      .exec_prepared1("request_insert", q.action, q.product_id, q.quantity, q.from_location_id, q.to_location_id,
-                      q.reason, q.hold, q.requested_by, q.sla_hours, q.request_id)[0]
+      .exec_prepared1("request_insert", q.action, q.product_id, q.quantity, q.from_location_id,
+                      q.to_location_id, q.reason, q.hold, q.requested_by, q.sla_hours, q.request_id)[0]
       .as<std::int64_t>();
 }
 
@@ -104,7 +108,8 @@ std::optional<RequestRecord> PgRequestStore::find(std::int64_t id, bool for_upda
 
 std::vector<RequestRecord> PgRequestStore::page(const RequestFilter& f) {
   std::vector<RequestRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("request_page", f.after_id, f.status, f.requested_by, f.limit + 1)) {
+  for (const auto& r :
+       unit_.txn().exec_prepared("request_page", f.after_id, f.status, f.requested_by, f.limit + 1)) {
     out.push_back(read_request(r));
   }
   return out;
@@ -142,8 +147,8 @@ std::vector<ExpiredRequest> expire_overdue(UnitOfWork& unit) {
   std::vector<ExpiredRequest> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::int64_t>(),
-                   r[4].as<std::int64_t>(), nullable<std::int64_t>(r[5])});
+    out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::int64_t>(), r[4].as<std::int64_t>(), nullable<std::int64_t>(r[5])});
   }
   return out;
 }

@@ -123,16 +123,19 @@ std::vector<JobRecord> lock_unplanned(pqxx::work& txn) {
 // minute after the gap). Plain `AT TIME ZONE` would pick the later of two and skip an hour.
 static std::string instant_of(const std::string& civil, const std::string& zone) {
   const auto plain = "(" + civil + "::timestamp AT TIME ZONE " + zone + ")";
-  return "coalesce((SELECT min(c) FROM (VALUES (" + plain + " - interval '1 hour'), (" + plain + ")) AS v(c)"
-         " WHERE (c AT TIME ZONE " + zone + ") = " + civil + "::timestamp AND c > now()), " + plain + ")";
+  return "coalesce((SELECT min(c) FROM (VALUES (" + plain + " - interval '1 hour'), (" + plain +
+         ")) AS v(c)"
+         " WHERE (c AT TIME ZONE " +
+         zone + ") = " + civil + "::timestamp AND c > now()), " + plain + ")";
 }
 
 void set_schedule(pqxx::work& txn, const std::string& name, const std::string& cron, bool enabled,
                   const std::optional<domain::CivilMinute>& next_run, const std::string& zone,
                   std::optional<std::int64_t> updated_by) {
   txn.exec_params(
-      "UPDATE scheduler.jobs SET cron = $2, enabled = $3, next_run_at = " + instant_of("$4", "$5") + ","
-      " version = version + 1, updated_at = now(), updated_by = $6 WHERE name = $1",
+      "UPDATE scheduler.jobs SET cron = $2, enabled = $3, next_run_at = " + instant_of("$4", "$5") +
+          ","
+          " version = version + 1, updated_at = now(), updated_by = $6 WHERE name = $1",
       name, cron, enabled, civil_text(next_run), zone, updated_by);
 }
 
@@ -252,7 +255,8 @@ PruneCounts prune(pqxx::work& txn, const PruneLimits& limits) {
   for (const auto& r : txn.exec_params(
            "DELETE FROM auth.users u WHERE status = 'pending_activation' AND email_verified_at IS NULL"
            "   AND created_at < now() - make_interval(days => $1)"
-           "   AND NOT EXISTS (SELECT 1 FROM auth.email_verifications v WHERE v.user_id = u.id AND v.expires_at > now())"
+           "   AND NOT EXISTS (SELECT 1 FROM auth.email_verifications v WHERE v.user_id = u.id AND "
+           "v.expires_at > now())"
            " RETURNING id",
            limits.signup_days)) {
     c.abandoned_signups.push_back(r[0].as<std::int64_t>());

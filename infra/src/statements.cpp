@@ -18,11 +18,11 @@ namespace {
 
 PreparedStatements all_store_statements() {
   PreparedStatements all;
-  for (auto&& part : {PgOrderStore::statements(), PgSupplierStore::statements(),
-                       PgLocationStore::statements(), PgReorderRuleStore::statements(),
-                       PgProductStore::statements(), PgBomStore::statements(), PgAuditLog::statements(),
-                       PgTransferStore::statements(), PgRequestStore::statements(), PgBatchStore::statements(),
-                       PgStockStore::statements()}) {
+  for (auto&& part :
+       {PgOrderStore::statements(), PgSupplierStore::statements(), PgLocationStore::statements(),
+        PgReorderRuleStore::statements(), PgProductStore::statements(), PgBomStore::statements(),
+        PgAuditLog::statements(), PgTransferStore::statements(), PgRequestStore::statements(),
+        PgBatchStore::statements(), PgStockStore::statements()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

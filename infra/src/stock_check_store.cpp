@@ -128,7 +128,8 @@ std::vector<DriftRecord> PgStockCheckStore::drift() {
 std::vector<OverdueRequestRecord> PgStockCheckStore::mark_overdue_requests() {
   auto rows = txn_.exec(
       "UPDATE inventory.requests SET overdue_at = now()"
-      " WHERE status = 'pending' AND overdue_at IS NULL AND now() >= created_at + (expires_at - created_at) / 2"
+      " WHERE status = 'pending' AND overdue_at IS NULL AND now() >= created_at + (expires_at - created_at) "
+      "/ 2"
       "   AND expires_at > now()"  // past its SLA it is expiring, not overdue: nobody is chased about it
       " RETURNING id, number, action, product_id, from_location_id, to_location_id, requested_by,"
       "           to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");

@@ -12,17 +12,17 @@ std::string adjustment_columns() {
 }
 
 AdjustmentRecord read_adjustment(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),      r[1].as<std::int64_t>(),      r[2].as<std::int64_t>(),
-          nullable<std::string>(r[3]),  nullable<std::string>(r[4]),  r[5].as<std::string>(),
-          r[6].as<std::string>(),       r[7].as<std::string>(),       nullable<std::string>(r[8]),
-          nullable<std::int64_t>(r[9]), r[10].as<std::string>(),      nullable<std::string>(r[11])};
+  return {r[0].as<std::int64_t>(),      r[1].as<std::int64_t>(),     r[2].as<std::int64_t>(),
+          nullable<std::string>(r[3]),  nullable<std::string>(r[4]), r[5].as<std::string>(),
+          r[6].as<std::string>(),       r[7].as<std::string>(),      nullable<std::string>(r[8]),
+          nullable<std::int64_t>(r[9]), r[10].as<std::string>(),     nullable<std::string>(r[11])};
 }
 
 StockRowRecord read_stock_row(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),     r[1].as<std::int64_t>(),      r[2].as<std::string>(),
-          r[3].as<std::string>(),      r[4].as<std::int64_t>(),      r[5].as<std::string>(),
+  return {r[0].as<std::int64_t>(),      r[1].as<std::int64_t>(),     r[2].as<std::string>(),
+          r[3].as<std::string>(),       r[4].as<std::int64_t>(),     r[5].as<std::string>(),
           nullable<std::int64_t>(r[6]), nullable<std::string>(r[7]), nullable<std::string>(r[8]),
-          r[9].as<std::string>(),      r[10].as<std::string>(),      r[11].as<std::string>()};
+          r[9].as<std::string>(),       r[10].as<std::string>(),     r[11].as<std::string>()};
 }
 
 MovementRecord read_movement(const pqxx::row& r) {
@@ -33,8 +33,9 @@ MovementRecord read_movement(const pqxx::row& r) {
 }
 
 LotRecord read_lot(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),     r[1].as<std::int64_t>(),     r[2].as<std::string>(), r[3].as<std::string>(),
-          nullable<std::string>(r[4]), nullable<std::string>(r[5]), r[6].as<std::string>()};
+  return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(),     r[2].as<std::string>(),
+          r[3].as<std::string>(),  nullable<std::string>(r[4]), nullable<std::string>(r[5]),
+          r[6].as<std::string>()};
 }
 
 }  // namespace
@@ -45,9 +46,11 @@ PreparedStatements PgStockStore::statements() {
       {"stock_location_exists", "SELECT 1 FROM inventory.locations WHERE id = $1"},
       {"stock_adjustment_insert",
        "INSERT INTO inventory.adjustments (product_id, location_id, lot_code, expires_on, quantity_delta,"
-       " reason, requested_by, request_id) VALUES ($1, $2, $3, $4::date, $5::numeric, $6, $7, $8) RETURNING " +
+       " reason, requested_by, request_id) VALUES ($1, $2, $3, $4::date, $5::numeric, $6, $7, $8) "
+       "RETURNING " +
            adjustment_columns()},
-      {"stock_adjustment_find", "SELECT " + adjustment_columns() + " FROM inventory.adjustments WHERE id = $1"},
+      {"stock_adjustment_find",
+       "SELECT " + adjustment_columns() + " FROM inventory.adjustments WHERE id = $1"},
       {"stock_version_of", "SELECT version FROM inventory.stock_versions WHERE location_id = $1"},
       {"stock_page",
        "SELECT s.id, s.product_id, p.sku, p.name, s.location_id, loc.code, s.lot_id, l.lot_code,"
@@ -93,8 +96,8 @@ bool PgStockStore::location_exists(std::int64_t location_id) {
 
 AdjustmentRecord PgStockStore::insert_adjustment(const NewStockAdjustment& a) {
   return read_adjustment(unit_.txn().exec_prepared1("stock_adjustment_insert", a.product_id, a.location_id,
-                                                     a.lot_code, a.expires_on, a.quantity_delta, a.reason,
-                                                     a.requested_by, a.request_id));
+                                                    a.lot_code, a.expires_on, a.quantity_delta, a.reason,
+                                                    a.requested_by, a.request_id));
 }
 
 std::optional<AdjustmentRecord> PgStockStore::find_adjustment(std::int64_t id) {
@@ -110,8 +113,8 @@ std::int64_t PgStockStore::stock_version(std::int64_t location_id) {
 
 std::vector<StockRowRecord> PgStockStore::stock(const StockFilter& f) {
   std::vector<StockRowRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("stock_page", f.after_id, f.product_id, f.location_id, f.kind,
-                                                 f.below_reorder, f.limit + 1)) {
+  for (const auto& r : unit_.txn().exec_prepared("stock_page", f.after_id, f.product_id, f.location_id,
+                                                 f.kind, f.below_reorder, f.limit + 1)) {
     out.push_back(read_stock_row(r));
   }
   return out;
@@ -119,8 +122,8 @@ std::vector<StockRowRecord> PgStockStore::stock(const StockFilter& f) {
 
 std::vector<MovementRecord> PgStockStore::movements(const MovementFilter& f) {
   std::vector<MovementRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("stock_movements_page", f.after_id, f.product_id, f.location_id,
-                                                 f.reason, f.reference, f.limit + 1)) {
+  for (const auto& r : unit_.txn().exec_prepared("stock_movements_page", f.after_id, f.product_id,
+                                                 f.location_id, f.reason, f.reference, f.limit + 1)) {
     out.push_back(read_movement(r));
   }
   return out;

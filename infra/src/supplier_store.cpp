@@ -27,12 +27,15 @@ PreparedStatements PgSupplierStore::statements() {
       {"supplier_list", select + " WHERE ($1::bigint IS NULL OR id > $1)"
                                  " AND ($2::text IS NULL OR name ILIKE $2 OR email ILIKE $2)"
                                  " AND ($3::boolean IS NULL OR is_active = $3) ORDER BY id LIMIT $4"},
-      {"supplier_insert", "INSERT INTO procurement.suppliers (name, email, phone, payment_terms)"
-                          " VALUES ($1, $2, $3, $4) RETURNING id"},
-      {"supplier_update", "UPDATE procurement.suppliers SET name = $2, email = $3, phone = $4, payment_terms = $5,"
-                          " version = version + 1, updated_at = now() WHERE id = $1"},
-      {"supplier_set_active", "UPDATE procurement.suppliers SET is_active = $2, version = version + 1,"
-                              " updated_at = now() WHERE id = $1"},
+      {"supplier_insert",
+       "INSERT INTO procurement.suppliers (name, email, phone, payment_terms)"
+       " VALUES ($1, $2, $3, $4) RETURNING id"},
+      {"supplier_update",
+       "UPDATE procurement.suppliers SET name = $2, email = $3, phone = $4, payment_terms = $5,"
+       " version = version + 1, updated_at = now() WHERE id = $1"},
+      {"supplier_set_active",
+       "UPDATE procurement.suppliers SET is_active = $2, version = version + 1,"
+       " updated_at = now() WHERE id = $1"},
       {"supplier_products", "SELECT count(*) FROM catalog.products WHERE supplier_id = $1"},
       {"supplier_delete", "DELETE FROM procurement.suppliers WHERE id = $1"},
   };
@@ -48,14 +51,17 @@ std::vector<SupplierRecord> PgSupplierStore::list(const SupplierFilter& f) {
   std::optional<std::string> pattern;
   if (f.q) pattern = "%" + *f.q + "%";
   std::vector<SupplierRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("supplier_list", f.after_id, pattern, f.is_active, f.limit + 1)) {
+  for (const auto& r :
+       unit_.txn().exec_prepared("supplier_list", f.after_id, pattern, f.is_active, f.limit + 1)) {
     out.push_back(read_supplier(r));
   }
   return out;
 }
 
 std::int64_t PgSupplierStore::insert(const SupplierFields& f) {
-  return unit_.txn().exec_prepared1("supplier_insert", f.name, f.email, f.phone, f.payment_terms)[0].as<std::int64_t>();
+  return unit_.txn()
+      .exec_prepared1("supplier_insert", f.name, f.email, f.phone, f.payment_terms)[0]
+      .as<std::int64_t>();
 }
 
 void PgSupplierStore::update(std::int64_t id, const SupplierFields& f) {
@@ -70,6 +76,8 @@ std::int64_t PgSupplierStore::products_supplied(std::int64_t id) {
   return unit_.txn().exec_prepared1("supplier_products", id)[0].as<std::int64_t>();
 }
 
-void PgSupplierStore::remove(std::int64_t id) { unit_.txn().exec_prepared("supplier_delete", id); }
+void PgSupplierStore::remove(std::int64_t id) {
+  unit_.txn().exec_prepared("supplier_delete", id);
+}
 
 }  // namespace ims::infra

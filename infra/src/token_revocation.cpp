@@ -4,8 +4,12 @@
 
 namespace ims::infra {
 namespace {
-std::string jti_key(const std::string& jti) { return "ims:auth:denied:" + jti; }
-std::string user_key(std::int64_t id) { return "ims:auth:revoked-before:" + std::to_string(id); }
+std::string jti_key(const std::string& jti) {
+  return "ims:auth:denied:" + jti;
+}
+std::string user_key(std::int64_t id) {
+  return "ims:auth:revoked-before:" + std::to_string(id);
+}
 }  // namespace
 
 void TokenRevocation::deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now) {
@@ -60,9 +64,13 @@ LoginThrottle::Block LoginThrottle::check(const std::string& username, const std
                             {"TTL", pair_key(username, address)},
                             {"GET", address_key(address)},
                             {"TTL", address_key(address)}});
-  auto count = [](const RedisValue& v) { return v.kind == RedisValue::Kind::text ? std::stoll(v.text) : 0LL; };
+  auto count = [](const RedisValue& v) {
+    return v.kind == RedisValue::Kind::text ? std::stoll(v.text) : 0LL;
+  };
   Block block;
-  auto wait = [this](const RedisValue& ttl) { return static_cast<int>(ttl.integer > 0 ? ttl.integer : window_); };
+  auto wait = [this](const RedisValue& ttl) {
+    return static_cast<int>(ttl.integer > 0 ? ttl.integer : window_);
+  };
   if (count(r[2]) >= max_address_) block = {wait(r[3]), "address"};
   if (count(r[0]) >= max_user_ && wait(r[1]) > block.retry_after_s) block = {wait(r[1]), "user_address"};
   return block;

@@ -14,9 +14,9 @@ std::string transfer_columns() {
 }
 
 TransferRecord read_transfer(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),           r[1].as<std::string>(),          r[2].as<std::int64_t>(),
-          r[3].as<std::int64_t>(),           r[4].as<std::string>(),          nullable<std::string>(r[5]),
-          nullable<std::string>(r[6]),       r[7].as<int>(),                  r[8].as<std::string>(),
+  return {r[0].as<std::int64_t>(),     r[1].as<std::string>(), r[2].as<std::int64_t>(),
+          r[3].as<std::int64_t>(),     r[4].as<std::string>(), nullable<std::string>(r[5]),
+          nullable<std::string>(r[6]), r[7].as<int>(),         r[8].as<std::string>(),
           r[9].as<std::string>()};
 }
 
@@ -34,11 +34,16 @@ std::vector<TransferPickRecord> read_picks(const std::string& json_text) {
 }
 
 TransferLineRecord read_line(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),      r[1].as<int>(),
-          r[2].as<std::int64_t>(),      r[3].as<std::string>(),
-          nullable<std::int64_t>(r[4]), nullable<std::string>(r[5]),
-          r[6].as<std::string>(),       nullable<std::string>(r[7]),
-          read_picks(r[8].as<std::string>()), nullable<std::string>(r[9])};
+  return {r[0].as<std::int64_t>(),
+          r[1].as<int>(),
+          r[2].as<std::int64_t>(),
+          r[3].as<std::string>(),
+          nullable<std::int64_t>(r[4]),
+          nullable<std::string>(r[5]),
+          r[6].as<std::string>(),
+          nullable<std::string>(r[7]),
+          read_picks(r[8].as<std::string>()),
+          nullable<std::string>(r[9])};
 }
 
 // "[{line_no, product_id, lot_id, quantity}]" for jsonb_to_recordset.
@@ -72,10 +77,10 @@ PreparedStatements PgTransferStore::statements() {
        " SELECT id FROM t"},
       {"transfer_find", select + " WHERE t.id = $1"},
       {"transfer_find_locked", select + " WHERE t.id = $1 FOR UPDATE"},
-      {"transfer_page",
-       select + " WHERE ($1::bigint IS NULL OR t.id < $1) AND ($2::text IS NULL OR t.status = $2)"
-                " AND ($3::bigint IS NULL OR t.from_location_id = $3 OR t.to_location_id = $3)"
-                " ORDER BY t.id DESC LIMIT $4"},
+      {"transfer_page", select +
+                            " WHERE ($1::bigint IS NULL OR t.id < $1) AND ($2::text IS NULL OR t.status = $2)"
+                            " AND ($3::bigint IS NULL OR t.from_location_id = $3 OR t.to_location_id = $3)"
+                            " ORDER BY t.id DESC LIMIT $4"},
       {"transfer_lines",
        "SELECT l.id, l.line_no, l.product_id, p.sku, l.lot_id, lt.lot_code, l.quantity::text,"
        "       l.received_quantity::text,"
@@ -123,7 +128,8 @@ std::optional<TransferRecord> PgTransferStore::find(std::int64_t id, bool for_up
 
 std::vector<TransferRecord> PgTransferStore::page(const TransferFilter& f) {
   std::vector<TransferRecord> out;
-  for (const auto& r : unit_.txn().exec_prepared("transfer_page", f.after_id, f.status, f.location, f.limit + 1)) {
+  for (const auto& r :
+       unit_.txn().exec_prepared("transfer_page", f.after_id, f.status, f.location, f.limit + 1)) {
     out.push_back(read_transfer(r));
   }
   return out;
@@ -139,9 +145,13 @@ void PgTransferStore::request_step(std::int64_t id, const std::string& step) {
   unit_.txn().exec_prepared("transfer_request_step", id, step);
 }
 
-void PgTransferStore::mark_arrived(std::int64_t id) { unit_.txn().exec_prepared("transfer_arrived", id); }
+void PgTransferStore::mark_arrived(std::int64_t id) {
+  unit_.txn().exec_prepared("transfer_arrived", id);
+}
 
-void PgTransferStore::mark_canceled(std::int64_t id) { unit_.txn().exec_prepared("transfer_canceled", id); }
+void PgTransferStore::mark_canceled(std::int64_t id) {
+  unit_.txn().exec_prepared("transfer_canceled", id);
+}
 
 void PgTransferStore::record_received(std::int64_t line_id, const std::string& quantity) {
   unit_.txn().exec_prepared("transfer_line_received", line_id, quantity);

@@ -36,7 +36,9 @@ UserRecord read_user(const pqxx::row& r) {
   return u;
 }
 
-std::string role_text(domain::Role role) { return std::string(domain::to_string(role)); }
+std::string role_text(domain::Role role) {
+  return std::string(domain::to_string(role));
+}
 
 }  // namespace
 
@@ -100,7 +102,8 @@ std::int64_t insert(pqxx::work& txn, const NewUserRow& row) {
 void update_profile(pqxx::work& txn, std::int64_t id, const std::string& email, domain::Role role,
                     std::optional<std::int64_t> location_id) {
   txn.exec_params(
-      "UPDATE auth.users SET email = $2, role = $3, location_id = $4, version = version + 1, updated_at = now()"
+      "UPDATE auth.users SET email = $2, role = $3, location_id = $4, version = version + 1, updated_at = "
+      "now()"
       " WHERE id = $1",
       id, email, role_text(role), location_id);
 }
@@ -117,7 +120,9 @@ void set_password(pqxx::work& txn, std::int64_t id, const std::string& password_
       password_hash);
 }
 
-void remove(pqxx::work& txn, std::int64_t id) { txn.exec_params("DELETE FROM auth.users WHERE id = $1", id); }
+void remove(pqxx::work& txn, std::int64_t id) {
+  txn.exec_params("DELETE FROM auth.users WHERE id = $1", id);
+}
 
 std::string to_json(const UserRecord& u) {
   nlohmann::json j{{"id", u.id},
@@ -146,8 +151,8 @@ std::string to_json(const UserRecord& u) {
 }
 
 std::optional<UserRecord> find_by_email(pqxx::work& txn, const std::string& email) {
-  auto rows = txn.exec_params(std::string("SELECT ") + user_columns + " FROM auth.users WHERE lower(email) = lower($1)",
-                              email);
+  auto rows = txn.exec_params(
+      std::string("SELECT ") + user_columns + " FROM auth.users WHERE lower(email) = lower($1)", email);
   if (rows.empty()) return std::nullopt;
   return read_user(rows[0]);
 }
@@ -160,7 +165,8 @@ std::optional<std::int64_t> insert_pending(pqxx::work& txn, const NewRegistratio
       "                        requested_location_id, registration_note)"
       " VALUES ($1, $2, $3, $4, NULL, false, 'pending_activation', $5, $6)"
       " ON CONFLICT DO NOTHING RETURNING id",
-      row.username, row.email, row.password_hash, role_text(row.requested_role), row.requested_location_id, row.note);
+      row.username, row.email, row.password_hash, role_text(row.requested_role), row.requested_location_id,
+      row.note);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::int64_t>();
 }
@@ -237,41 +243,45 @@ std::int64_t create(pqxx::work& txn, std::int64_t location_id, const std::string
                     const std::string& secret_hash, std::int64_t created_by) {
   return txn
       .exec_params1(
-          "INSERT INTO auth.terminals (location_id, name, secret_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
+          "INSERT INTO auth.terminals (location_id, name, secret_hash, created_by) VALUES ($1, $2, $3, $4) "
+          "RETURNING id",
           location_id, name, secret_hash, created_by)[0]
       .as<std::int64_t>();
 }
 
 std::vector<TerminalRecord> list(pqxx::work& txn, std::int64_t location_id) {
-  auto rows = txn.exec_params("SELECT " + terminal_columns +
-                                  " FROM auth.terminals WHERE location_id = $1 AND revoked_at IS NULL ORDER BY id",
-                              location_id);
+  auto rows =
+      txn.exec_params("SELECT " + terminal_columns +
+                          " FROM auth.terminals WHERE location_id = $1 AND revoked_at IS NULL ORDER BY id",
+                      location_id);
   std::vector<TerminalRecord> out;
   for (const auto& r : rows) out.push_back(read_terminal(r));
   return out;
 }
 
 std::optional<TerminalRecord> find(pqxx::work& txn, std::int64_t location_id, std::int64_t id) {
-  auto rows = txn.exec_params("SELECT " + terminal_columns +
-                                  " FROM auth.terminals WHERE location_id = $1 AND id = $2 AND revoked_at IS NULL",
-                              location_id, id);
+  auto rows =
+      txn.exec_params("SELECT " + terminal_columns +
+                          " FROM auth.terminals WHERE location_id = $1 AND id = $2 AND revoked_at IS NULL",
+                      location_id, id);
   if (rows.empty()) return std::nullopt;
   return read_terminal(rows[0]);
 }
 
 bool revoke(pqxx::work& txn, std::int64_t location_id, std::int64_t id) {
-  return txn
-             .exec_params("UPDATE auth.terminals SET revoked_at = now()"
-                          " WHERE location_id = $1 AND id = $2 AND revoked_at IS NULL",
-                          location_id, id)
+  return txn.exec_params(
+                "UPDATE auth.terminals SET revoked_at = now()"
+                " WHERE location_id = $1 AND id = $2 AND revoked_at IS NULL",
+                location_id, id)
              .affected_rows() > 0;
 }
 
 std::optional<TerminalRecord> use(pqxx::work& txn, std::int64_t location_id, const std::string& secret_hash) {
-  auto rows = txn.exec_params("UPDATE auth.terminals SET last_used_at = now()"
-                              " WHERE location_id = $1 AND secret_hash = $2 AND revoked_at IS NULL RETURNING " +
-                                  terminal_columns,
-                              location_id, secret_hash);
+  auto rows = txn.exec_params(
+      "UPDATE auth.terminals SET last_used_at = now()"
+      " WHERE location_id = $1 AND secret_hash = $2 AND revoked_at IS NULL RETURNING " +
+          terminal_columns,
+      location_id, secret_hash);
   if (rows.empty()) return std::nullopt;
   return read_terminal(rows[0]);
 }
@@ -292,7 +302,8 @@ namespace account_mail {
 
 void queue(pqxx::work& txn, const AccountEmail& e) {
   txn.exec_params(
-      "INSERT INTO reporting.email_deliveries (account_event, user_id, recipient, subject, body_text, body_html,"
+      "INSERT INTO reporting.email_deliveries (account_event, user_id, recipient, subject, body_text, "
+      "body_html,"
       " message_id)"
       " VALUES ($1, $2, $3, $4, $5, $6, '<account-' || $1 || '-' || gen_random_uuid() || '@ims>')",
       e.event, e.user_id, e.recipient, e.subject, e.text, e.html);
@@ -347,19 +358,22 @@ void revoke_all_for_user(pqxx::work& txn, std::int64_t user_id) {
 namespace locations {
 
 std::optional<LocationSummary> find_by_code(pqxx::work& txn, const std::string& code) {
-  auto rows = txn.exec_params("SELECT id, code, name, kind FROM inventory.locations WHERE code = $1 AND is_active", code);
+  auto rows = txn.exec_params(
+      "SELECT id, code, name, kind FROM inventory.locations WHERE code = $1 AND is_active", code);
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  return LocationSummary{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                         domain::parse_location_kind(r[3].as<std::string>()).value_or(domain::LocationKind::factory)};
+  return LocationSummary{
+      r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+      domain::parse_location_kind(r[3].as<std::string>()).value_or(domain::LocationKind::factory)};
 }
 
 std::optional<LocationSummary> find(pqxx::work& txn, std::int64_t id) {
   auto rows = txn.exec_params("SELECT id, code, name, kind FROM inventory.locations WHERE id = $1", id);
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  return LocationSummary{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                         domain::parse_location_kind(r[3].as<std::string>()).value_or(domain::LocationKind::factory)};
+  return LocationSummary{
+      r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+      domain::parse_location_kind(r[3].as<std::string>()).value_or(domain::LocationKind::factory)};
 }
 
 }  // namespace locations
@@ -377,6 +391,8 @@ void record(pqxx::work& txn, const AuditEntry& e) {
 
 }  // namespace audit
 
-void PgAuditTrail::record(const AuditEntry& entry) { audit::record(unit_.txn(), entry); }
+void PgAuditTrail::record(const AuditEntry& entry) {
+  audit::record(unit_.txn(), entry);
+}
 
 }  // namespace ims::infra

@@ -118,7 +118,8 @@ LookupResult lookup(const std::string& host, int port, std::chrono::milliseconds
 Resolved resolve(const domain::WebhookTarget& target, bool allow_private, std::chrono::milliseconds limit) {
   const auto answer = lookup(target.host, target.port, limit);
   if (answer.timed_out)
-    return {"", "cannot resolve " + target.host + ": no answer within " + std::to_string(limit.count()) + " ms"};
+    return {"",
+            "cannot resolve " + target.host + ": no answer within " + std::to_string(limit.count()) + " ms"};
   if (answer.rc != 0 || !answer.found)
     return {"", std::string("cannot resolve ") + target.host + ": " + gai_strerror(answer.rc)};
   const addrinfo* found = answer.found.get();
@@ -136,7 +137,8 @@ Resolved resolve(const domain::WebhookTarget& target, bool allow_private, std::c
   }
   if (!allow_private) {
     if (auto why = domain::refused_webhook_address(ip))
-      return {"", "refused: " + target.host + " resolves to a " + *why + " (set IMS_WEBHOOKS_ALLOW_PRIVATE=1 to allow)"};
+      return {"", "refused: " + target.host + " resolves to a " + *why +
+                      " (set IMS_WEBHOOKS_ALLOW_PRIVATE=1 to allow)"};
   }
   const auto text = domain::to_string(ip);
   return {ip.bytes.size() == 16 ? "[" + text + "]" : text, ""};
@@ -158,7 +160,8 @@ std::optional<std::string> webhook_key(const std::string& secret) {
   std::vector<unsigned char> key(encoded.size());
   std::size_t length = 0;
   if (sodium_base642bin(key.data(), key.size(), encoded.data(), encoded.size(), nullptr, &length, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 || length == 0)
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      length == 0)
     return std::nullopt;
   return std::string(reinterpret_cast<const char*>(key.data()), length);
 }
@@ -170,7 +173,8 @@ std::string sign_webhook(const std::string& secret, const std::string& id, long 
   const auto content = id + "." + std::to_string(timestamp) + "." + body;
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key->data()), key->size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(content.data()), content.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(content.data()),
+                                content.size());
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&state, mac);
   return "v1," + base64(mac, sizeof mac);
@@ -194,7 +198,8 @@ AttemptOutcome CurlWebhookPoster::post(const WebhookRequest& request) {
   AttemptOutcome out;
   auto finish = [&]() -> AttemptOutcome {
     out.duration_ms = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count());
     return out;
   };
   auto target = domain::parse_webhook_url(request.url);
@@ -204,13 +209,13 @@ AttemptOutcome CurlWebhookPoster::post(const WebhookRequest& request) {
 
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) throw std::runtime_error("curl_easy_init failed");
-  std::unique_ptr<curl_slist, SlistDeleter> pinned(
-      curl_slist_append(nullptr, (target->host + ":" + std::to_string(target->port) + ":" + resolved.address).c_str()));
+  std::unique_ptr<curl_slist, SlistDeleter> pinned(curl_slist_append(
+      nullptr, (target->host + ":" + std::to_string(target->port) + ":" + resolved.address).c_str()));
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const auto& h : {std::string("Content-Type: application/json"), "webhook-id: " + request.event_id,
                         "webhook-timestamp: " + std::to_string(request.timestamp),
-                        "webhook-signature: " + sign_webhook(request.secret, request.event_id, request.timestamp,
-                                                             request.body),
+                        "webhook-signature: " +
+                            sign_webhook(request.secret, request.event_id, request.timestamp, request.body),
                         std::string("User-Agent: ims-webhooks/1"), std::string("Expect:")}) {
     headers.reset(curl_slist_append(headers.release(), h.c_str()));
   }

@@ -15,10 +15,10 @@ const std::string webhook_columns = "w.id, w.url, to_jsonb(w.event_types)::text,
                                     utc("w.disabled_at") + ", w.disabled_reason, w.created_by, " +
                                     utc("w.created_at") + ", " + utc("w.updated_at") + ", w.version";
 
-const std::string delivery_columns = "d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts, "
-                                     "d.last_status_code, d.last_error, " +
-                                     utc("d.created_at") + ", " + utc("d.next_attempt_at") + ", " +
-                                     utc("d.delivered_at");
+const std::string delivery_columns =
+    "d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts, "
+    "d.last_status_code, d.last_error, " +
+    utc("d.created_at") + ", " + utc("d.next_attempt_at") + ", " + utc("d.delivered_at");
 
 WebhookRecord read_webhook(const pqxx::row& r) {
   WebhookRecord w;
@@ -64,7 +64,8 @@ WebhookRecord PgWebhookStore::create(const WebhookFields& f, const std::string& 
   return read_webhook(txn_.exec_params1(
       "WITH w AS (INSERT INTO messaging.webhooks (url, event_types, secret, description, created_by)"
       " VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3, $4, $5) RETURNING *)"
-      " SELECT " + webhook_columns + " FROM w",
+      " SELECT " +
+          webhook_columns + " FROM w",
       f.url, types_json(f.event_types), secret, f.description, created_by));
 }
 
@@ -79,8 +80,9 @@ std::vector<WebhookRecord> PgWebhookStore::list(std::optional<std::int64_t> afte
 }
 
 std::optional<WebhookRecord> PgWebhookStore::find(std::int64_t id, bool for_update) {
-  auto rows = txn_.exec_params(
-      "SELECT " + webhook_columns + " FROM messaging.webhooks w WHERE w.id = $1" + (for_update ? " FOR UPDATE" : ""), id);
+  auto rows = txn_.exec_params("SELECT " + webhook_columns + " FROM messaging.webhooks w WHERE w.id = $1" +
+                                   (for_update ? " FOR UPDATE" : ""),
+                               id);
   if (rows.empty()) return std::nullopt;
   return read_webhook(rows[0]);
 }
@@ -92,10 +94,12 @@ WebhookRecord PgWebhookStore::update(std::int64_t id, const WebhookFields& f, st
       " event_types = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), description = $4,"
       " disabled_at = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN coalesce(disabled_at, now())"
       "                    ELSE disabled_at END,"
-      " disabled_reason = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN coalesce(disabled_reason, $6)"
+      " disabled_reason = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN "
+      "coalesce(disabled_reason, $6)"
       "                    ELSE disabled_reason END,"
       " version = version + 1, updated_at = now() WHERE id = $1 RETURNING *)"
-      " SELECT " + webhook_columns + " FROM w",
+      " SELECT " +
+          webhook_columns + " FROM w",
       id, f.url, types_json(f.event_types), f.description, enabled, reason));
 }
 
@@ -104,25 +108,29 @@ void PgWebhookStore::remove(std::int64_t id) {
 }
 
 std::vector<WebhookRecord> PgWebhookStore::enabled() {
-  auto rows = txn_.exec("SELECT " + webhook_columns + " FROM messaging.webhooks w WHERE w.disabled_at IS NULL ORDER BY w.id");
+  auto rows = txn_.exec("SELECT " + webhook_columns +
+                        " FROM messaging.webhooks w WHERE w.disabled_at IS NULL ORDER BY w.id");
   std::vector<WebhookRecord> out;
   for (const auto& r : rows) out.push_back(read_webhook(r));
   return out;
 }
 
-std::optional<DeliveryRecord> PgWebhookStore::add_delivery(std::int64_t webhook_id, const std::string& event_id,
-                                                           const std::string& event_type, const std::string& body) {
+std::optional<DeliveryRecord> PgWebhookStore::add_delivery(std::int64_t webhook_id,
+                                                           const std::string& event_id,
+                                                           const std::string& event_type,
+                                                           const std::string& body) {
   auto rows = txn_.exec_params(
       "WITH d AS (INSERT INTO messaging.webhook_deliveries (webhook_id, event_id, event_type, body)"
       " VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id, event_id) DO NOTHING RETURNING *)"
-      " SELECT " + delivery_columns + " FROM d",
+      " SELECT " +
+          delivery_columns + " FROM d",
       webhook_id, event_id, event_type, body);
   if (rows.empty()) return std::nullopt;
   return read_delivery(rows[0]);
 }
 
-std::vector<DeliveryRecord> PgWebhookStore::deliveries(std::int64_t webhook_id, std::optional<std::int64_t> before_id,
-                                                       int limit) {
+std::vector<DeliveryRecord> PgWebhookStore::deliveries(std::int64_t webhook_id,
+                                                       std::optional<std::int64_t> before_id, int limit) {
   auto rows = txn_.exec_params("SELECT " + delivery_columns +
                                    " FROM messaging.webhook_deliveries d WHERE d.webhook_id = $1"
                                    " AND ($2::bigint IS NULL OR d.id < $2) ORDER BY d.id DESC LIMIT $3",
@@ -133,10 +141,11 @@ std::vector<DeliveryRecord> PgWebhookStore::deliveries(std::int64_t webhook_id, 
 }
 
 std::vector<AttemptRecord> PgWebhookStore::attempts(std::int64_t delivery_id, int limit) {
-  auto rows = txn_.exec_params("SELECT id, " + utc("attempted_at") +
-                                   ", status_code, duration_ms, response_body, error FROM messaging.webhook_attempts"
-                                   " WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2",
-                               delivery_id, limit);
+  auto rows =
+      txn_.exec_params("SELECT id, " + utc("attempted_at") +
+                           ", status_code, duration_ms, response_body, error FROM messaging.webhook_attempts"
+                           " WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2",
+                       delivery_id, limit);
   std::vector<AttemptRecord> out;
   for (const auto& r : rows) {
     out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), nullable<int>(r[2]), r[3].as<int>(),
@@ -147,10 +156,11 @@ std::vector<AttemptRecord> PgWebhookStore::attempts(std::int64_t delivery_id, in
 
 std::optional<DeliveryRecord> PgWebhookStore::find_delivery(std::int64_t webhook_id, std::int64_t delivery_id,
                                                             bool for_update) {
-  auto rows = txn_.exec_params("SELECT " + delivery_columns +
-                                   " FROM messaging.webhook_deliveries d WHERE d.webhook_id = $1 AND d.id = $2" +
-                                   (for_update ? " FOR UPDATE" : ""),
-                               webhook_id, delivery_id);
+  auto rows =
+      txn_.exec_params("SELECT " + delivery_columns +
+                           " FROM messaging.webhook_deliveries d WHERE d.webhook_id = $1 AND d.id = $2" +
+                           (for_update ? " FOR UPDATE" : ""),
+                       webhook_id, delivery_id);
   if (rows.empty()) return std::nullopt;
   return read_delivery(rows[0]);
 }
@@ -159,7 +169,8 @@ DeliveryRecord PgWebhookStore::restart(std::int64_t delivery_id) {
   return read_delivery(txn_.exec_params1(
       "WITH d AS (UPDATE messaging.webhook_deliveries SET status = 'pending', delivered_at = NULL,"
       " series_started_at = now(), next_attempt_at = now() WHERE id = $1 RETURNING *)"
-      " SELECT " + delivery_columns + " FROM d",
+      " SELECT " +
+          delivery_columns + " FROM d",
       delivery_id));
 }
 
@@ -191,33 +202,39 @@ void PgDeliveryQueue::record_attempt(std::int64_t delivery_id, const AttemptOutc
 }
 
 void PgDeliveryQueue::mark_delivered(std::int64_t delivery_id) {
-  txn_.exec_params("UPDATE messaging.webhook_deliveries SET status = 'delivered', delivered_at = now() WHERE id = $1",
-                   delivery_id);
+  txn_.exec_params(
+      "UPDATE messaging.webhook_deliveries SET status = 'delivered', delivered_at = now() WHERE id = $1",
+      delivery_id);
 }
 
 void PgDeliveryQueue::mark_retry(std::int64_t delivery_id, std::int64_t delay_ms) {
-  txn_.exec_params("UPDATE messaging.webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)"
-                   " WHERE id = $1",
-                   delivery_id, delay_ms);
+  txn_.exec_params(
+      "UPDATE messaging.webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $2::float8 / "
+      "1000)"
+      " WHERE id = $1",
+      delivery_id, delay_ms);
 }
 
 void PgDeliveryQueue::mark_failed(std::int64_t delivery_id, const std::string& reason) {
-  txn_.exec_params("UPDATE messaging.webhook_deliveries SET status = 'failed', last_error = left($2, 1000) WHERE id = $1",
-                   delivery_id, reason);
+  txn_.exec_params(
+      "UPDATE messaging.webhook_deliveries SET status = 'failed', last_error = left($2, 1000) WHERE id = $1",
+      delivery_id, reason);
 }
 
 void PgDeliveryQueue::disable_webhook(std::int64_t webhook_id, const std::string& reason) {
   auto updated = txn_.exec_params(
-      "UPDATE messaging.webhooks SET disabled_at = now(), disabled_reason = left($2, 1000), updated_at = now(),"
+      "UPDATE messaging.webhooks SET disabled_at = now(), disabled_reason = left($2, 1000), updated_at = "
+      "now(),"
       " version = version + 1 WHERE id = $1 AND disabled_at IS NULL RETURNING url",
       webhook_id, reason);
   if (updated.empty()) return;
   txn_.exec_params(
       "INSERT INTO reporting.alerts (kind, severity, message, data, subject)"
-      " VALUES ('webhook.disabled', 'warning', left($2, 1000), jsonb_build_object('webhook_id', $1::bigint, 'url', $3::text,"
+      " VALUES ('webhook.disabled', 'warning', left($2, 1000), jsonb_build_object('webhook_id', $1::bigint, "
+      "'url', $3::text,"
       " 'reason', $4::text), 'webhook:' || $1) ON CONFLICT DO NOTHING",
-      webhook_id, "webhook " + std::to_string(webhook_id) + " disabled: " + reason, updated[0][0].as<std::string>(),
-      reason);
+      webhook_id, "webhook " + std::to_string(webhook_id) + " disabled: " + reason,
+      updated[0][0].as<std::string>(), reason);
 }
 
 }  // namespace ims::infra

@@ -55,7 +55,8 @@ json prune(SchedulerTxn& txn, const json& params, const JobSettings& settings, c
   }
   const auto c = txn.prune(limits);
   // The admins' account.pending alert of each closes.
-  for (auto id : c.abandoned_signups) txn.publish("account.expired", {{"user_id", id}}, correlation, actor_id);
+  for (auto id : c.abandoned_signups)
+    txn.publish("account.expired", {{"user_id", id}}, correlation, actor_id);
   return {{"outbox", c.outbox},
           {"inbox", c.inbox},
           {"idempotency_keys", c.idempotency_keys},

@@ -17,17 +17,20 @@ using nlohmann::json;
 
 namespace {
 
-int port(int offset) { return std::stoi(env_or("IMS_HTTP_PORT", "18080")) + offset; }
+int port(int offset) {
+  return std::stoi(env_or("IMS_HTTP_PORT", "18080")) + offset;
+}
 
-HttpResult call(const PrivateApi& server, const std::string& method, const std::string& path, const std::string& body,
-                const HttpOptions& options) {
+HttpResult call(const PrivateApi& server, const std::string& method, const std::string& path,
+                const std::string& body, const HttpOptions& options) {
   return http(method, server.url() + path, body, options);
 }
 
 // A fresh user of `role` at `location`, signed in through `server`.
 std::string fresh_user(const std::string& role, std::optional<std::int64_t> location) {
   const auto name = "abuse-" + unique_suffix();
-  json body{{"username", name}, {"email", name + "@example.com"}, {"password", "a-long-password"}, {"role", role}};
+  json body{
+      {"username", name}, {"email", name + "@example.com"}, {"password", "a-long-password"}, {"role", role}};
   if (location) body["location_id"] = *location;
   auto r = api("POST", "/api/v1/users", body.dump(), as(token_for("admin")));
   EXPECT_EQ(r.status, 201) << r.body;
@@ -46,8 +49,12 @@ TEST(Limits, ARequesterMayHoldOnlySoManyTransferRequestsAtOnce) {
   const auto cfa = fresh_user("cfa", location_id("CFA-WEST"));
   const auto ask = [&] {
     return call(server, "POST", "/api/v1/requests",
-                json{{"action", "transfer"}, {"product_id", product}, {"quantity", 1}, {"from_location_id", location_id("FACTORY-01")},
-                     {"reason", "demand"}}.dump(),
+                json{{"action", "transfer"},
+                     {"product_id", product},
+                     {"quantity", 1},
+                     {"from_location_id", location_id("FACTORY-01")},
+                     {"reason", "demand"}}
+                    .dump(),
                 as(cfa));
   };
   EXPECT_EQ(ask().status, 202);
@@ -55,7 +62,9 @@ TEST(Limits, ARequesterMayHoldOnlySoManyTransferRequestsAtOnce) {
   auto third = ask();
   EXPECT_EQ(third.status, 409) << third.body;
   EXPECT_EQ(third.header("content-type"), "application/problem+json");
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.requests WHERE product_id = " + std::to_string(product)), 2);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.requests WHERE product_id = " +
+                            std::to_string(product)),
+            2);
 }
 
 // #11: streams had no limit and outlived logout.
@@ -86,7 +95,8 @@ TEST(Limits, LiveStreamsPerUserAreLimitedAndEndWhenTheTokenIsRevoked) {
 
 // #12: writes were not rate limited; a revoked token must not reach the idempotency store.
 TEST(Limits, WritesBeyondTheUsersBucketAre429WithRetryAfter) {
-  const std::map<std::string, std::string> small{{"IMS_WRITE_BURST", "5"}, {"IMS_WRITE_RATE_PER_MINUTE", "6"}};
+  const std::map<std::string, std::string> small{{"IMS_WRITE_BURST", "5"},
+                                                 {"IMS_WRITE_RATE_PER_MINUTE", "6"}};
   PrivateApi server(IMS_API_BINARY, port(13), small);
   PrivateApi replica(IMS_API_BINARY, port(15), small);
   ASSERT_TRUE(server.running());
@@ -105,7 +115,9 @@ TEST(Limits, WritesBeyondTheUsersBucketAre429WithRetryAfter) {
   EXPECT_EQ(call(server, "GET", "/api/v1/products", "", as(writer)).status, 200);
   EXPECT_EQ(write(fresh_user("manufacturer", std::nullopt)).status, 422);
   // Replicas share the bucket: it lives in Redis, so the other replica refuses this user too.
-  EXPECT_EQ(call(replica, "POST", "/api/v1/stock/adjustments", json{{"reason", "x"}}.dump(), as(writer)).status, 429);
+  EXPECT_EQ(
+      call(replica, "POST", "/api/v1/stock/adjustments", json{{"reason", "x"}}.dump(), as(writer)).status,
+      429);
   auto metrics = call(server, "GET", "/metrics", "", {});
   EXPECT_NE(metrics.body.find("ims_write_rate_limited_total"), std::string::npos);
 }
@@ -123,8 +135,11 @@ TEST(Limits, SignUpsPerAddressAreThrottled) {
     HttpOptions options;
     options.source_address = from;
     return std::make_pair(name, call(server, "POST", "/api/v1/auth/register",
-                                     json{{"username", name}, {"email", name + "@example.com"},
-                                          {"password", "a-long-password"}, {"requested_role", "retailer"}}.dump(),
+                                     json{{"username", name},
+                                          {"email", name + "@example.com"},
+                                          {"password", "a-long-password"},
+                                          {"requested_role", "retailer"}}
+                                         .dump(),
                                      options));
   };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(sign_up(address).second.status, 202) << "sign-up " << i;
@@ -145,14 +160,20 @@ TEST(Limits, ARevokedTokenNeverReachesTheIdempotencyStore) {
   const auto token = login["access_token"].get<std::string>();
   HttpOptions options = as(token);
   options.headers.push_back("Idempotency-Key: revoked-" + unique_suffix());
-  const auto body = json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 3}, {"reason", "x"}}.dump();
+  const auto body = json{
+      {"product_id", product},
+      {"location_id", location_id("FACTORY-01")},
+      {"quantity_delta", 3},
+      {"reason", "x"}}.dump();
   ASSERT_EQ(api("POST", "/api/v1/stock/adjustments", body, options).status, 202);
   EXPECT_EQ(api("POST", "/api/v1/stock/adjustments", body, options).header("idempotent-replayed"), "true");
   ASSERT_EQ(api("POST", "/api/v1/auth/logout", "", as(token)).status, 204);
   auto after_logout = api("POST", "/api/v1/stock/adjustments", body, options);
   EXPECT_EQ(after_logout.status, 401) << after_logout.body;
   EXPECT_TRUE(after_logout.header("idempotent-replayed").empty());
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)), 1);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE product_id = " +
+                            std::to_string(product)),
+            1);
 }
 
 // #14: kill -9 of ims-api during intake left key claims committed with no order behind them, and
@@ -163,8 +184,10 @@ TEST(Crash, KillingTheApiMidIntakeThenRetryingWithTheSameKeysPlacesEachOrderOnce
   const auto store = location_id("RET-ANDHERI");
   const auto product = create_product(maker);
   stock_up(maker, product, store, 1000);
-  const auto body = json{{"kind", "sale"}, {"seller_location_id", store},
-                         {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}.dump();
+  const auto body = json{{"kind", "sale"},
+                         {"seller_location_id", store},
+                         {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}
+                        .dump();
   const auto prefix = "crash-" + unique_suffix() + "-";
   constexpr int orders = 60;
   const auto options_for = [&](int i) {
@@ -187,7 +210,8 @@ TEST(Crash, KillingTheApiMidIntakeThenRetryingWithTheSameKeysPlacesEachOrderOnce
       });
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (answered < 10 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (answered < 10 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     EXPECT_GE(answered.load(), 10) << "the private ims-api placed too few orders to kill it mid-stream";
     server.kill_hard();  // mid-stream: some requests answered, some in flight, some never sent
     for (auto& c : clients) c.join();
@@ -213,7 +237,9 @@ TEST(Crash, KillingTheApiMidIntakeThenRetryingWithTheSameKeysPlacesEachOrderOnce
   }
   EXPECT_LE(lost_answers, 6) << "at most the requests in flight at the kill";
   for (int i = 0; i < orders; ++i) {
-    EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE request_id = '" + prefix + std::to_string(i) + "'"), 1)
+    EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE request_id = '" + prefix +
+                              std::to_string(i) + "'"),
+              1)
         << "key " << i;
   }
 }

@@ -134,7 +134,8 @@ TEST(Alerts, SellingThroughTheMinimumEmailsOnceAndRestockingClosesTheAlert) {
                 .status,
             404);
   // The store's users see the alert and only the email sent to themselves, not others' addresses.
-  auto seen_by_store = api("GET", "/api/v1/alerts/" + std::to_string(alert["id"].get<long>()), "", as(retailer)).json();
+  auto seen_by_store =
+      api("GET", "/api/v1/alerts/" + std::to_string(alert["id"].get<long>()), "", as(retailer)).json();
   ASSERT_EQ(seen_by_store["deliveries"].size(), 1u) << seen_by_store.dump();
   EXPECT_EQ(seen_by_store["deliveries"][0]["recipient"],
             query_one<std::string>("SELECT email FROM auth.users WHERE username = 'retailer'"));
@@ -251,7 +252,8 @@ TEST(Alerts, AnEmailQueuedWhileTheMailServerIsDownArrivesOnceItIsBack) {
   std::vector<Mail> mails;
   const auto sent = recipients_of(alert, "sent");
   EXPECT_TRUE(sent.count(query_one<std::string>("SELECT email FROM auth.users WHERE username = 'retailer'")));
-  ASSERT_TRUE(eventually([&] { return (mails = mails_about(sku)).size() >= sent.size(); }, std::chrono::seconds(20)));
+  ASSERT_TRUE(
+      eventually([&] { return (mails = mails_about(sku)).size() >= sent.size(); }, std::chrono::seconds(20)));
   EXPECT_EQ(mails.size(), sent.size()) << "each email arrives exactly once";
   std::set<std::string> ids;
   for (const auto& m : mails) ids.insert(m.message_id);

@@ -13,21 +13,28 @@ using nlohmann::json;
 
 namespace {
 
-std::string admin_token() { return token_for("admin"); }
+std::string admin_token() {
+  return token_for("admin");
+}
 
 // A fresh user, so lockouts in one test cannot touch another.
 std::string create_user(const std::string& role = "admin", std::optional<int> location = std::nullopt) {
   const auto name = "auth-" + unique_suffix();
-  json body{{"username", name}, {"email", name + "@example.com"}, {"password", "initial-password"}, {"role", role}};
+  json body{
+      {"username", name}, {"email", name + "@example.com"}, {"password", "initial-password"}, {"role", role}};
   if (location) body["location_id"] = *location;
   auto r = api("POST", "/api/v1/users", body.dump(), {{bearer(admin_token())}});
   EXPECT_EQ(r.status, 201) << r.body;
   return name;
 }
 
-HttpResult me(const std::string& token) { return api("GET", "/api/v1/auth/me", "", {{bearer(token)}}); }
+HttpResult me(const std::string& token) {
+  return api("GET", "/api/v1/auth/me", "", {{bearer(token)}});
+}
 
-std::string secret() { return env_or("IMS_JWT_SECRET", ""); }
+std::string secret() {
+  return env_or("IMS_JWT_SECRET", "");
+}
 
 }  // namespace
 
@@ -69,8 +76,11 @@ INSTANTIATE_TEST_SUITE_P(EveryRole, DemoLogin,
 
 TEST(Login, UnknownUserAndWrongPasswordGetTheSameAnswer) {
   const auto name = create_user();
-  auto wrong = api("POST", "/api/v1/auth/login", json{{"username", name}, {"password", "not-the-password"}}.dump());
-  auto unknown = api("POST", "/api/v1/auth/login", json{{"username", "nobody-" + unique_suffix()}, {"password", "whatever-password"}}.dump());
+  auto wrong =
+      api("POST", "/api/v1/auth/login", json{{"username", name}, {"password", "not-the-password"}}.dump());
+  auto unknown =
+      api("POST", "/api/v1/auth/login",
+          json{{"username", "nobody-" + unique_suffix()}, {"password", "whatever-password"}}.dump());
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.json()["detail"], unknown.json()["detail"]);
@@ -82,9 +92,11 @@ TEST(Login, EleventhWrongPasswordInARowIs429WithRetryAfter) {
   HttpOptions from_elsewhere;  // its ten failures must not count against the shared test address
   from_elsewhere.source_address = "127.0.0.4";
   const auto attempt = [&](const std::string& password) {
-    return api("POST", "/api/v1/auth/login", json{{"username", name}, {"password", password}}.dump(), from_elsewhere);
+    return api("POST", "/api/v1/auth/login", json{{"username", name}, {"password", password}}.dump(),
+               from_elsewhere);
   };
-  for (int i = 1; i <= 10; ++i) ASSERT_EQ(attempt("wrong-password-" + std::to_string(i)).status, 401) << "attempt " << i;
+  for (int i = 1; i <= 10; ++i)
+    ASSERT_EQ(attempt("wrong-password-" + std::to_string(i)).status, 401) << "attempt " << i;
   auto blocked = attempt("wrong-password-11");
   EXPECT_EQ(blocked.status, 429);
   EXPECT_GT(std::stoi(blocked.header("retry-after")), 0);
@@ -116,15 +128,19 @@ TEST(Login, FailuresFromOneAddressAreLimitedAcrossUsernames) {
   from_elsewhere.source_address = "127.0.0.2";
   for (int i = 0; i < limit; ++i) {
     auto r = api("POST", "/api/v1/auth/login",
-                 json{{"username", "ghost-" + unique_suffix()}, {"password", "guessing-password"}}.dump(), from_elsewhere);
+                 json{{"username", "ghost-" + unique_suffix()}, {"password", "guessing-password"}}.dump(),
+                 from_elsewhere);
     ASSERT_EQ(r.status, 401) << "attempt " << i << ": " << r.body;
   }
-  auto blocked = api("POST", "/api/v1/auth/login", json{{"username", "admin"}, {"password", "demo-password"}}.dump(),
-                     from_elsewhere);
+  auto blocked = api("POST", "/api/v1/auth/login",
+                     json{{"username", "admin"}, {"password", "demo-password"}}.dump(), from_elsewhere);
   EXPECT_EQ(blocked.status, 429);
   EXPECT_FALSE(blocked.header("retry-after").empty());
   // Other addresses are not affected.
-  EXPECT_EQ(api("POST", "/api/v1/auth/login", json{{"username", "admin"}, {"password", "demo-password"}}.dump()).status, 200);
+  EXPECT_EQ(
+      api("POST", "/api/v1/auth/login", json{{"username", "admin"}, {"password", "demo-password"}}.dump())
+          .status,
+      200);
 }
 
 TEST(Refresh, RotatesAndReuseOfASpentTokenRevokesTheFamily) {
@@ -150,10 +166,13 @@ TEST(Logout, AccessTokenStopsWorkingAtOnceAndRefreshIsRevoked) {
   auto session = login("cfa");
   const std::string token = session["access_token"];
   ASSERT_EQ(me(token).status, 200);
-  auto out = api("POST", "/api/v1/auth/logout", json{{"refresh_token", session["refresh_token"]}}.dump(), {{bearer(token)}});
+  auto out = api("POST", "/api/v1/auth/logout", json{{"refresh_token", session["refresh_token"]}}.dump(),
+                 {{bearer(token)}});
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(me(token).status, 401);
-  EXPECT_EQ(api("POST", "/api/v1/auth/refresh", json{{"refresh_token", session["refresh_token"]}}.dump()).status, 401);
+  EXPECT_EQ(
+      api("POST", "/api/v1/auth/refresh", json{{"refresh_token", session["refresh_token"]}}.dump()).status,
+      401);
 }
 
 TEST(BadTokens, ExpiredTokenIs401) {
@@ -176,9 +195,14 @@ TEST(BadTokens, TamperedTokenIs401) {
   // Swap the payload for one claiming admin, keeping the retailer's signature.
   const auto first_dot = token.find('.');
   const auto second_dot = token.find('.', first_dot + 1);
-  const auto forged_payload = ims::infra::base64url_encode(
-      json{{"sub", "1"}, {"role", "admin"}, {"iss", "ims"}, {"typ", "access"}, {"jti", "x"},
-           {"iat", std::time(nullptr)}, {"exp", std::time(nullptr) + 600}}.dump());
+  const auto forged_payload = ims::infra::base64url_encode(json{
+      {"sub", "1"},
+      {"role", "admin"},
+      {"iss", "ims"},
+      {"typ", "access"},
+      {"jti", "x"},
+      {"iat", std::time(nullptr)},
+      {"exp", std::time(nullptr) + 600}}.dump());
   const auto forged = token.substr(0, first_dot + 1) + forged_payload + token.substr(second_dot);
   EXPECT_EQ(me(forged).status, 401);
   EXPECT_EQ(api("GET", "/api/v1/users", "", {{bearer(forged)}}).status, 401);
@@ -186,9 +210,14 @@ TEST(BadTokens, TamperedTokenIs401) {
 
 TEST(BadTokens, AlgNoneIs401) {
   const auto header = ims::infra::base64url_encode(R"({"alg":"none","typ":"JWT"})");
-  const auto payload = ims::infra::base64url_encode(
-      json{{"sub", "1"}, {"role", "admin"}, {"iss", "ims"}, {"typ", "access"}, {"jti", "x"},
-           {"iat", std::time(nullptr)}, {"exp", std::time(nullptr) + 600}}.dump());
+  const auto payload = ims::infra::base64url_encode(json{
+      {"sub", "1"},
+      {"role", "admin"},
+      {"iss", "ims"},
+      {"typ", "access"},
+      {"jti", "x"},
+      {"iat", std::time(nullptr)},
+      {"exp", std::time(nullptr) + 600}}.dump());
   EXPECT_EQ(me(header + "." + payload + ".").status, 401);
   EXPECT_EQ(api("GET", "/api/v1/users", "", {{bearer(header + "." + payload + ".")}}).status, 401);
 }

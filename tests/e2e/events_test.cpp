@@ -17,7 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-
 bool has(const std::vector<SseEvent>& events, const std::string& type, long order_id) {
   for (const auto& e : events) {
     if (e.type == type && e.data["data"].value("order_id", -1L) == order_id) return true;
@@ -33,19 +32,26 @@ bool caused_by(const SseEvent& e, long order) {
   return false;
 }
 
-
 // A retail store of its own with its retailer, so no other test's events reach its stream.
 std::pair<std::int64_t, std::string> new_store() {
   const auto admin = token_for("admin");
   std::string code = "EV-" + unique_suffix().substr(0, 12);
   auto loc = api("POST", "/api/v1/locations",
-                 json{{"code", code}, {"name", "Events store"}, {"kind", "retail"}, {"upstream_location_id", location_id("STK-MUMBAI")}}.dump(),
+                 json{{"code", code},
+                      {"name", "Events store"},
+                      {"kind", "retail"},
+                      {"upstream_location_id", location_id("STK-MUMBAI")}}
+                     .dump(),
                  {{bearer(admin)}});
   EXPECT_EQ(loc.status, 201) << loc.body;
   const auto name = "events-" + unique_suffix();
   auto user = api("POST", "/api/v1/users",
-                  json{{"username", name}, {"email", name + "@example.com"}, {"password", "events-store-pw"},
-                       {"role", "retailer"}, {"location_id", loc.json()["id"]}}.dump(),
+                  json{{"username", name},
+                       {"email", name + "@example.com"},
+                       {"password", "events-store-pw"},
+                       {"role", "retailer"},
+                       {"location_id", loc.json()["id"]}}
+                      .dump(),
                   {{bearer(admin)}});
   EXPECT_EQ(user.status, 201) << user.body;
   return {loc.json()["id"].get<std::int64_t>(), token_for(name, "events-store-pw")};
@@ -67,7 +73,8 @@ TEST(Events, AnOrderIsFollowedLiveFromPlacedToConfirmedWithItsStockChange) {
     }
     return false;
   };
-  auto events = stream.wait_for([&](const auto& e) { return has(e, "order.confirmed", order) && reserved(e); });
+  auto events =
+      stream.wait_for([&](const auto& e) { return has(e, "order.confirmed", order) && reserved(e); });
   ASSERT_TRUE(has(events, "order.created", order)) << stream.raw();
   ASSERT_TRUE(has(events, "order.confirmed", order)) << stream.raw();
   bool stock_changed = false;
@@ -104,8 +111,10 @@ TEST(Events, AStoreSeesOnlyItsOwnEvents) {
   ASSERT_TRUE(has(events, "order.confirmed", order_b)) << stream_b.raw();
   // A's order was confirmed too (the worker takes messages in order), and none of it reached B.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (api("GET", "/api/v1/orders/" + std::to_string(order_a), "", {{bearer(retailer_a)}}).json()["status"] == "pending" &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (
+      api("GET", "/api/v1/orders/" + std::to_string(order_a), "", {{bearer(retailer_a)}}).json()["status"] ==
+          "pending" &&
+      std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (const auto& e : stream_b.events()) {
@@ -133,7 +142,8 @@ TEST(Events, AReconnectingClientIsSentWhatItMissed) {
   // Disconnected: another order is placed and confirmed meanwhile.
   const auto missed = place_sale(retailer, store, product, 1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (api("GET", "/api/v1/orders/" + std::to_string(missed), "", {{bearer(retailer)}}).json()["status"] == "pending" &&
+  while (api("GET", "/api/v1/orders/" + std::to_string(missed), "", {{bearer(retailer)}}).json()["status"] ==
+             "pending" &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -152,5 +162,6 @@ TEST(Events, TheStreamNeedsAToken) {
   SseReader stream("/api/v1/events?access_token=" + token_for("manufacturer"), {});
   EXPECT_TRUE(stream.wait_connected());
   EXPECT_NE(stream.raw().find("retry: 3000"), std::string::npos) << stream.raw();
-  EXPECT_EQ(api("GET", "/api/v1/events", "", {{bearer(token_for("retailer")), "Last-Event-ID: soon"}}).status, 422);
+  EXPECT_EQ(api("GET", "/api/v1/events", "", {{bearer(token_for("retailer")), "Last-Event-ID: soon"}}).status,
+            422);
 }

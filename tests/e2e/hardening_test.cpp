@@ -26,7 +26,9 @@ bool names_field(const HttpResult& r, const std::string& field) {
   return false;
 }
 
-long count_of(const std::string& sql) { return query_one<long>(sql); }
+long count_of(const std::string& sql) {
+  return query_one<long>(sql);
+}
 
 }  // namespace
 
@@ -53,19 +55,27 @@ TEST(BadInput, AnIdempotencyKeyThatIsNotPlainTextIs422AndNothingIsRecorded) {
   auto r = post_adjustment(maker, product, location_id("FACTORY-01"), 5);  // the plain one works
   ASSERT_EQ(r.status, 202) << r.body;
   auto bad = api("POST", "/api/v1/stock/adjustments",
-                 json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 5}, {"reason", "x"}}.dump(),
+                 json{{"product_id", product},
+                      {"location_id", location_id("FACTORY-01")},
+                      {"quantity_delta", 5},
+                      {"reason", "x"}}
+                     .dump(),
                  options);
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_TRUE(names_field(bad, "Idempotency-Key")) << bad.body;
-  EXPECT_EQ(count_of("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)), 1);
+  EXPECT_EQ(
+      count_of("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)),
+      1);
 }
 
 TEST(BadInput, NulInsideAJsonStringIs400AndChangesNothing) {
   const auto admin = token_for("admin");
   const auto sku = "NUL-" + unique_suffix();
-  auto r = api("POST", "/api/v1/products",
-               R"({"sku":")" + sku + R"(","name":"a\u0000b","kind":"finished_good","unit_of_measure":"pcs","price":"1","cost":"1"})",
-               as(admin));
+  auto r =
+      api("POST", "/api/v1/products",
+          R"({"sku":")" + sku +
+              R"(","name":"a\u0000b","kind":"finished_good","unit_of_measure":"pcs","price":"1","cost":"1"})",
+          as(admin));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(is_problem(r));
   EXPECT_EQ(count_of("SELECT count(*) FROM catalog.products WHERE sku = '" + sku + "'"), 0);
@@ -95,7 +105,8 @@ TEST(BadInput, YearZeroAndPeriodsLongerThanAYearAre422) {
   EXPECT_EQ(backwards.status, 422) << backwards.body;
   EXPECT_TRUE(names_field(backwards, "from")) << backwards.body;
   EXPECT_EQ(api("GET", "/api/v1/orders/stats?from=2025-01-01&to=2025-12-31", "", as(admin)).status, 200);
-  EXPECT_EQ(api("GET", "/api/v1/sales/daily?from=2024-01-01&to=2024-12-31", "", as(admin)).status, 200);  // 366 days
+  EXPECT_EQ(api("GET", "/api/v1/sales/daily?from=2024-01-01&to=2024-12-31", "", as(admin)).status,
+            200);  // 366 days
 }
 
 // #3: "lot_code": "" hit a CHECK constraint (500).
@@ -105,7 +116,9 @@ TEST(BadInput, AnEmptyLotCodeIs422AndChangesNothing) {
   auto r = post_adjustment(maker, product, location_id("FACTORY-01"), 5, "opening", {{"lot_code", ""}});
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_TRUE(names_field(r, "lot_code")) << r.body;
-  EXPECT_EQ(count_of("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)), 0);
+  EXPECT_EQ(
+      count_of("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)),
+      0);
 }
 
 // #4: an empty role was dereferenced as an empty optional and the user became a manufacturer.
@@ -114,7 +127,11 @@ TEST(BadInput, AnEmptyOrUnknownRoleIs422AndNoUserIsCreated) {
   for (const json& role : {json(""), json("superuser"), json(7), json::array()}) {
     const auto name = "role-" + unique_suffix();
     auto r = api("POST", "/api/v1/users",
-                 json{{"username", name}, {"email", name + "@example.com"}, {"password", "a-long-password"}, {"role", role}}.dump(),
+                 json{{"username", name},
+                      {"email", name + "@example.com"},
+                      {"password", "a-long-password"},
+                      {"role", role}}
+                     .dump(),
                  as(admin));
     EXPECT_EQ(r.status, 422) << role.dump() << ": " << r.body;
     EXPECT_TRUE(names_field(r, "role")) << r.body;
@@ -127,24 +144,28 @@ TEST(BadInput, OrderAmountsThatWouldOverflowAre422) {
   const auto maker = token_for("manufacturer");
   const auto store = location_id("RET-ANDHERI");
   const auto product = create_product(maker);
-  const auto orders_of_product = "SELECT count(*) FROM sales.order_lines WHERE product_id = " + std::to_string(product);
+  const auto orders_of_product =
+      "SELECT count(*) FROM sales.order_lines WHERE product_id = " + std::to_string(product);
   const json cases[] = {
-      {{"quantity", 999999999}, {"unit_price", "999999999999"}},   // the line's amount
-      {{"quantity", 1}, {"unit_price", "9999999999999999"}},       // the price itself
-      {{"quantity", 1e300}, {"unit_price", "1"}},                  // the quantity
+      {{"quantity", 999999999}, {"unit_price", "999999999999"}},  // the line's amount
+      {{"quantity", 1}, {"unit_price", "9999999999999999"}},      // the price itself
+      {{"quantity", 1e300}, {"unit_price", "1"}},                 // the quantity
   };
   for (const auto& line : cases) {
     json l = line;
     l["product_id"] = product;
-    auto r = api("POST", "/api/v1/orders", json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", json::array({l})}}.dump(),
+    auto r = api("POST", "/api/v1/orders",
+                 json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", json::array({l})}}.dump(),
                  as(maker));
     EXPECT_EQ(r.status, 422) << line.dump() << ": " << r.body;
     EXPECT_TRUE(is_problem(r));
   }
   // 200 lines each just under the line limit: the order's total is what overflows.
   json lines = json::array();
-  for (int i = 0; i < 200; ++i) lines.push_back({{"product_id", product}, {"quantity", 100000}, {"unit_price", "9999999.99"}});
-  auto total = api("POST", "/api/v1/orders", json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", lines}}.dump(), as(maker));
+  for (int i = 0; i < 200; ++i)
+    lines.push_back({{"product_id", product}, {"quantity", 100000}, {"unit_price", "9999999.99"}});
+  auto total = api("POST", "/api/v1/orders",
+                   json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", lines}}.dump(), as(maker));
   EXPECT_EQ(total.status, 422) << total.body.substr(0, 300);
   EXPECT_EQ(count_of(orders_of_product), 0);
 }
@@ -153,8 +174,13 @@ TEST(BadInput, PricesBeyondTheirColumnAre422) {
   const auto admin = token_for("admin");
   const auto sku = "BIG-" + unique_suffix();
   auto r = api("POST", "/api/v1/products",
-               json{{"sku", sku}, {"name", "Big"}, {"kind", "finished_good"}, {"unit_of_measure", "pcs"}, {"price", "9999999999999999"},
-                    {"cost", "1"}}.dump(),
+               json{{"sku", sku},
+                    {"name", "Big"},
+                    {"kind", "finished_good"},
+                    {"unit_of_measure", "pcs"},
+                    {"price", "9999999999999999"},
+                    {"cost", "1"}}
+                   .dump(),
                as(admin));
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_TRUE(names_field(r, "price")) << r.body;
@@ -174,12 +200,15 @@ json wait_transfer(const std::string& token, std::int64_t id) {
 }
 
 // A transfer of `quantity` from the factory to CFA-WEST, dispatched and arrived.
-std::int64_t arrived_transfer(const std::string& maker, const std::string& cfa, std::int64_t product, double quantity) {
+std::int64_t arrived_transfer(const std::string& maker, const std::string& cfa, std::int64_t product,
+                              double quantity) {
   const auto factory = location_id("FACTORY-01");
   stock_up(maker, product, factory, quantity);
   auto r = api("POST", "/api/v1/transfers",
-               json{{"from_location_id", factory}, {"to_location_id", location_id("CFA-WEST")},
-                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}.dump(),
+               json{{"from_location_id", factory},
+                    {"to_location_id", location_id("CFA-WEST")},
+                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}
+                   .dump(),
                as(maker));
   EXPECT_EQ(r.status, 201) << r.body;
   const auto id = r.json().value("id", std::int64_t{-1});
@@ -199,7 +228,9 @@ TEST(BadInput, AnyJsonTypeWhereAnIdBelongsIs422) {
   const auto id = arrived_transfer(maker, cfa, product, 5);
   const auto complete = "/api/v1/transfers/" + std::to_string(id) + "/complete";
   for (const json& bad : {json("x"), json(1.5), json::object(), json::array(), json(true), json(nullptr)}) {
-    auto r = api("PUT", complete, json{{"lines", json::array({{{"product_id", bad}, {"received_quantity", 5}}})}}.dump(), as(cfa));
+    auto r =
+        api("PUT", complete,
+            json{{"lines", json::array({{{"product_id", bad}, {"received_quantity", 5}}})}}.dump(), as(cfa));
     EXPECT_EQ(r.status, 422) << bad.dump() << ": " << r.body;
     EXPECT_TRUE(names_field(r, "lines[0].product_id")) << r.body;
   }
@@ -216,22 +247,31 @@ TEST(StockIntegrity, ReceivingMoreThanWasShippedIs422AndCreatesNoStock) {
   const auto product = create_product(maker);
   const auto id = arrived_transfer(maker, cfa, product, 5);
   const auto complete = "/api/v1/transfers/" + std::to_string(id) + "/complete";
-  auto minted = api("PUT", complete, json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 1000000}}})}}.dump(), as(cfa));
+  auto minted =
+      api("PUT", complete,
+          json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 1000000}}})}}.dump(),
+          as(cfa));
   EXPECT_EQ(minted.status, 422) << minted.body;
   EXPECT_TRUE(names_field(minted, "lines[0].received_quantity")) << minted.body;
   EXPECT_EQ(wait_transfer(cfa, id)["status"], "arrived");
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 0);
 
   // A shortfall is still booked, and its alert is for those who may adjust stock to close.
-  ASSERT_EQ(api("PUT", complete, json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 4}}})}}.dump(), as(cfa)).status, 202);
+  ASSERT_EQ(
+      api("PUT", complete,
+          json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 4}}})}}.dump(), as(cfa))
+          .status,
+      202);
   EXPECT_EQ(wait_transfer(cfa, id)["status"], "completed");
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 4);
-  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND data->>'transfer_id' = '" +
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND "
+                       "data->>'transfer_id' = '" +
                            std::to_string(id) + "'",
                        1),
             1);
-  const auto alert = query_one<std::int64_t>("SELECT id FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND data->>'transfer_id' = '" +
-                                             std::to_string(id) + "'");
+  const auto alert = query_one<std::int64_t>(
+      "SELECT id FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND data->>'transfer_id' = '" +
+      std::to_string(id) + "'");
   EXPECT_EQ(api("PUT", "/api/v1/alerts/" + std::to_string(alert) + "/ack", "", as(cfa)).status, 403);
   EXPECT_EQ(api("PUT", "/api/v1/alerts/" + std::to_string(alert) + "/ack", "", as(maker)).status, 200);
   EXPECT_EQ(ledger_drift(), 0);
@@ -245,7 +285,11 @@ TEST(StockIntegrity, TransferRequestsHoldOnlyUpTheRequestersChain) {
   const auto store = location_id("RET-ANDHERI");
   stock_up(maker, product, store, 50);
   const auto ask = [&](std::int64_t from, const json& extra = json::object()) {
-    json body{{"action", "transfer"}, {"product_id", product}, {"quantity", 5}, {"from_location_id", from}, {"reason", "demand"}};
+    json body{{"action", "transfer"},
+              {"product_id", product},
+              {"quantity", 5},
+              {"from_location_id", from},
+              {"reason", "demand"}};
     body.update(extra);
     return api("POST", "/api/v1/requests", body.dump(), as(stockist));
   };
@@ -287,9 +331,12 @@ TEST(Headers, EveryResponseCarriesSecurityHeadersAndPagesAStrictPolicy) {
     EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
     EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
   }
-  auto login = api("POST", "/api/v1/auth/login", json{{"username", "admin"}, {"password", "demo-password"}}.dump());
+  auto login =
+      api("POST", "/api/v1/auth/login", json{{"username", "admin"}, {"password", "demo-password"}}.dump());
   ASSERT_EQ(login.status, 200);
   EXPECT_EQ(login.header("cache-control"), "no-store");
-  EXPECT_EQ(api("GET", "/api/v1/auth/me", "", as(login.json()["access_token"])).header("cache-control"), "no-store");
-  EXPECT_EQ(api("GET", "/api/v1/users", "", as(login.json()["access_token"])).header("cache-control"), "no-store");
+  EXPECT_EQ(api("GET", "/api/v1/auth/me", "", as(login.json()["access_token"])).header("cache-control"),
+            "no-store");
+  EXPECT_EQ(api("GET", "/api/v1/users", "", as(login.json()["access_token"])).header("cache-control"),
+            "no-store");
 }

@@ -275,11 +275,15 @@ TEST_F(Labels, BadRequestsAreRefusedWithFieldErrors) {
 // as an embedded image a scanner still reads back, with its content as the caption.
 TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
   const auto product = create_product(maker);
-  const auto sku = query_one<std::string>("SELECT sku FROM catalog.products WHERE id = " + std::to_string(product));
+  const auto sku =
+      query_one<std::string>("SELECT sku FROM catalog.products WHERE id = " + std::to_string(product));
   json batch = json::array();
   for (const char* symbology : {"code128", "qr", "code128"})
-    batch.push_back({{"subject_type", "product"}, {"subject_id", product}, {"symbology", symbology}, {"format", "png"}});
-  batch.push_back({{"subject_type", "location"}, {"subject_id", location_id("STK-MUMBAI")}, {"symbology", "qr"},
+    batch.push_back(
+        {{"subject_type", "product"}, {"subject_id", product}, {"symbology", symbology}, {"format", "png"}});
+  batch.push_back({{"subject_type", "location"},
+                   {"subject_id", location_id("STK-MUMBAI")},
+                   {"symbology", "qr"},
                    {"format", "svg"}});
   auto r = api("POST", "/api/v1/labels/batch", json{{"labels", batch}}.dump(), as(stockist));
   ASSERT_EQ(r.status, 202) << r.body;
@@ -308,7 +312,8 @@ TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
   const auto png = base64_decode(sheet.body.substr(start, sheet.body.find('"', start) - start));
   EXPECT_EQ(chomp(read_back("zbarimg --raw -q", png, ".png")), sku);
   std::size_t images = 0;
-  for (auto pos = sheet.body.find("<image "); pos != std::string::npos; pos = sheet.body.find("<image ", pos + 1))
+  for (auto pos = sheet.body.find("<image "); pos != std::string::npos;
+       pos = sheet.body.find("<image ", pos + 1))
     ++images;
   EXPECT_EQ(images, 4u);
   // Printed as a whole (rsvg-convert at 300 dpi), the page still scans: the SKU's Code 128 and QR.
@@ -316,7 +321,8 @@ TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
   // it in rsvg-convert's rendering (it did on the development machine; the cause is not known).
   // Its embedding and caption are checked above.
   const auto scanned = read_back(
-      "scan() { rsvg-convert -d 300 -p 300 -o \"$1.png\" \"$1\" && zbarimg -q \"$1.png\"; rm -f \"$1.png\"; }; scan",
+      "scan() { rsvg-convert -d 300 -p 300 -o \"$1.png\" \"$1\" && zbarimg -q \"$1.png\"; rm -f \"$1.png\"; "
+      "}; scan",
       sheet.body, ".svg");
   EXPECT_NE(scanned.find("CODE-128:" + sku), std::string::npos) << scanned;
   EXPECT_NE(scanned.find("QR-Code:" + sku), std::string::npos) << scanned;
@@ -325,8 +331,9 @@ TEST_F(Labels, ABatchOfLabelsPrintsOnOneSheetThatStillScans) {
 TEST_F(Labels, ABatchIsAllOrNothingAndASheetIsScopedLikeItsLabels) {
   const auto product = create_product(maker);
   const auto theirs = place_sale(stockist, location_id("STK-MUMBAI"), product);
-  const auto count_sql = "SELECT count(*) FROM reporting.labels WHERE subject_type = 'product' AND subject_id = " +
-                         std::to_string(product);
+  const auto count_sql =
+      "SELECT count(*) FROM reporting.labels WHERE subject_type = 'product' AND subject_id = " +
+      std::to_string(product);
   // The second label is of another location's order: the whole batch is refused, naming it.
   auto refused = api("POST", "/api/v1/labels/batch",
                      json{{"labels", json::array({{{"subject_type", "product"},
@@ -342,14 +349,16 @@ TEST_F(Labels, ABatchIsAllOrNothingAndASheetIsScopedLikeItsLabels) {
   EXPECT_EQ(refused.status, 404) << refused.body;
   EXPECT_NE(refused.body.find("labels[1].subject_id"), std::string::npos) << refused.body;
   EXPECT_EQ(query_one<long>(count_sql), 0) << "a refused batch recorded a label";
-  auto bad = api("POST", "/api/v1/labels/batch",
-                 json{{"labels", json::array({{{"subject_type", "product"}, {"symbology", "qr"}, {"format", "gif"}}})}}
-                     .dump(),
-                 as(retailer));
+  auto bad = api(
+      "POST", "/api/v1/labels/batch",
+      json{{"labels", json::array({{{"subject_type", "product"}, {"symbology", "qr"}, {"format", "gif"}}})}}
+          .dump(),
+      as(retailer));
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_NE(bad.body.find("labels[0].format"), std::string::npos) << bad.body;
   EXPECT_NE(bad.body.find("labels[0].subject_id"), std::string::npos) << bad.body;
-  EXPECT_EQ(api("POST", "/api/v1/labels/batch", json{{"labels", json::array()}}.dump(), as(retailer)).status, 422);
+  EXPECT_EQ(api("POST", "/api/v1/labels/batch", json{{"labels", json::array()}}.dump(), as(retailer)).status,
+            422);
 
   // A sheet with the stockist's order label is 404 to the retailer; a ZPL label has no place on it.
   auto order_label = make_label(stockist, "order", theirs, "qr", "png");
@@ -359,7 +368,8 @@ TEST_F(Labels, ABatchIsAllOrNothingAndASheetIsScopedLikeItsLabels) {
   const auto order_id = std::to_string(order_label["id"].get<std::int64_t>());
   EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + order_id, "", as(retailer)).status, 404);
   EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + order_id, "", as(stockist)).status, 200);
-  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + std::to_string(zpl["id"].get<std::int64_t>()), "", as(stockist))
+  EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=" + std::to_string(zpl["id"].get<std::int64_t>()), "",
+                as(stockist))
                 .status,
             422);
   EXPECT_EQ(api("GET", "/api/v1/labels/sheet?ids=1,x", "", as(stockist)).status, 422);

@@ -46,13 +46,15 @@ TEST(Monitoring, EveryDashboardPanelReturnsData) {
     std::vector<std::pair<std::string, std::string>> still;
     for (const auto& [title, expr] : pending) {
       auto answer = prometheus("/api/v1/query?query=" + escape(expr));
-      const bool data = answer.is_object() && answer["status"] == "success" && !answer["data"]["result"].empty();
+      const bool data =
+          answer.is_object() && answer["status"] == "success" && !answer["data"]["result"].empty();
       if (!data) still.emplace_back(title, expr);
     }
     pending = std::move(still);
     if (!pending.empty()) std::this_thread::sleep_for(std::chrono::seconds(2));
   }
-  for (const auto& [title, expr] : pending) ADD_FAILURE() << "panel \"" << title << "\" has no data: " << expr;
+  for (const auto& [title, expr] : pending)
+    ADD_FAILURE() << "panel \"" << title << "\" has no data: " << expr;
 }
 
 TEST(Monitoring, PrometheusScrapesEveryProcess) {
@@ -63,7 +65,8 @@ TEST(Monitoring, PrometheusScrapesEveryProcess) {
     auto targets = prometheus("/api/v1/targets");
     ASSERT_TRUE(targets.is_object());
     for (const auto& t : targets["data"]["activeTargets"]) {
-      if (t["health"] != "up") down.insert(t["labels"]["job"].get<std::string>() + " " + t["scrapeUrl"].get<std::string>());
+      if (t["health"] != "up")
+        down.insert(t["labels"]["job"].get<std::string>() + " " + t["scrapeUrl"].get<std::string>());
     }
     if (!down.empty()) std::this_thread::sleep_for(std::chrono::seconds(1));
   } while (!down.empty() && std::chrono::steady_clock::now() < deadline);

@@ -22,7 +22,9 @@ HttpResult place(const std::string& token, const json& order) {
 }
 
 json sale(std::int64_t seller, std::int64_t product, double quantity) {
-  return json{{"kind", "sale"}, {"seller_location_id", seller}, {"customer", "walk-in"},
+  return json{{"kind", "sale"},
+              {"seller_location_id", seller},
+              {"customer", "walk-in"},
               {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}};
 }
 
@@ -59,9 +61,9 @@ bool wait_allocations(const std::string& token, std::int64_t id, const std::stri
   return false;
 }
 
-
 HttpResult patch_status(const std::string& token, std::int64_t id, const std::string& status) {
-  return api("PATCH", "/api/v1/orders/" + std::to_string(id) + "/status", json{{"status", status}}.dump(), as(token));
+  return api("PATCH", "/api/v1/orders/" + std::to_string(id) + "/status", json{{"status", status}}.dump(),
+             as(token));
 }
 
 // A retail store under the demo stockist with its own retailer, for visibility tests.
@@ -71,14 +73,22 @@ std::pair<std::int64_t, std::string> other_retailer() {
   std::string upper;
   for (char c : code) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   auto loc = api("POST", "/api/v1/locations",
-                 json{{"code", upper}, {"name", "Second store"}, {"kind", "retail"}, {"upstream_location_id", location_id("STK-MUMBAI")}}.dump(),
+                 json{{"code", upper},
+                      {"name", "Second store"},
+                      {"kind", "retail"},
+                      {"upstream_location_id", location_id("STK-MUMBAI")}}
+                     .dump(),
                  as(admin));
   EXPECT_EQ(loc.status, 201) << loc.body;
   const auto location = loc.json()["id"].get<std::int64_t>();
   const auto name = "retail-" + unique_suffix();
   auto user = api("POST", "/api/v1/users",
-                  json{{"username", name}, {"email", name + "@example.com"}, {"password", "second-store-pw"},
-                       {"role", "retailer"}, {"location_id", location}}.dump(),
+                  json{{"username", name},
+                       {"email", name + "@example.com"},
+                       {"password", "second-store-pw"},
+                       {"role", "retailer"},
+                       {"location_id", location}}
+                      .dump(),
                   as(admin));
   EXPECT_EQ(user.status, 201) << user.body;
   return {location, token_for(name, "second-store-pw")};
@@ -115,9 +125,12 @@ TEST(Orders, TotalsAreExactDecimals) {
   const auto maker = token_for("manufacturer");
   const auto store = location_id("RET-ANDHERI");
   const auto product = create_product(maker);
-  auto r = place(maker, json{{"kind", "sale"}, {"seller_location_id", store},
-                             {"lines", json::array({{{"product_id", product}, {"quantity", 3}, {"unit_price", "0.10"}},
-                                                    {{"product_id", product}, {"quantity", 0.333}, {"unit_price", "19.99"}}})}});
+  auto r = place(
+      maker, json{{"kind", "sale"},
+                  {"seller_location_id", store},
+                  {"lines",
+                   json::array({{{"product_id", product}, {"quantity", 3}, {"unit_price", "0.10"}},
+                                {{"product_id", product}, {"quantity", 0.333}, {"unit_price", "19.99"}}})}});
   ASSERT_EQ(r.status, 202) << r.body;
   // 3 × 0.10 = 0.30 and 0.333 × 19.99 = 6.65667 → 6.66; never 0.30000000000000004.
   EXPECT_EQ(r.json()["lines"][1]["amount"], "6.66");
@@ -150,12 +163,18 @@ TEST(Orders, TwoHundredConcurrentOrdersForAHundredUnitsConfirmExactlyAHundred) {
   EXPECT_EQ(rejected, 100);
   EXPECT_DOUBLE_EQ(available(product, store), 0);
   EXPECT_DOUBLE_EQ(on_hand(product, store), 100);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.stock WHERE on_hand < 0 OR reserved > on_hand"), 0);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.stock WHERE on_hand < 0 OR reserved > on_hand"),
+            0);
   EXPECT_EQ(ledger_drift(), 0);
   // A rejected order says why, line by line.
-  auto some_rejected = query_one<std::string>("SELECT rejection_reason FROM sales.orders WHERE status = 'rejected' AND id IN (" +
-                                              [&] { std::string s; for (long id : ids) s += (s.empty() ? "" : ",") + std::to_string(id); return s; }() +
-                                              ") LIMIT 1");
+  auto some_rejected = query_one<std::string>(
+      "SELECT rejection_reason FROM sales.orders WHERE status = 'rejected' AND id IN (" +
+      [&] {
+        std::string s;
+        for (long id : ids) s += (s.empty() ? "" : ",") + std::to_string(id);
+        return s;
+      }() +
+      ") LIMIT 1");
   EXPECT_NE(some_rejected.find("only 0 available, 1 needed"), std::string::npos) << some_rejected;
 }
 
@@ -173,7 +192,9 @@ TEST(Orders, ShippingDeductsTheReservationAndTheLedgerBalances) {
   ASSERT_TRUE(wait_allocations(retailer, id, "shipped"));
   EXPECT_DOUBLE_EQ(on_hand(product, store), 3);
   EXPECT_DOUBLE_EQ(available(product, store), 3);
-  auto ledger = api("GET", "/api/v1/stock/movements?reason=sale&product_id=" + std::to_string(product), "", as(maker)).json();
+  auto ledger =
+      api("GET", "/api/v1/stock/movements?reason=sale&product_id=" + std::to_string(product), "", as(maker))
+          .json();
   ASSERT_EQ(ledger["items"].size(), 1u);
   EXPECT_DOUBLE_EQ(ledger["items"][0]["quantity"].get<double>(), -2);
   EXPECT_EQ(ledger["items"][0]["reference"], shipped.json()["number"]);
@@ -239,10 +260,12 @@ TEST(Orders, AReplenishmentMovesStockFromTheCfaToTheStockistWithItsLotsAndExpiry
   const auto product = create_product(maker);
   stock_up(maker, product, cfa, 10, {{"lot_code", "LATE-1"}, {"expires_on", "2031-06-30"}});
   stock_up(maker, product, cfa, 10, {{"lot_code", "EARLY-1"}, {"expires_on", "2030-01-31"}});
-  stock_up(maker, product, cfa, 10, {{"lot_code", "GONE-1"}, {"expires_on", "2020-01-01"}});  // expired: never sold
+  stock_up(maker, product, cfa, 10,
+           {{"lot_code", "GONE-1"}, {"expires_on", "2020-01-01"}});  // expired: never sold
 
   // The stockist names only itself; the seller is its upstream CFA.
-  auto r = place(stockist, json{{"kind", "replenishment"}, {"lines", json::array({{{"product_id", product}, {"quantity", 14}}})}});
+  auto r = place(stockist, json{{"kind", "replenishment"},
+                                {"lines", json::array({{{"product_id", product}, {"quantity", 14}}})}});
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(r.json()["seller_location_id"], cfa);
   EXPECT_EQ(r.json()["buyer_location_id"], stk);
@@ -261,11 +284,12 @@ TEST(Orders, AReplenishmentMovesStockFromTheCfaToTheStockistWithItsLotsAndExpiry
   ASSERT_EQ(patch_status(stockist, id, "delivered").status, 202);
   ASSERT_TRUE(wait_allocations(stockist, id, "received"));
 
-  auto at_stockist = api("GET", "/api/v1/stock?product_id=" + std::to_string(product), "", as(stockist)).json();
+  auto at_stockist =
+      api("GET", "/api/v1/stock?product_id=" + std::to_string(product), "", as(stockist)).json();
   std::map<std::string, std::pair<double, std::string>> lots;
   for (const auto& row : at_stockist["items"]) lots[row["lot_code"]] = {row["on_hand"], row["expires_on"]};
   EXPECT_EQ(lots, (std::map<std::string, std::pair<double, std::string>>{{"EARLY-1", {10, "2030-01-31"}},
-                                                                          {"LATE-1", {4, "2031-06-30"}}}));
+                                                                         {"LATE-1", {4, "2031-06-30"}}}));
   EXPECT_DOUBLE_EQ(on_hand(product, cfa), 16);
   EXPECT_DOUBLE_EQ(on_hand(product, stk), 14);
   EXPECT_EQ(ledger_drift(), 0);
@@ -275,9 +299,14 @@ TEST(Orders, APurchaseReceivedBooksAReceiptInTheNamedLot) {
   const auto maker = token_for("manufacturer");
   const auto factory = location_id("FACTORY-01");
   const auto material = create_product(maker, "raw_material");  // cost 4.00
-  const auto supplier = query_one<long>("SELECT id FROM procurement.suppliers WHERE name = 'Deccan Chemicals'");
-  auto r = place(maker, json{{"kind", "purchase"}, {"buyer_location_id", factory}, {"supplier_id", supplier},
-                             {"lines", json::array({{{"product_id", material}, {"quantity", 250}, {"lot_code", "DC-7781"},
+  const auto supplier =
+      query_one<long>("SELECT id FROM procurement.suppliers WHERE name = 'Deccan Chemicals'");
+  auto r = place(maker, json{{"kind", "purchase"},
+                             {"buyer_location_id", factory},
+                             {"supplier_id", supplier},
+                             {"lines", json::array({{{"product_id", material},
+                                                     {"quantity", 250},
+                                                     {"lot_code", "DC-7781"},
                                                      {"expires_on", "2028-03-31"}}})}});
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(r.json()["total"], "1000.00");  // bought at cost
@@ -291,8 +320,10 @@ TEST(Orders, APurchaseReceivedBooksAReceiptInTheNamedLot) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_DOUBLE_EQ(on_hand(material, factory), 250);
-  EXPECT_EQ(query_one<std::string>("SELECT l.expires_on::text FROM inventory.stock s JOIN inventory.lots l ON l.id = s.lot_id"
-                                   " WHERE s.product_id = " + std::to_string(material)),
+  EXPECT_EQ(query_one<std::string>(
+                "SELECT l.expires_on::text FROM inventory.stock s JOIN inventory.lots l ON l.id = s.lot_id"
+                " WHERE s.product_id = " +
+                std::to_string(material)),
             "2028-03-31");
   EXPECT_EQ(ledger_drift(), 0);
 }
@@ -322,13 +353,16 @@ TEST(Orders, RetailersMayNotPurchaseNorSetPrices) {
   const auto retailer = token_for("retailer");
   const auto store = location_id("RET-ANDHERI");
   const auto product = create_product(token_for("manufacturer"));
-  auto purchase = place(retailer, json{{"kind", "purchase"}, {"supplier_id", 1},
+  auto purchase = place(retailer, json{{"kind", "purchase"},
+                                       {"supplier_id", 1},
                                        {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}});
   EXPECT_EQ(purchase.status, 403) << purchase.body;
   auto priced = sale(store, product, 1);
   priced["lines"][0]["unit_price"] = "0.01";
   EXPECT_EQ(place(retailer, priced).status, 403);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.order_lines WHERE product_id = " + std::to_string(product)), 0);
+  EXPECT_EQ(
+      query_one<long>("SELECT count(*) FROM sales.order_lines WHERE product_id = " + std::to_string(product)),
+      0);
 }
 
 TEST(Orders, BadOrdersAre422AndRecordNothing) {
@@ -337,8 +371,8 @@ TEST(Orders, BadOrdersAre422AndRecordNothing) {
   const auto product = create_product(maker);
   const auto material = create_product(maker, "raw_material");
   const auto recorded = [&] {
-    return query_one<long>("SELECT count(*) FROM sales.order_lines WHERE product_id IN (" + std::to_string(product) + ", " +
-                           std::to_string(material) + ")");
+    return query_one<long>("SELECT count(*) FROM sales.order_lines WHERE product_id IN (" +
+                           std::to_string(product) + ", " + std::to_string(material) + ")");
   };
   auto field_of = [&](const json& body) {
     auto r = place(maker, body);
@@ -346,7 +380,8 @@ TEST(Orders, BadOrdersAre422AndRecordNothing) {
     return r.json()["errors"][0]["field"].get<std::string>();
   };
   EXPECT_EQ(field_of(json{{"kind", "barter"}, {"lines", json::array()}}), "kind");
-  EXPECT_EQ(field_of(json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", json::array()}}), "lines");
+  EXPECT_EQ(field_of(json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", json::array()}}),
+            "lines");
   json many = json::array();
   for (int i = 0; i < 201; ++i) many.push_back({{"product_id", product}, {"quantity", 1}});
   EXPECT_EQ(field_of(json{{"kind", "sale"}, {"seller_location_id", store}, {"lines", many}}), "lines");
@@ -357,7 +392,8 @@ TEST(Orders, BadOrdersAre422AndRecordNothing) {
   EXPECT_EQ(field_of(sale(store, material, 1)), "lines[0].product_id");
   EXPECT_EQ(field_of(sale(location_id("CFA-WEST"), product, 1)), "seller_location_id");
   EXPECT_EQ(field_of(sale(999999999, product, 1)), "seller_location_id");
-  EXPECT_EQ(field_of(json{{"kind", "replenishment"}, {"buyer_location_id", location_id("STK-MUMBAI")},
+  EXPECT_EQ(field_of(json{{"kind", "replenishment"},
+                          {"buyer_location_id", location_id("STK-MUMBAI")},
                           {"seller_location_id", location_id("FACTORY-01")},
                           {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}),
             "seller_location_id");
@@ -367,9 +403,12 @@ TEST(Orders, BadOrdersAre422AndRecordNothing) {
   EXPECT_EQ(field_of(sale(store, product, 1)), "lines[0].product_id");
   EXPECT_EQ(api("POST", "/api/v1/orders", "{not json", as(maker)).status, 400);
   // A day that does not exist is the client's mistake (422), never the database's (500).
-  EXPECT_EQ(field_of(json{{"kind", "purchase"}, {"buyer_location_id", location_id("FACTORY-01")},
+  EXPECT_EQ(field_of(json{{"kind", "purchase"},
+                          {"buyer_location_id", location_id("FACTORY-01")},
                           {"supplier_id", query_one<long>("SELECT id FROM procurement.suppliers LIMIT 1")},
-                          {"lines", json::array({{{"product_id", material}, {"quantity", 1}, {"lot_code", "L-1"},
+                          {"lines", json::array({{{"product_id", material},
+                                                  {"quantity", 1},
+                                                  {"lot_code", "L-1"},
                                                   {"expires_on", "2027-02-30"}}})}}),
             "lines[0].expires_on");
   EXPECT_EQ(recorded(), 0);
@@ -382,8 +421,10 @@ TEST(Orders, AnOrderThatCannotBeFilledIsRejectedWithAReasonPerLine) {
   const auto scarce = create_product(maker);
   stock_up(maker, plenty, store, 50);
   stock_up(maker, scarce, store, 2);
-  auto r = place(maker, json{{"kind", "sale"}, {"seller_location_id", store},
-                             {"lines", json::array({{{"product_id", plenty}, {"quantity", 5}}, {{"product_id", scarce}, {"quantity", 3}}})}});
+  auto r = place(maker, json{{"kind", "sale"},
+                             {"seller_location_id", store},
+                             {"lines", json::array({{{"product_id", plenty}, {"quantity", 5}},
+                                                    {{"product_id", scarce}, {"quantity", 3}}})}});
   ASSERT_EQ(r.status, 202) << r.body;
   auto done = wait_status(maker, r.json()["id"]);
   EXPECT_EQ(done["status"], "rejected");
@@ -398,7 +439,9 @@ TEST(Orders, StatsAndDailySalesAddUpTheOrders) {
   auto [store, seller] = other_retailer();  // a store of its own, so the figures are this test's alone
   const auto product = create_product(maker);
   stock_up(maker, product, store, 10);
-  for (double q : {2.0, 3.0}) ASSERT_EQ(wait_status(seller, place(seller, sale(store, product, q)).json()["id"])["status"], "confirmed");
+  for (double q : {2.0, 3.0})
+    ASSERT_EQ(wait_status(seller, place(seller, sale(store, product, q)).json()["id"])["status"],
+              "confirmed");
   ASSERT_EQ(wait_status(seller, place(seller, sale(store, product, 99)).json()["id"])["status"], "rejected");
 
   auto daily = api("GET", "/api/v1/sales/daily", "", as(seller));
@@ -409,7 +452,10 @@ TEST(Orders, StatsAndDailySalesAddUpTheOrders) {
   EXPECT_EQ(day["orders"], 2);
   EXPECT_DOUBLE_EQ(day["units"].get<double>(), 5);
   EXPECT_EQ(day["revenue"], "50.00");
-  EXPECT_EQ(api("GET", "/api/v1/sales/daily?location_id=" + std::to_string(location_id("RET-ANDHERI")), "", as(seller)).status, 403);
+  EXPECT_EQ(api("GET", "/api/v1/sales/daily?location_id=" + std::to_string(location_id("RET-ANDHERI")), "",
+                as(seller))
+                .status,
+            403);
   EXPECT_EQ(api("GET", "/api/v1/sales/daily", "", as(token_for("cfa"))).status, 403);
   EXPECT_EQ(api("GET", "/api/v1/sales/daily?from=yesterday", "", as(seller)).status, 422);
 
@@ -431,7 +477,8 @@ TEST(Orders, OneRequestIdFollowsTheOrderThroughTheApiAndTheStockWorker) {
   const auto product = create_product(maker);
   stock_up(maker, product, store, 1);
   const auto request_id = "trace-" + unique_suffix();
-  auto r = api("POST", "/api/v1/orders", sale(store, product, 1).dump(), {{bearer(maker), "X-Request-Id: " + request_id}});
+  auto r = api("POST", "/api/v1/orders", sale(store, product, 1).dump(),
+               {{bearer(maker), "X-Request-Id: " + request_id}});
   ASSERT_EQ(r.status, 202) << r.body;
   ASSERT_EQ(wait_status(maker, r.json()["id"])["status"], "confirmed");
   const auto logs = env_or("IMS_DATA_DIR", "") + "/logs/";
@@ -470,6 +517,7 @@ TEST(Orders, AreCountedByKindAndOutcomeInTheMetrics) {
   const auto api_metrics = scrape(base_url() + "/metrics");
   EXPECT_NE(api_metrics.find("ims_orders_total{kind=\"sale\",outcome=\"recorded\"}"), std::string::npos);
   // The stock worker is the first role: its /metrics is on IMS_METRICS_PORT_BASE.
-  const auto worker_metrics = scrape("http://127.0.0.1:" + env_or("IMS_METRICS_PORT_BASE", "30100") + "/metrics");
+  const auto worker_metrics =
+      scrape("http://127.0.0.1:" + env_or("IMS_METRICS_PORT_BASE", "30100") + "/metrics");
   EXPECT_NE(worker_metrics.find("ims_orders_total{kind=\"sale\",outcome=\"confirmed\"}"), std::string::npos);
 }

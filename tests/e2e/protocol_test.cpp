@@ -23,14 +23,17 @@ void expect_problem(const HttpResult& r, long status) {
 int users_named(const std::string& username, const std::string& email) {
   ims::infra::PgSession db(env_or("IMS_DATABASE_URL", ""));
   return db.transact([&](pqxx::work& txn) {
-    return txn.exec_params("SELECT count(*) FROM auth.users WHERE username = $1 OR lower(email) = lower($2)",
-                           username, email)[0][0]
+    return txn
+        .exec_params("SELECT count(*) FROM auth.users WHERE username = $1 OR lower(email) = lower($2)",
+                     username, email)[0][0]
         .as<int>();
   });
 }
 }  // namespace
 
-TEST(Protocol, UnknownRouteIs404) { expect_problem(api("GET", "/api/v1/no-such-thing"), 404); }
+TEST(Protocol, UnknownRouteIs404) {
+  expect_problem(api("GET", "/api/v1/no-such-thing"), 404);
+}
 
 TEST(Protocol, WrongMethodIs405WithAllow) {
   auto r = api("PUT", "/api/v1/auth/login", "{}");
@@ -44,7 +47,9 @@ TEST(Protocol, MalformedJsonIs400) {
 }
 
 TEST(Protocol, NonJsonIs415) {
-  expect_problem(api("POST", "/api/v1/auth/login", "username=admin", {{"Content-Type: application/x-www-form-urlencoded"}}), 415);
+  expect_problem(api("POST", "/api/v1/auth/login", "username=admin",
+                     {{"Content-Type: application/x-www-form-urlencoded"}}),
+                 415);
 }
 
 TEST(Protocol, BodyOverOneMebibyteIs413) {
@@ -70,7 +75,10 @@ TEST(Protocol, RejectedCreateLeavesNoPartialWrite) {
   const auto name = "partial-" + unique_suffix();
   const auto email = name + "@example.com";
   auto r = api("POST", "/api/v1/users",
-               json{{"username", name}, {"email", email}, {"password", "long-enough-pw"}, {"role", "cfa"},
+               json{{"username", name},
+                    {"email", email},
+                    {"password", "long-enough-pw"},
+                    {"role", "cfa"},
                     {"location_id", 999999}}
                    .dump(),
                {{bearer(admin)}});
@@ -81,9 +89,9 @@ TEST(Protocol, RejectedCreateLeavesNoPartialWrite) {
 TEST(Protocol, HostileBodiesNeverCrashTheServer) {
   std::mt19937 rng(7);
   std::vector<std::string> bodies{
-      std::string(200000, '['),                                          // unterminated nesting
-      std::string(100000, '[') + std::string(100000, ']'),               // deep but valid
-      "{\"username\":\"\\ud800\",\"password\":\"\\u0000\"}",            // lone surrogate, NUL
+      std::string(200000, '['),                                            // unterminated nesting
+      std::string(100000, '[') + std::string(100000, ']'),                 // deep but valid
+      "{\"username\":\"\\ud800\",\"password\":\"\\u0000\"}",               // lone surrogate, NUL
       "{\"username\":" + std::string(5000, '9') + ",\"password\":1e999}",  // huge numbers
       std::string("\xff\xfe\x00\x01", 4),
   };

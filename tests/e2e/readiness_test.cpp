@@ -13,7 +13,8 @@ using namespace ims::test;
 namespace {
 
 int stack(const std::string& verb, const std::string& service) {
-  const std::string cmd = std::string(IMS_SOURCE_DIR) + "/scripts/stack " + verb + " " + service + " >/dev/null";
+  const std::string cmd =
+      std::string(IMS_SOURCE_DIR) + "/scripts/stack " + verb + " " + service + " >/dev/null";
   return std::system(cmd.c_str());
 }
 

@@ -253,7 +253,8 @@ TEST_F(Reports, AnotherLocationsReportIsNotFoundForARetailer) {
 // reports only, the admin every one.
 TEST_F(Reports, TheListShowsEachCallerTheReportsTheyMaySee) {
   auto theirs = make_report(
-      admin, {{"type", "low_stock"}, {"format", "csv"}, {"params", {{"location_id", location_id("STK-MUMBAI")}}}});
+      admin,
+      {{"type", "low_stock"}, {"format", "csv"}, {"params", {{"location_id", location_id("STK-MUMBAI")}}}});
   auto own = make_report(retailer, {{"type", "low_stock"}, {"format", "csv"}});
   auto ids_of = [](const json& page) {
     std::vector<std::int64_t> ids;
@@ -264,15 +265,20 @@ TEST_F(Reports, TheListShowsEachCallerTheReportsTheyMaySee) {
   ASSERT_EQ(mine.status, 200) << mine.body;
   const auto mine_json = mine.json();
   const auto retailer_ids = ids_of(mine_json);
-  EXPECT_NE(std::find(retailer_ids.begin(), retailer_ids.end(), own["id"].get<std::int64_t>()), retailer_ids.end());
-  EXPECT_EQ(std::find(retailer_ids.begin(), retailer_ids.end(), theirs["id"].get<std::int64_t>()), retailer_ids.end());
-  for (const auto& r : mine_json["items"]) EXPECT_EQ(r["location_id"], location_id("RET-ANDHERI")) << r.dump();
+  EXPECT_NE(std::find(retailer_ids.begin(), retailer_ids.end(), own["id"].get<std::int64_t>()),
+            retailer_ids.end());
+  EXPECT_EQ(std::find(retailer_ids.begin(), retailer_ids.end(), theirs["id"].get<std::int64_t>()),
+            retailer_ids.end());
+  for (const auto& r : mine_json["items"])
+    EXPECT_EQ(r["location_id"], location_id("RET-ANDHERI")) << r.dump();
   // The admin pages through one report at a time, newest first (other tests add reports meanwhile):
   // ids fall page after page, and both reports come by, the retailer's first.
   std::vector<std::int64_t> walked;
   std::string cursor;
   for (int page = 0; page < 500; ++page) {
-    const auto got = api("GET", "/api/v1/reports?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "", as(admin)).json();
+    const auto got =
+        api("GET", "/api/v1/reports?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "", as(admin))
+            .json();
     ASSERT_LE(got["items"].size(), 1u);
     if (got["items"].empty()) break;
     walked.push_back(got["items"][0]["id"].get<std::int64_t>());
@@ -323,18 +329,21 @@ TEST_F(Reports, TheNightlyReportEmailsItsLinkToTheLocationsUsers) {
                      as(admin));
   ASSERT_EQ(created.status, 201) << created.body;
   const auto event = nightly_daily_sales("2026-11-30", "2026-11-30");
-  const std::string report_sql = "SELECT count(*) FROM reporting.reports WHERE status = 'ready' AND source_event = '" +
-                                 event + "' AND location_id = " + std::to_string(location_id("RET-ANDHERI"));
+  const std::string report_sql =
+      "SELECT count(*) FROM reporting.reports WHERE status = 'ready' AND source_event = '" + event +
+      "' AND location_id = " + std::to_string(location_id("RET-ANDHERI"));
   ASSERT_EQ(wait_count(report_sql, 1, std::chrono::seconds(60)), 1);
-  const auto id = query_one<std::int64_t>("SELECT id FROM reporting.reports WHERE source_event = '" + event +
-                                          "' AND location_id = " + std::to_string(location_id("RET-ANDHERI")));
+  const auto id =
+      query_one<std::int64_t>("SELECT id FROM reporting.reports WHERE source_event = '" + event +
+                              "' AND location_id = " + std::to_string(location_id("RET-ANDHERI")));
   const auto link = "/#/reports/" + std::to_string(id);
   std::vector<Mail> mine;
   ASSERT_TRUE(eventually(
       [&] {
         mine.clear();
         for (auto& m : mails_about("Daily sales report for RET-ANDHERI, 2026-11-30"))
-          if (m.to.find(email) != std::string::npos && m.text.find(link) != std::string::npos) mine.push_back(m);
+          if (m.to.find(email) != std::string::npos && m.text.find(link) != std::string::npos)
+            mine.push_back(m);
         return !mine.empty();
       },
       std::chrono::seconds(60)))

@@ -21,7 +21,9 @@ using namespace ims::test;
 
 namespace {
 
-std::string pid_file() { return env_or("IMS_DATA_DIR", "") + "/pids/ims-worker-stock.pid"; }
+std::string pid_file() {
+  return env_or("IMS_DATA_DIR", "") + "/pids/ims-worker-stock.pid";
+}
 
 pid_t running_stock_worker() {
   std::ifstream in(pid_file());
@@ -55,7 +57,8 @@ pid_t start_stock_worker() {
 }
 
 long decided(const std::string& reason) {
-  return query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE status <> 'pending' AND reason = '" + reason + "'");
+  return query_one<long>(
+      "SELECT count(*) FROM inventory.adjustments WHERE status <> 'pending' AND reason = '" + reason + "'");
 }
 
 bool wait_all_decided(const std::string& reason, long expected, std::chrono::seconds limit) {
@@ -69,18 +72,24 @@ bool wait_all_decided(const std::string& reason, long expected, std::chrono::sec
 
 // Every applied adjustment has exactly one movement; rejected ones have none; stock matches.
 void expect_exactly_once(const std::string& reason, std::int64_t product, std::int64_t location) {
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments a WHERE a.reason = '" + reason + "' AND"
-                            " (SELECT count(*) FROM inventory.movements m WHERE m.reference = 'ADJ-' || a.id) <>"
-                            " CASE a.status WHEN 'applied' THEN 1 ELSE 0 END"),
-            0);
-  EXPECT_DOUBLE_EQ(on_hand(product, location),
-                   query_one<double>("SELECT coalesce(sum(quantity_delta), 0) FROM inventory.adjustments WHERE status = 'applied'"
-                                     " AND reason = '" + reason + "'"));
+  EXPECT_EQ(
+      query_one<long>("SELECT count(*) FROM inventory.adjustments a WHERE a.reason = '" + reason +
+                      "' AND"
+                      " (SELECT count(*) FROM inventory.movements m WHERE m.reference = 'ADJ-' || a.id) <>"
+                      " CASE a.status WHEN 'applied' THEN 1 ELSE 0 END"),
+      0);
+  EXPECT_DOUBLE_EQ(
+      on_hand(product, location),
+      query_one<double>(
+          "SELECT coalesce(sum(quantity_delta), 0) FROM inventory.adjustments WHERE status = 'applied'"
+          " AND reason = '" +
+          reason + "'"));
   EXPECT_EQ(ledger_drift(), 0);
 }
 
 int stack(const std::string& verb, const std::string& service) {
-  return std::system((std::string(IMS_SOURCE_DIR) + "/scripts/stack " + verb + " " + service + " >/dev/null").c_str());
+  return std::system(
+      (std::string(IMS_SOURCE_DIR) + "/scripts/stack " + verb + " " + service + " >/dev/null").c_str());
 }
 
 }  // namespace
@@ -99,7 +108,10 @@ TEST(Resilience, KillNineOfTheStockWorkerMidStreamAppliesEveryAdjustmentExactlyO
       for (int i = c; i < total; i += 8) {
         // Mostly receipts, every fourth one a deduction, so rejections happen too.
         const double delta = i % 4 == 3 ? -3 : 2;
-        if (post_adjustment(token, product, factory, delta, reason).status == 202) ++posted; else ++refused;
+        if (post_adjustment(token, product, factory, delta, reason).status == 202)
+          ++posted;
+        else
+          ++refused;
       }
     });
   }
@@ -152,10 +164,13 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   ASSERT_GT(worker, 0);
   ASSERT_EQ(::kill(worker, SIGSTOP), 0);  // the messages pile up and arrive together
   auto sale = [&] {
-    auto r = api("POST", "/api/v1/orders",
-                 nlohmann::json{{"kind", "sale"}, {"seller_location_id", store},
-                                {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", 1}}})}}.dump(),
-                 {{bearer(token)}});
+    auto r =
+        api("POST", "/api/v1/orders",
+            nlohmann::json{{"kind", "sale"},
+                           {"seller_location_id", store},
+                           {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", 1}}})}}
+                .dump(),
+            {{bearer(token)}});
     EXPECT_EQ(r.status, 202) << r.body;
     return r.json()["id"].get<long>();
   };
@@ -164,9 +179,15 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
   broker.enable_confirms();
   const auto bogus = ims::infra::uuid_v4();
-  const nlohmann::json envelope{{"id", bogus}, {"type", "order.created"}, {"version", 1}, {"occurred_at", "2026-11-23T00:00:00Z"},
-                                {"correlation_id", "batch-fallback"}, {"actor_id", nullptr}, {"data", {{"order_id", 999999999}}}};
-  broker.publish({ims::infra::events_exchange, "order.created", envelope.dump(), bogus, "", "order.created", {}});
+  const nlohmann::json envelope{{"id", bogus},
+                                {"type", "order.created"},
+                                {"version", 1},
+                                {"occurred_at", "2026-11-23T00:00:00Z"},
+                                {"correlation_id", "batch-fallback"},
+                                {"actor_id", nullptr},
+                                {"data", {{"order_id", 999999999}}}};
+  broker.publish(
+      {ims::infra::events_exchange, "order.created", envelope.dump(), bogus, "", "order.created", {}});
   broker.wait_for_confirms();
   orders.push_back(sale());
   orders.push_back(sale());
@@ -182,17 +203,25 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   std::string ids;
   for (long id : orders) ids += (ids.empty() ? "" : ",") + std::to_string(id);
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'pending' AND id IN (" + ids + ")") > 0 &&
+  while (query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'pending' AND id IN (" + ids +
+                         ")") > 0 &&
          std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'confirmed' AND id IN (" + ids + ")"), 5);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'rejected' AND id IN (" + ids + ")"), 1);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.reservations r JOIN sales.order_lines l ON l.id = r.order_line_id"
-                            " WHERE l.order_id IN (" + ids + ")"),
-            5);
-  EXPECT_DOUBLE_EQ(query_one<double>("SELECT reserved FROM inventory.stock WHERE product_id = " + std::to_string(product) +
-                                     " AND location_id = " + std::to_string(store)),
+  EXPECT_EQ(
+      query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'confirmed' AND id IN (" + ids + ")"),
+      5);
+  EXPECT_EQ(
+      query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'rejected' AND id IN (" + ids + ")"),
+      1);
+  EXPECT_EQ(
+      query_one<long>(
+          "SELECT count(*) FROM inventory.reservations r JOIN sales.order_lines l ON l.id = r.order_line_id"
+          " WHERE l.order_id IN (" +
+          ids + ")"),
+      5);
+  EXPECT_DOUBLE_EQ(query_one<double>("SELECT reserved FROM inventory.stock WHERE product_id = " +
+                                     std::to_string(product) + " AND location_id = " + std::to_string(store)),
                    5);
   // The bad message went to the dead letters, its reason recorded, after one try.
   bool dead_lettered = false;
@@ -205,7 +234,8 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
       }
       broker.ack(d->delivery_tag);
       dead_lettered = true;
-      EXPECT_NE(d->headers["x-ims-reason"].find("does not exist"), std::string::npos) << d->headers["x-ims-reason"];
+      EXPECT_NE(d->headers["x-ims-reason"].find("does not exist"), std::string::npos)
+          << d->headers["x-ims-reason"];
     }
     for (auto tag : others) broker.reject(tag, true);
     if (!dead_lettered) std::this_thread::sleep_for(std::chrono::milliseconds(100));

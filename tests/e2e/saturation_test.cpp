@@ -62,7 +62,8 @@ TEST(Saturation, BusyServerAnswers503AtOnceWithRetryAfter) {
   // Each login spends ~50 ms in argon2id, so 24 at once overwhelm one thread with a queue of one.
   // A user of its own and an address of its own, so the failed logins it provokes cannot lock out
   // anybody else's tests.
-  const std::string body = json{{"username", "saturation-" + unique_suffix()}, {"password", "wrong-password-x"}}.dump();
+  const std::string body =
+      json{{"username", "saturation-" + unique_suffix()}, {"password", "wrong-password-x"}}.dump();
   HttpOptions from_elsewhere;
   from_elsewhere.source_address = "127.0.0.3";
   std::atomic<int> ok{0}, unavailable{0}, other{0};
@@ -72,13 +73,16 @@ TEST(Saturation, BusyServerAnswers503AtOnceWithRetryAfter) {
     clients.emplace_back([&] {
       const auto started = std::chrono::steady_clock::now();
       auto r = http("POST", server.url() + "/api/v1/auth/login", body, from_elsewhere);
-      const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      const long ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+              .count();
       if (r.status == 503) {
         ++unavailable;
         EXPECT_EQ(r.header("retry-after"), "1");
         EXPECT_EQ(r.header("content-type"), "application/problem+json");
         long prev = slowest_503_ms.load();
-        while (ms > prev && !slowest_503_ms.compare_exchange_weak(prev, ms)) {}
+        while (ms > prev && !slowest_503_ms.compare_exchange_weak(prev, ms)) {
+        }
       } else if (r.status == 401 || r.status == 429) {
         ++ok;
       } else {

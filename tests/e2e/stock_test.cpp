@@ -24,7 +24,8 @@ TEST(Adjustments, ArePendingAtOnceThenAppliedAsALedgerMovement) {
   EXPECT_FALSE(done["movement_id"].is_null());
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 12.5);
 
-  auto ledger = api("GET", "/api/v1/products/" + std::to_string(product) + "/movements", "", {{bearer(token)}}).json();
+  auto ledger =
+      api("GET", "/api/v1/products/" + std::to_string(product) + "/movements", "", {{bearer(token)}}).json();
   ASSERT_EQ(ledger["items"].size(), 1u);
   EXPECT_EQ(ledger["items"][0]["reason"], "adjustment");
   EXPECT_DOUBLE_EQ(ledger["items"][0]["quantity"].get<double>(), 12.5);
@@ -35,7 +36,8 @@ TEST(Adjustments, ThatWouldGoNegativeAreRejectedWithAReasonAndChangeNothing) {
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
   const auto factory = location_id("FACTORY-01");
-  ASSERT_EQ(wait_decided(token, post_adjustment(token, product, factory, 5).json()["id"])["status"], "applied");
+  ASSERT_EQ(wait_decided(token, post_adjustment(token, product, factory, 5).json()["id"])["status"],
+            "applied");
   auto rejected = wait_decided(token, post_adjustment(token, product, factory, -8).json()["id"]);
   EXPECT_EQ(rejected["status"], "rejected");
   EXPECT_EQ(rejected["rejection_reason"], "only 5 available, 8 needed");
@@ -75,11 +77,14 @@ TEST(Adjustments, NegativeWithoutALotTakesEarliestExpiryFirst) {
   const auto product = create_product(token);
   const auto factory = location_id("FACTORY-01");
   for (auto [lot, expiry] : {std::pair{"LATE", "2031-01-01"}, std::pair{"EARLY", "2030-01-01"}}) {
-    auto r = post_adjustment(token, product, factory, 10, "receipt", {{"lot_code", lot}, {"expires_on", expiry}});
+    auto r =
+        post_adjustment(token, product, factory, 10, "receipt", {{"lot_code", lot}, {"expires_on", expiry}});
     ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
   }
-  ASSERT_EQ(wait_decided(token, post_adjustment(token, product, factory, -12).json()["id"])["status"], "applied");
-  auto levels = api("GET", "/api/v1/stock?product_id=" + std::to_string(product), "", {{bearer(token)}}).json();
+  ASSERT_EQ(wait_decided(token, post_adjustment(token, product, factory, -12).json()["id"])["status"],
+            "applied");
+  auto levels =
+      api("GET", "/api/v1/stock?product_id=" + std::to_string(product), "", {{bearer(token)}}).json();
   std::map<std::string, double> by_lot;
   for (const auto& row : levels["items"]) by_lot[row["lot_code"]] = row["on_hand"];
   EXPECT_DOUBLE_EQ(by_lot["EARLY"], 0);
@@ -97,7 +102,9 @@ TEST(Adjustments, BadInputIs422AndRecordsNothing) {
   auto missing = post_adjustment(token, 999999999, factory, 1);
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(missing.json()["errors"][0]["field"], "product_id");
-  EXPECT_EQ(post_adjustment(token, 1, factory, 1, "r", {{"lot_code", "L1"}, {"expires_on", "2026-02-30"}}).status, 422);
+  EXPECT_EQ(
+      post_adjustment(token, 1, factory, 1, "r", {{"lot_code", "L1"}, {"expires_on", "2026-02-30"}}).status,
+      422);
   EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments"), before);
 }
 
@@ -109,18 +116,24 @@ TEST(Adjustments, StockLowIsAnnouncedOncePerFallBelowTheMinimum) {
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
   const auto stockist = location_id("STK-MUMBAI");
-  query_one<long>("INSERT INTO inventory.reorder_rules (product_id, location_id, min_quantity, max_quantity) VALUES (" +
-                  std::to_string(product) + ", " + std::to_string(stockist) + ", 10, 50) RETURNING id");
-  auto adjust = [&](double d) { ASSERT_EQ(wait_decided(token, post_adjustment(token, product, stockist, d).json()["id"])["status"], "applied"); };
+  query_one<long>(
+      "INSERT INTO inventory.reorder_rules (product_id, location_id, min_quantity, max_quantity) VALUES (" +
+      std::to_string(product) + ", " + std::to_string(stockist) + ", 10, 50) RETURNING id");
+  auto adjust = [&](double d) {
+    ASSERT_EQ(wait_decided(token, post_adjustment(token, product, stockist, d).json()["id"])["status"],
+              "applied");
+  };
   auto lows = [&] {
-    return query_one<long>("SELECT count(*) FROM messaging.outbox WHERE type = 'stock.low' AND (envelope->'data'->>'product_id')::bigint = " +
-                           std::to_string(product));
+    return query_one<long>(
+        "SELECT count(*) FROM messaging.outbox WHERE type = 'stock.low' AND "
+        "(envelope->'data'->>'product_id')::bigint = " +
+        std::to_string(product));
   };
   adjust(30);
   EXPECT_EQ(lows(), 0);
   adjust(-22);  // 8 ≤ 10
   EXPECT_EQ(lows(), 1);
-  adjust(-1);   // still low: no second announcement
+  adjust(-1);  // still low: no second announcement
   EXPECT_EQ(lows(), 1);
   adjust(20);   // recovered to 27
   adjust(-20);  // 7: a new fall
@@ -134,7 +147,8 @@ TEST(Adjustments, StockLowIsAnnouncedOncePerFallBelowTheMinimum) {
 TEST(StockReads, RetailerSeesOnlyTheirOwnLocation) {
   const auto token = token_for("retailer");
   const auto own = location_id("RET-ANDHERI");
-  for (const std::string& query : std::vector<std::string>{"", "?location_id=" + std::to_string(location_id("FACTORY-01"))}) {
+  for (const std::string& query :
+       std::vector<std::string>{"", "?location_id=" + std::to_string(location_id("FACTORY-01"))}) {
     auto r = api("GET", "/api/v1/stock" + query, "", {{bearer(token)}});
     ASSERT_EQ(r.status, 200);
     auto body = r.json();
@@ -146,19 +160,25 @@ TEST(StockReads, RetailerSeesOnlyTheirOwnLocation) {
 }
 
 TEST(StockReads, RowsCarryOnHandReservedAndAvailable) {
-  auto body = api("GET", "/api/v1/stock?location_id=" + std::to_string(location_id("FACTORY-01")), "", {{bearer(token_for("admin"))}}).json();
+  auto body = api("GET", "/api/v1/stock?location_id=" + std::to_string(location_id("FACTORY-01")), "",
+                  {{bearer(token_for("admin"))}})
+                  .json();
   ASSERT_FALSE(body["items"].empty());
   for (const auto& row : body["items"]) {
-    EXPECT_DOUBLE_EQ(row["available"].get<double>(), row["on_hand"].get<double>() - row["reserved"].get<double>());
+    EXPECT_DOUBLE_EQ(row["available"].get<double>(),
+                     row["on_hand"].get<double>() - row["reserved"].get<double>());
   }
 }
 
 TEST(StockReads, LotsExpiringWithinDays) {
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
-  auto r = post_adjustment(token, product, location_id("FACTORY-01"), 3, "receipt", {{"lot_code", "SOON"}, {"expires_on", "2000-01-01"}});
+  auto r = post_adjustment(token, product, location_id("FACTORY-01"), 3, "receipt",
+                           {{"lot_code", "SOON"}, {"expires_on", "2000-01-01"}});
   ASSERT_EQ(wait_decided(token, r.json()["id"])["status"], "applied");
-  auto lots = api("GET", "/api/v1/lots?expiring_within_days=30&product_id=" + std::to_string(product), "", {{bearer(token)}}).json();
+  auto lots = api("GET", "/api/v1/lots?expiring_within_days=30&product_id=" + std::to_string(product), "",
+                  {{bearer(token)}})
+                  .json();
   ASSERT_EQ(lots["items"].size(), 1u);
   EXPECT_EQ(lots["items"][0]["lot_code"], "SOON");
   EXPECT_EQ(api("GET", "/api/v1/lots?expiring_within_days=x", "", {{bearer(token)}}).status, 422);
@@ -168,13 +188,20 @@ TEST(Catalog, UnknownProductIs404) {
   auto r = api("GET", "/api/v1/products/987654321", "", {{bearer(token_for("retailer"))}});
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.header("content-type"), "application/problem+json");
-  EXPECT_EQ(api("GET", "/api/v1/products/987654321/movements", "", {{bearer(token_for("admin"))}}).status, 404);
+  EXPECT_EQ(api("GET", "/api/v1/products/987654321/movements", "", {{bearer(token_for("admin"))}}).status,
+            404);
 }
 
 TEST(Catalog, BadGtinIs422NamingTheField) {
   auto r = api("POST", "/api/v1/products",
-               json{{"sku", "T-GTIN-" + unique_suffix()}, {"name", "x"}, {"kind", "finished_good"}, {"unit_of_measure", "pcs"},
-                    {"price", 1}, {"cost", 1}, {"gtin", "8901000000018"}}.dump(),
+               json{{"sku", "T-GTIN-" + unique_suffix()},
+                    {"name", "x"},
+                    {"kind", "finished_good"},
+                    {"unit_of_measure", "pcs"},
+                    {"price", 1},
+                    {"cost", 1},
+                    {"gtin", "8901000000018"}}
+                   .dump(),
                {{bearer(token_for("manufacturer"))}});
   ASSERT_EQ(r.status, 422);
   auto problem = r.json();
@@ -192,14 +219,16 @@ TEST(Catalog, UpdatesUseOptimisticLocking) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.header("etag"), "\"2\"");
   body["name"] = "Lost update";
-  EXPECT_EQ(api("PUT", "/api/v1/products/" + id, body.dump(), {{bearer(token), "If-Match: \"1\""}}).status, 412);
+  EXPECT_EQ(api("PUT", "/api/v1/products/" + id, body.dump(), {{bearer(token), "If-Match: \"1\""}}).status,
+            412);
   EXPECT_EQ(api("GET", "/api/v1/products/" + id, "", {{bearer(token)}}).json()["name"], "Renamed");
 }
 
 TEST(Catalog, PricesAreExactDecimalsAndSkuIsUnique) {
   const auto token = token_for("manufacturer");
   const auto sku = "T-PRICE-" + unique_suffix();
-  json body{{"sku", sku}, {"name", "x"}, {"kind", "raw_material"}, {"unit_of_measure", "kg"}, {"price", 0.1 + 0.2}, {"cost", "19.99"}};
+  json body{{"sku", sku},         {"name", "x"},    {"kind", "raw_material"}, {"unit_of_measure", "kg"},
+            {"price", 0.1 + 0.2}, {"cost", "19.99"}};
   auto r = api("POST", "/api/v1/products", body.dump(), {{bearer(token)}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["price"], "0.30");
@@ -213,13 +242,21 @@ TEST(Messaging, MalformedMessageIsDeadLetteredWithAReasonAndTheWorkerCarriesOn) 
   ims::infra::AmqpConnection broker(url);
   broker.enable_confirms();
   const auto marker = "garbage-" + unique_suffix();
-  broker.publish({ims::infra::events_exchange, "stock.adjustment.requested", "{not json " + marker, marker, "", "junk", {}});
+  broker.publish({ims::infra::events_exchange,
+                  "stock.adjustment.requested",
+                  "{not json " + marker,
+                  marker,
+                  "",
+                  "junk",
+                  {}});
   broker.wait_for_confirms();
 
   // The worker goes on with the next message.
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
-  EXPECT_EQ(wait_decided(token, post_adjustment(token, product, location_id("FACTORY-01"), 1).json()["id"])["status"], "applied");
+  EXPECT_EQ(wait_decided(
+                token, post_adjustment(token, product, location_id("FACTORY-01"), 1).json()["id"])["status"],
+            "applied");
 
   // Other tests park messages in the same dead-letter queue: theirs go back untouched.
   bool found = false;
@@ -232,7 +269,8 @@ TEST(Messaging, MalformedMessageIsDeadLetteredWithAReasonAndTheWorkerCarriesOn) 
       }
       broker.ack(d->delivery_tag);
       found = true;
-      EXPECT_NE(d->headers["x-ims-reason"].find("malformed"), std::string::npos) << d->headers["x-ims-reason"];
+      EXPECT_NE(d->headers["x-ims-reason"].find("malformed"), std::string::npos)
+          << d->headers["x-ims-reason"];
       EXPECT_EQ(d->headers["x-ims-original-routing-key"], "stock.adjustment.requested");
       EXPECT_NE(d->body.find(marker), std::string::npos);
     }
@@ -247,7 +285,9 @@ TEST(Idempotency, SameKeyAndBodyReplaysTheFirstResponseWithoutASecondEffect) {
   const auto product = create_product(token);
   const auto factory = location_id("FACTORY-01");
   const auto key = "Idempotency-Key: adj-" + unique_suffix();
-  const auto body = json{{"product_id", product}, {"location_id", factory}, {"quantity_delta", 4}, {"reason", "retry me"}}.dump();
+  const auto body =
+      json{{"product_id", product}, {"location_id", factory}, {"quantity_delta", 4}, {"reason", "retry me"}}
+          .dump();
   auto first = api("POST", "/api/v1/stock/adjustments", body, {{bearer(token), key}});
   auto again = api("POST", "/api/v1/stock/adjustments", body, {{bearer(token), key}});
   ASSERT_EQ(first.status, 202);
@@ -257,14 +297,19 @@ TEST(Idempotency, SameKeyAndBodyReplaysTheFirstResponseWithoutASecondEffect) {
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
   wait_decided(token, first.json()["id"]);
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 4) << "applied once";
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE product_id = " + std::to_string(product)), 1);
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM inventory.adjustments WHERE product_id = " +
+                            std::to_string(product)),
+            1);
 }
 
 TEST(Idempotency, SameKeyWithAnotherBodyIs422) {
   const auto token = token_for("manufacturer");
   const auto product = create_product(token);
   const auto key = "Idempotency-Key: adj-" + unique_suffix();
-  auto body = json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 1}, {"reason", "a"}};
+  auto body = json{{"product_id", product},
+                   {"location_id", location_id("FACTORY-01")},
+                   {"quantity_delta", 1},
+                   {"reason", "a"}};
   ASSERT_EQ(api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token), key}}).status, 202);
   body["quantity_delta"] = 2;
   auto other = api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token), key}});
@@ -276,7 +321,11 @@ TEST(Idempotency, KeysBelongToTheirCaller) {
   const auto key = "Idempotency-Key: shared-" + unique_suffix();
   const auto a = token_for("manufacturer"), b = token_for("admin");
   const auto product = create_product(a);
-  const auto body = json{{"product_id", product}, {"location_id", location_id("FACTORY-01")}, {"quantity_delta", 1}, {"reason", "k"}}.dump();
+  const auto body = json{
+      {"product_id", product},
+      {"location_id", location_id("FACTORY-01")},
+      {"quantity_delta", 1},
+      {"reason", "k"}}.dump();
   auto first = api("POST", "/api/v1/stock/adjustments", body, {{bearer(a), key}});
   auto second = api("POST", "/api/v1/stock/adjustments", body, {{bearer(b), key}});
   ASSERT_EQ(first.status, 202);
@@ -290,8 +339,11 @@ TEST(StockReads, CachedLevelsAreNeverOlderThanAnAppliedAdjustment) {
   // A location of its own: other tests' stock changes elsewhere must not bump its stock version
   // between the two reads that should hit the cache.
   auto created = api("POST", "/api/v1/locations",
-                     json{{"code", "CACHE-" + unique_suffix().substr(0, 12)}, {"name", "Cache test store"}, {"kind", "retail"},
-                          {"upstream_location_id", location_id("STK-MUMBAI")}}.dump(),
+                     json{{"code", "CACHE-" + unique_suffix().substr(0, 12)},
+                          {"name", "Cache test store"},
+                          {"kind", "retail"},
+                          {"upstream_location_id", location_id("STK-MUMBAI")}}
+                         .dump(),
                      {{bearer(token_for("admin"))}});
   ASSERT_EQ(created.status, 201) << created.body;
   const auto stockist = created.json()["id"].get<std::int64_t>();
@@ -308,7 +360,8 @@ TEST(StockReads, CachedLevelsAreNeverOlderThanAnAppliedAdjustment) {
     auto again = api("GET", path, "", {{bearer(token)}});
     EXPECT_EQ(again.header("x-cache"), "hit") << "round " << round;
     EXPECT_DOUBLE_EQ(level(again), level(before));
-    ASSERT_EQ(wait_decided(token, post_adjustment(token, product, stockist, 1).json()["id"])["status"], "applied");
+    ASSERT_EQ(wait_decided(token, post_adjustment(token, product, stockist, 1).json()["id"])["status"],
+              "applied");
     // The adjustment is acknowledged as applied: the very next read shows it.
     auto after = api("GET", path, "", {{bearer(token)}});
     EXPECT_DOUBLE_EQ(level(after), round) << "round " << round;
@@ -322,15 +375,30 @@ TEST(Messaging, DeadLettersCanBeReplayedOnceTheCauseIsFixed) {
   const auto factory = location_id("FACTORY-01");
   ims::infra::PgSession db(database_url());
   const auto adjustment = db.transact([&](pqxx::work& txn) {
-    return txn.exec_params1("INSERT INTO inventory.adjustments (product_id, location_id, quantity_delta, reason) VALUES ($1, $2, 7, 'parked')"
-                            " RETURNING id", product, factory)[0].as<long>();
+    return txn
+        .exec_params1(
+            "INSERT INTO inventory.adjustments (product_id, location_id, quantity_delta, reason) VALUES ($1, "
+            "$2, 7, 'parked')"
+            " RETURNING id",
+            product, factory)[0]
+        .as<long>();
   });
   const auto id = ims::infra::uuid_v4();
-  const json envelope{{"id", id}, {"type", "stock.adjustment.requested"}, {"version", 1}, {"occurred_at", "2026-11-23T00:00:00Z"},
-                      {"correlation_id", "replay-test"}, {"actor_id", nullptr}, {"data", {{"adjustment_id", adjustment}}}};
+  const json envelope{{"id", id},
+                      {"type", "stock.adjustment.requested"},
+                      {"version", 1},
+                      {"occurred_at", "2026-11-23T00:00:00Z"},
+                      {"correlation_id", "replay-test"},
+                      {"actor_id", nullptr},
+                      {"data", {{"adjustment_id", adjustment}}}};
   ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
   broker.enable_confirms();
-  broker.publish({ims::infra::dead_letter_exchange, "stock", envelope.dump(), id, "", "dead_letter",
+  broker.publish({ims::infra::dead_letter_exchange,
+                  "stock",
+                  envelope.dump(),
+                  id,
+                  "",
+                  "dead_letter",
                   {{"x-ims-reason", "test"}, {"x-ims-original-routing-key", "stock.adjustment.requested"}}});
   broker.wait_for_confirms();
   const std::string cli = env_or("IMS_BUILD_DIR", "build") + "/api/ims replay-dead-letters stock >/dev/null";

@@ -25,9 +25,11 @@ TEST(System, MetricsCountRequestsByRouteAndStatusWithDurations) {
   auto m = api("GET", "/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
-  EXPECT_NE(m.body.find(R"(ims_http_requests_total{method="GET",route="/api/v1/auth/me",status="401"})"), std::string::npos)
+  EXPECT_NE(m.body.find(R"(ims_http_requests_total{method="GET",route="/api/v1/auth/me",status="401"})"),
+            std::string::npos)
       << m.body.substr(0, 2000);
-  EXPECT_NE(m.body.find(R"(ims_http_request_duration_seconds_bucket{method="GET",route="/api/v1/auth/me")"), std::string::npos);
+  EXPECT_NE(m.body.find(R"(ims_http_request_duration_seconds_bucket{method="GET",route="/api/v1/auth/me")"),
+            std::string::npos);
   EXPECT_NE(m.body.find("ims_http_rejected_saturated_total"), std::string::npos);
 }
 

@@ -27,12 +27,17 @@ json wait_transfer(const std::string& token, std::int64_t id, const std::functio
   return last;
 }
 
-bool settled(const json& t) { return t["pending_step"].is_null(); }
+bool settled(const json& t) {
+  return t["pending_step"].is_null();
+}
 
-std::int64_t create(const std::string& token, std::int64_t from, std::int64_t to, std::int64_t product, double quantity) {
+std::int64_t create(const std::string& token, std::int64_t from, std::int64_t to, std::int64_t product,
+                    double quantity) {
   auto r = api("POST", "/api/v1/transfers",
-               json{{"from_location_id", from}, {"to_location_id", to},
-                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}.dump(),
+               json{{"from_location_id", from},
+                    {"to_location_id", to},
+                    {"lines", json::array({{{"product_id", product}, {"quantity", quantity}}})}}
+                   .dump(),
                as(token));
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["status"], "pending");
@@ -47,8 +52,10 @@ TEST(Transfers, FortySentThirtyEightReceivedMovesTheStockAndRecordsAndAlertsTheS
   const auto factory = location_id("FACTORY-01");
   const auto cfa_loc = location_id("CFA-WEST");
   const auto product = create_product(maker);
-  stock_up(maker, product, factory, 30, {{"lot_code", "EARLY-" + unique_suffix()}, {"expires_on", "2029-01-31"}});
-  stock_up(maker, product, factory, 30, {{"lot_code", "LATE-" + unique_suffix()}, {"expires_on", "2030-01-31"}});
+  stock_up(maker, product, factory, 30,
+           {{"lot_code", "EARLY-" + unique_suffix()}, {"expires_on", "2029-01-31"}});
+  stock_up(maker, product, factory, 30,
+           {{"lot_code", "LATE-" + unique_suffix()}, {"expires_on", "2030-01-31"}});
   const auto id = create(maker, factory, cfa_loc, product, 40);
 
   EXPECT_EQ(api("PUT", path(id, "dispatch"), "", as(cfa)).status, 403);  // the source dispatches
@@ -59,23 +66,34 @@ TEST(Transfers, FortySentThirtyEightReceivedMovesTheStockAndRecordsAndAlertsTheS
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 20);
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 0);  // in transit: nowhere yet
 
-  EXPECT_EQ(api("PUT", path(id, "complete"), json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 38}}})}}.dump(), as(cfa)).status,
+  EXPECT_EQ(api("PUT", path(id, "complete"),
+                json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 38}}})}}.dump(),
+                as(cfa))
+                .status,
             409);  // not arrived yet
   ASSERT_EQ(api("PUT", path(id, "arrive"), "", as(cfa)).status, 200);
-  EXPECT_EQ(api("PUT", path(id, "complete"), json{{"lines", json::array({{{"product_id", product}, {"received_quantity", -1}}})}}.dump(), as(cfa)).status,
+  EXPECT_EQ(api("PUT", path(id, "complete"),
+                json{{"lines", json::array({{{"product_id", product}, {"received_quantity", -1}}})}}.dump(),
+                as(cfa))
+                .status,
             422);
-  ASSERT_EQ(api("PUT", path(id, "complete"), json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 38}}})}}.dump(), as(cfa)).status,
+  ASSERT_EQ(api("PUT", path(id, "complete"),
+                json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 38}}})}}.dump(),
+                as(cfa))
+                .status,
             202);
   auto done = wait_transfer(cfa, id, settled);
   ASSERT_EQ(done["status"], "completed") << done.dump();
   EXPECT_DOUBLE_EQ(done["lines"][0]["discrepancy"].get<double>(), -2);
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 20);  // the factory lost 40
   EXPECT_DOUBLE_EQ(on_hand(product, cfa_loc), 38);  // the CFA gained 38
-  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND (data->>'transfer_id')::bigint = " +
+  EXPECT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND "
+                       "(data->>'transfer_id')::bigint = " +
                            std::to_string(id),
                        1),
             1);
-  EXPECT_EQ(query_one<long>("SELECT count(*) FROM messaging.outbox WHERE type = 'transfer.discrepancy' AND (envelope->'data'->>'transfer_id')::bigint = " +
+  EXPECT_EQ(query_one<long>("SELECT count(*) FROM messaging.outbox WHERE type = 'transfer.discrepancy' AND "
+                            "(envelope->'data'->>'transfer_id')::bigint = " +
                             std::to_string(id)),
             1);
   EXPECT_EQ(ledger_drift(), 0);
@@ -95,7 +113,8 @@ TEST(Transfers, ADispatchWithoutTheStockStaysPendingWithTheReason) {
   ASSERT_EQ(api("PUT", path(id, "dispatch"), "", as(maker)).status, 202);
   auto t = wait_transfer(maker, id, settled);
   EXPECT_EQ(t["status"], "pending");
-  EXPECT_EQ(t["failure_reason"], "line 1 (" + t["lines"][0]["sku"].get<std::string>() + "): only 5 available, 8 needed");
+  EXPECT_EQ(t["failure_reason"],
+            "line 1 (" + t["lines"][0]["sku"].get<std::string>() + "): only 5 available, 8 needed");
   EXPECT_DOUBLE_EQ(on_hand(product, factory), 5);
   auto canceled = api("PUT", path(id, "cancel"), "", as(maker));
   EXPECT_EQ(canceled.status, 200);
@@ -114,13 +133,18 @@ TEST(Transfers, LocationsOutsideATransferDoNotSeeItAndOnlyManagersCreateThem) {
   auto listed = api("GET", "/api/v1/transfers?limit=500", "", as(stockist)).json();
   for (const auto& t : listed["items"]) EXPECT_NE(t["id"], id);
   EXPECT_EQ(api("POST", "/api/v1/transfers",
-                json{{"from_location_id", location_id("CFA-WEST")}, {"to_location_id", location_id("STK-MUMBAI")},
-                     {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}.dump(),
-                as(stockist)).status,
+                json{{"from_location_id", location_id("CFA-WEST")},
+                     {"to_location_id", location_id("STK-MUMBAI")},
+                     {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}
+                    .dump(),
+                as(stockist))
+                .status,
             403);
   auto same = api("POST", "/api/v1/transfers",
-                  json{{"from_location_id", location_id("CFA-WEST")}, {"to_location_id", location_id("CFA-WEST")},
-                       {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}.dump(),
+                  json{{"from_location_id", location_id("CFA-WEST")},
+                       {"to_location_id", location_id("CFA-WEST")},
+                       {"lines", json::array({{{"product_id", product}, {"quantity", 1}}})}}
+                      .dump(),
                   as(maker));
   EXPECT_EQ(same.status, 422);
 }
@@ -135,10 +159,14 @@ TEST(Alerts, TheDestinationSeesItsDiscrepancyAlertAndTheManufacturerAcknowledges
   ASSERT_EQ(api("PUT", path(id, "dispatch"), "", as(maker)).status, 202);
   ASSERT_EQ(wait_transfer(maker, id, settled)["status"], "in_transit");
   ASSERT_EQ(api("PUT", path(id, "arrive"), "", as(cfa)).status, 200);
-  ASSERT_EQ(api("PUT", path(id, "complete"), json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 9}}})}}.dump(), as(cfa)).status,
-            202);
+  ASSERT_EQ(
+      api("PUT", path(id, "complete"),
+          json{{"lines", json::array({{{"product_id", product}, {"received_quantity", 9}}})}}.dump(), as(cfa))
+          .status,
+      202);
   ASSERT_EQ(wait_transfer(cfa, id, settled)["status"], "completed");
-  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND (data->>'transfer_id')::bigint = " +
+  ASSERT_EQ(wait_count("SELECT count(*) FROM reporting.alerts WHERE kind = 'transfer.discrepancy' AND "
+                       "(data->>'transfer_id')::bigint = " +
                            std::to_string(id),
                        1),
             1);

@@ -20,7 +20,8 @@ int location_id(const std::string& code) {
 
 json new_user(const std::string& role = "retailer") {
   const auto name = "user-" + unique_suffix();
-  json body{{"username", name}, {"email", name + "@example.com"}, {"password", "a-long-password"}, {"role", role}};
+  json body{
+      {"username", name}, {"email", name + "@example.com"}, {"password", "a-long-password"}, {"role", role}};
   if (role == "retailer") body["location_id"] = location_id("RET-ANDHERI");
   return body;
 }
@@ -64,8 +65,8 @@ TEST(Users, AdminCreatesReadsUpdatesAndDeletesAUser) {
   EXPECT_EQ(fetched.json()["username"], body["username"]);
   EXPECT_EQ(fetched.header("etag"), "\"1\"");
 
-  auto patched = api("PATCH", "/api/v1/users/" + std::to_string(id), json{{"email", "changed@example.com"}}.dump(),
-                     as(admin, {"If-Match: \"1\""}));
+  auto patched = api("PATCH", "/api/v1/users/" + std::to_string(id),
+                     json{{"email", "changed@example.com"}}.dump(), as(admin, {"If-Match: \"1\""}));
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.json()["email"], "changed@example.com");
   EXPECT_EQ(patched.json()["version"], 2);
@@ -93,9 +94,10 @@ TEST(Users, DuplicateUsernameIs409) {
 }
 
 TEST(Users, ValidationNamesEveryBadField) {
-  auto r = api("POST", "/api/v1/users",
-               json{{"username", "Bad Name"}, {"email", "nope"}, {"password", "short"}, {"role", "king"}}.dump(),
-               as(token_for("admin")));
+  auto r =
+      api("POST", "/api/v1/users",
+          json{{"username", "Bad Name"}, {"email", "nope"}, {"password", "short"}, {"role", "king"}}.dump(),
+          as(token_for("admin")));
   ASSERT_EQ(r.status, 422);
   const auto problem = r.json();
   std::set<std::string> fields;
@@ -128,11 +130,21 @@ TEST(Users, DeactivationEndsEverySessionAtOnce) {
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(off.json()["is_active"], false);
   EXPECT_EQ(api("GET", "/api/v1/auth/me", "", as(token)).status, 401);
-  EXPECT_EQ(api("POST", "/api/v1/auth/refresh", json{{"refresh_token", session["refresh_token"]}}.dump()).status, 401);
-  EXPECT_EQ(api("POST", "/api/v1/auth/login", json{{"username", body["username"]}, {"password", "a-long-password"}}.dump()).status, 401);
+  EXPECT_EQ(
+      api("POST", "/api/v1/auth/refresh", json{{"refresh_token", session["refresh_token"]}}.dump()).status,
+      401);
+  EXPECT_EQ(api("POST", "/api/v1/auth/login",
+                json{{"username", body["username"]}, {"password", "a-long-password"}}.dump())
+                .status,
+            401);
 
-  ASSERT_EQ(api("PATCH", "/api/v1/users/" + id + "/status", json{{"is_active", true}}.dump(), as(admin)).status, 200);
-  EXPECT_EQ(api("POST", "/api/v1/auth/login", json{{"username", body["username"]}, {"password", "a-long-password"}}.dump()).status, 200);
+  ASSERT_EQ(
+      api("PATCH", "/api/v1/users/" + id + "/status", json{{"is_active", true}}.dump(), as(admin)).status,
+      200);
+  EXPECT_EQ(api("POST", "/api/v1/auth/login",
+                json{{"username", body["username"]}, {"password", "a-long-password"}}.dump())
+                .status,
+            200);
 }
 
 TEST(Users, PasswordChangeEndsSessionsAndTheNewPasswordWorks) {
@@ -140,10 +152,19 @@ TEST(Users, PasswordChangeEndsSessionsAndTheNewPasswordWorks) {
   const auto body = new_user();
   const auto id = std::to_string(create(admin, body)["id"].get<int>());
   const auto old_token = token_for(body["username"], "a-long-password");
-  EXPECT_EQ(api("PUT", "/api/v1/users/" + id + "/password", json{{"password", "another-long-password"}}.dump(), as(admin)).status, 204);
+  EXPECT_EQ(api("PUT", "/api/v1/users/" + id + "/password",
+                json{{"password", "another-long-password"}}.dump(), as(admin))
+                .status,
+            204);
   EXPECT_EQ(api("GET", "/api/v1/auth/me", "", as(old_token)).status, 401);
-  EXPECT_EQ(api("POST", "/api/v1/auth/login", json{{"username", body["username"]}, {"password", "a-long-password"}}.dump()).status, 401);
-  EXPECT_EQ(api("POST", "/api/v1/auth/login", json{{"username", body["username"]}, {"password", "another-long-password"}}.dump()).status, 200);
+  EXPECT_EQ(api("POST", "/api/v1/auth/login",
+                json{{"username", body["username"]}, {"password", "a-long-password"}}.dump())
+                .status,
+            401);
+  EXPECT_EQ(api("POST", "/api/v1/auth/login",
+                json{{"username", body["username"]}, {"password", "another-long-password"}}.dump())
+                .status,
+            200);
 }
 
 TEST(Users, RoleChangeEndsSessionsBecauseTokensCarryTheRole) {
@@ -151,7 +172,8 @@ TEST(Users, RoleChangeEndsSessionsBecauseTokensCarryTheRole) {
   const auto body = new_user();
   const auto id = std::to_string(create(admin, body)["id"].get<int>());
   const auto token = token_for(body["username"], "a-long-password");
-  auto r = api("PATCH", "/api/v1/users/" + id, json{{"role", "stockist"}, {"location_id", location_id("STK-MUMBAI")}}.dump(), as(admin));
+  auto r = api("PATCH", "/api/v1/users/" + id,
+               json{{"role", "stockist"}, {"location_id", location_id("STK-MUMBAI")}}.dump(), as(admin));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(api("GET", "/api/v1/auth/me", "", as(token)).status, 401);
   auto fresh = login(body["username"], "a-long-password");
@@ -162,7 +184,9 @@ TEST(Users, AdminCannotDeactivateOrDeleteThemself) {
   const auto session = login("admin");
   const auto id = std::to_string(session["user"]["id"].get<int>());
   const auto token = session["access_token"].get<std::string>();
-  EXPECT_EQ(api("PATCH", "/api/v1/users/" + id + "/status", json{{"is_active", false}}.dump(), as(token)).status, 409);
+  EXPECT_EQ(
+      api("PATCH", "/api/v1/users/" + id + "/status", json{{"is_active", false}}.dump(), as(token)).status,
+      409);
   EXPECT_EQ(api("DELETE", "/api/v1/users/" + id, "", as(token)).status, 409);
 }
 
@@ -176,7 +200,8 @@ TEST(Users, ListIsPaginatedWithACursorAndFiltered) {
     ASSERT_EQ(r.status, 200) << r.body;
     auto page = r.json();
     EXPECT_LE(page["items"].size(), 2u);
-    for (const auto& u : page["items"]) EXPECT_TRUE(seen.insert(u["id"].get<int>()).second) << "no user twice";
+    for (const auto& u : page["items"])
+      EXPECT_TRUE(seen.insert(u["id"].get<int>()).second) << "no user twice";
     cursor = page["next_cursor"].is_null() ? "" : page["next_cursor"].get<std::string>();
     ++pages;
   } while (!cursor.empty() && pages < 500);
@@ -199,7 +224,8 @@ TEST(Users, EveryWriteIsAuditedWithItsRequestId) {
   ASSERT_EQ(r.status, 201);
   ims::infra::PgSession db(env_or("IMS_DATABASE_URL", ""));
   auto rows = db.transact([&](pqxx::work& txn) {
-    return txn.exec_params("SELECT action, after->>'username', actor_id FROM audit.log WHERE request_id = $1", request_id);
+    return txn.exec_params("SELECT action, after->>'username', actor_id FROM audit.log WHERE request_id = $1",
+                           request_id);
   });
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0].as<std::string>(), "user.create");

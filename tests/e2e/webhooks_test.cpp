@@ -43,18 +43,21 @@ std::set<std::string> outbox_events(std::int64_t order) {
 }
 
 // Received requests carrying the order's events, by webhook-id, each checked for its signature.
-std::multiset<std::string> received_for(WebhookReceiver& receiver, const std::string& secret, std::int64_t order) {
+std::multiset<std::string> received_for(WebhookReceiver& receiver, const std::string& secret,
+                                        std::int64_t order) {
   std::multiset<std::string> ids;
   for (const auto& r : receiver.received()) {
     auto body = json::parse(r.body, nullptr, false);
-    if (!body.is_object() || !body.contains("data") || body["data"].value("order_id", std::int64_t{0}) != order)
+    if (!body.is_object() || !body.contains("data") ||
+        body["data"].value("order_id", std::int64_t{0}) != order)
       continue;
     const auto id = r.headers.count("webhook-id") ? r.headers.at("webhook-id") : "";
     const auto ts = r.headers.count("webhook-timestamp") ? r.headers.at("webhook-timestamp") : "0";
     EXPECT_EQ(body["id"], id);
     EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "", "application/json");
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     EXPECT_LE(std::llabs(now - std::stoll(ts)), 300) << ts;
     EXPECT_EQ(r.headers.count("webhook-signature") ? r.headers.at("webhook-signature") : "",
               ims::infra::sign_webhook(secret, id, std::stoll(ts), r.body))
@@ -92,7 +95,8 @@ class Webhooks : public ::testing::Test {
           paused.push_back(r[0].as<std::int64_t>());
       } else {
         for (auto id : paused)
-          txn.exec_params("UPDATE messaging.webhooks SET disabled_at = NULL, disabled_reason = NULL WHERE id = $1", id);
+          txn.exec_params(
+              "UPDATE messaging.webhooks SET disabled_at = NULL, disabled_reason = NULL WHERE id = $1", id);
       }
     });
   }
@@ -116,7 +120,9 @@ class Webhooks : public ::testing::Test {
     pause_others(false);
   }
 
-  std::string path(const std::string& tail = "") { return "/api/v1/webhooks/" + std::to_string(webhook) + tail; }
+  std::string path(const std::string& tail = "") {
+    return "/api/v1/webhooks/" + std::to_string(webhook) + tail;
+  }
 };
 
 }  // namespace
@@ -204,20 +210,22 @@ TEST_F(Webhooks, AReplayDeliversAgainWithTheSameWebhookId) {
   const auto last = receiver.received().back();
   EXPECT_EQ(json::parse(last.body)["type"], "webhook.test");
   EXPECT_EQ(last.headers.at("webhook-signature"),
-            ims::infra::sign_webhook(secret, event_id, std::stoll(last.headers.at("webhook-timestamp")), last.body));
+            ims::infra::sign_webhook(secret, event_id, std::stoll(last.headers.at("webhook-timestamp")),
+                                     last.body));
 }
 
 TEST_F(Webhooks, AdminsOnlyAndInputIsValidated) {
   EXPECT_EQ(api("GET", "/api/v1/webhooks", "", as(retailer)).status, 403);
-  auto bad = api("POST", "/api/v1/webhooks", json{{"url", "ftp://x.example/"}, {"event_types", {"Order"}}}.dump(),
-                 as(admin));
+  auto bad = api("POST", "/api/v1/webhooks",
+                 json{{"url", "ftp://x.example/"}, {"event_types", {"Order"}}}.dump(), as(admin));
   EXPECT_EQ(bad.status, 422) << bad.body;
   auto got = api("GET", path(), "", as(admin));
   ASSERT_EQ(got.status, 200);
   EXPECT_FALSE(got.json().contains("secret"));  // shown once, at creation
-  auto put = api("PUT", path(),
-                 json{{"url", got.json()["url"]}, {"event_types", {"order.*", "stock.low"}}, {"enabled", false}}.dump(),
-                 as(admin));
+  auto put = api(
+      "PUT", path(),
+      json{{"url", got.json()["url"]}, {"event_types", {"order.*", "stock.low"}}, {"enabled", false}}.dump(),
+      as(admin));
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_FALSE(put.json()["enabled"].get<bool>());
   EXPECT_EQ(api("POST", path("/test"), "", as(admin)).status, 409);

@@ -29,7 +29,9 @@ bool all_digits(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
-std::int64_t digits_value(const std::string& s) { return s.empty() ? 0 : std::stoll(s); }
+std::int64_t digits_value(const std::string& s) {
+  return s.empty() ? 0 : std::stoll(s);
+}
 
 // Independent readings of the documented grammars, to compare acceptance and value.
 std::optional<std::int64_t> reference_quantity(const std::string& t) {
@@ -42,7 +44,8 @@ std::optional<std::int64_t> reference_quantity(const std::string& t) {
   const std::string frac = dot == std::string::npos ? "" : t.substr(dot + 1);
   if ((whole.empty() && frac.empty()) || !all_digits(whole) || !all_digits(frac)) return std::nullopt;
   if (whole.size() > 11 || frac.size() > 3) return std::nullopt;
-  const std::int64_t milli = digits_value(whole) * 1000 + digits_value(frac + std::string(3 - frac.size(), '0'));
+  const std::int64_t milli =
+      digits_value(whole) * 1000 + digits_value(frac + std::string(3 - frac.size(), '0'));
   return negative ? -milli : milli;
 }
 
@@ -76,14 +79,17 @@ bool json_decimal(const std::string& t, std::size_t decimals, bool allow_sign) {
   return frac.size() <= decimals;
 }
 
-std::string show(std::optional<std::int64_t> v) { return v ? std::to_string(*v) : "nullopt"; }
+std::string show(std::optional<std::int64_t> v) {
+  return v ? std::to_string(*v) : "nullopt";
+}
 
 void check_quantity_text(const std::string& text) {
   const auto parsed = Quantity::parse(text);
   const auto expected = reference_quantity(text);
   FUZZ_CHECK(parsed.has_value() == expected.has_value() && (!parsed || parsed->milli() == *expected),
-             "Quantity::parse(\"" + text + "\") = " + show(parsed ? std::optional(parsed->milli()) : std::nullopt) +
-                 ", expected " + show(expected));
+             "Quantity::parse(\"" + text +
+                 "\") = " + show(parsed ? std::optional(parsed->milli()) : std::nullopt) + ", expected " +
+                 show(expected));
   if (!parsed) return;
   FUZZ_CHECK(parsed->milli() >= -max_milli && parsed->milli() <= max_milli, text);
   const auto printed = parsed->to_string();
@@ -96,32 +102,35 @@ void check_quantity_text(const std::string& text) {
     const double value = std::strtod(text.c_str(), nullptr);
     const auto from_number = Quantity::from_double(value);
     FUZZ_CHECK(from_number && *from_number == *parsed,
-               "Quantity::from_double(" + text + ") = " +
-                   show(from_number ? std::optional(from_number->milli()) : std::nullopt) + ", the text gives " +
-                   std::to_string(parsed->milli()) + " thousandths");
+               "Quantity::from_double(" + text +
+                   ") = " + show(from_number ? std::optional(from_number->milli()) : std::nullopt) +
+                   ", the text gives " + std::to_string(parsed->milli()) + " thousandths");
   }
 }
 
 void check_money_text(const std::string& text) {
   const auto cents = ims::domain::parse_money(text);
   const auto expected = reference_money(text);
-  FUZZ_CHECK(cents == expected, "parse_money(\"" + text + "\") = " + show(cents) + ", expected " + show(expected));
+  FUZZ_CHECK(cents == expected,
+             "parse_money(\"" + text + "\") = " + show(cents) + ", expected " + show(expected));
   if (!cents) return;
   FUZZ_CHECK(*cents >= 0, text);
   const auto printed = ims::domain::format_money(*cents);
-  FUZZ_CHECK(ims::domain::parse_money(printed) == cents, "format_money(" + std::to_string(*cents) + ") = " + printed);
+  FUZZ_CHECK(ims::domain::parse_money(printed) == cents,
+             "format_money(" + std::to_string(*cents) + ") = " + printed);
   FUZZ_CHECK(printed.size() >= 4 && printed[printed.size() - 3] == '.', printed);
   if (json_decimal(text, 2, false) && *cents <= ims::domain::max_price_cents) {
     const auto from_number = ims::domain::money_from_double(std::strtod(text.c_str(), nullptr));
-    FUZZ_CHECK(from_number == cents,
-               "money_from_double(" + text + ") = " + show(from_number) + ", the text gives " + show(cents) + " cents");
+    FUZZ_CHECK(from_number == cents, "money_from_double(" + text + ") = " + show(from_number) +
+                                         ", the text gives " + show(cents) + " cents");
   }
 }
 
 void check_per_unit_text(const std::string& text) {
   const auto e4 = ims::domain::parse_per_unit(text);
   const auto expected = reference_per_unit(text);
-  FUZZ_CHECK(e4 == expected, "parse_per_unit(\"" + text + "\") = " + show(e4) + ", expected " + show(expected));
+  FUZZ_CHECK(e4 == expected,
+             "parse_per_unit(\"" + text + "\") = " + show(e4) + ", expected " + show(expected));
 }
 
 Quantity quantity_in(FuzzedDataProvider& in, std::int64_t low, std::int64_t high) {
@@ -158,14 +167,16 @@ void check_fefo(FuzzedDataProvider& in) {
     slots.push_back(s);
   }
   // Shuffle the order the rows arrive in: the result must not depend on it.
-  for (std::size_t i = slots.size(); i > 1; --i) std::swap(slots[i - 1], slots[in.ConsumeIntegralInRange<std::size_t>(0, i - 1)]);
+  for (std::size_t i = slots.size(); i > 1; --i)
+    std::swap(slots[i - 1], slots[in.ConsumeIntegralInRange<std::size_t>(0, i - 1)]);
   const auto wanted = quantity_in(in, -1000, 20'000'000);
   const std::string today = dates[in.ConsumeIntegralInRange(0, 3)];
   const bool skip_expired = in.ConsumeBool();
 
   auto order = slots;
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    const std::string ka = a.expires_on.value_or("~"), kb = b.expires_on.value_or("~");  // '~' sorts after digits
+    const std::string ka = a.expires_on.value_or("~"),
+                      kb = b.expires_on.value_or("~");  // '~' sorts after digits
     return ka != kb ? ka < kb : a.stock_id < b.stock_id;
   });
   Quantity usable_total, left = wanted;
@@ -186,14 +197,16 @@ void check_fefo(FuzzedDataProvider& in) {
     return;
   }
   FUZZ_CHECK(result.ok(), "refused " + wanted.to_string() + " with " + usable_total.to_string() + " usable");
-  FUZZ_CHECK(result->size() == expected.size(), "takes: " + std::to_string(result->size()) + ", expected " +
-                                                     std::to_string(expected.size()));
+  FUZZ_CHECK(result->size() == expected.size(),
+             "takes: " + std::to_string(result->size()) + ", expected " + std::to_string(expected.size()));
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const auto& t = (*result)[i];
     FUZZ_CHECK(t.stock_id == expected[i].first && t.quantity == expected[i].second,
-               "take " + std::to_string(i) + ": " + std::to_string(t.stock_id) + " x " + t.quantity.to_string() +
-                   ", expected " + std::to_string(expected[i].first) + " x " + expected[i].second.to_string());
-    const auto slot = std::find_if(slots.begin(), slots.end(), [&](const auto& s) { return s.stock_id == t.stock_id; });
+               "take " + std::to_string(i) + ": " + std::to_string(t.stock_id) + " x " +
+                   t.quantity.to_string() + ", expected " + std::to_string(expected[i].first) + " x " +
+                   expected[i].second.to_string());
+    const auto slot =
+        std::find_if(slots.begin(), slots.end(), [&](const auto& s) { return s.stock_id == t.stock_id; });
     FUZZ_CHECK(t.lot_id == slot->lot_id, "take names another lot");
   }
 }
@@ -213,15 +226,18 @@ void check_production(FuzzedDataProvider& in) {
   for (std::size_t i = 0; i < needs.size(); ++i) {
     const Wide exact = (static_cast<Wide>(bom[i].per_unit_e4) * quantity.milli() + 9'999) / 10'000;
     if (exact <= max_milli) {  // beyond that no column could hold it anyway
-      FUZZ_CHECK(needs[i].needed.milli() == static_cast<std::int64_t>(exact), "need not rounded up to the thousandth");
-      FUZZ_CHECK(needs[i].shortage() >= Quantity() && needs[i].shortage() <= needs[i].needed, "shortage out of range");
+      FUZZ_CHECK(needs[i].needed.milli() == static_cast<std::int64_t>(exact),
+                 "need not rounded up to the thousandth");
+      FUZZ_CHECK(needs[i].shortage() >= Quantity() && needs[i].shortage() <= needs[i].needed,
+                 "shortage out of range");
     }
   }
   Wide total = 0;
   for (const auto& l : bom) total += static_cast<Wide>(l.cost_cents) * l.per_unit_e4;
   const Wide exact_cost = (total + 5'000) / 10'000;
   if (exact_cost <= std::numeric_limits<std::int64_t>::max()) {
-    FUZZ_CHECK(ims::domain::cost_per_unit_cents(bom) == static_cast<std::int64_t>(exact_cost), "cost per unit");
+    FUZZ_CHECK(ims::domain::cost_per_unit_cents(bom) == static_cast<std::int64_t>(exact_cost),
+               "cost per unit");
   }
 }
 
@@ -236,10 +252,11 @@ void check_money_arithmetic(FuzzedDataProvider& in) {
     const Wide exact = (static_cast<Wide>(milli) * price + 500) / 1000;
     if (exact <= ims::domain::max_amount_cents) expected = static_cast<std::int64_t>(exact);
   }
-  FUZZ_CHECK(amount == expected, "line_amount_cents(" + std::to_string(milli) + ", " + std::to_string(price) + ") = " +
-                                     show(amount) + ", expected " + show(expected));
+  FUZZ_CHECK(amount == expected, "line_amount_cents(" + std::to_string(milli) + ", " + std::to_string(price) +
+                                     ") = " + show(amount) + ", expected " + show(expected));
   const double d = in.ConsumeFloatingPoint<double>();
-  if (const auto c = ims::domain::money_from_double(d)) FUZZ_CHECK(*c >= 0 && *c <= 100'000'000'000'000, std::to_string(d));
+  if (const auto c = ims::domain::money_from_double(d))
+    FUZZ_CHECK(*c >= 0 && *c <= 100'000'000'000'000, std::to_string(d));
 }
 
 }  // namespace

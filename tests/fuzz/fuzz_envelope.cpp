@@ -27,16 +27,20 @@ bool text_field(const json& j, const char* key) {
 // What the envelope contract (outbox.hpp) accepts, read independently of parse_envelope.
 bool well_formed(const json& j) {
   return j.is_object() && text_field(j, "id") && text_field(j, "type") && text_field(j, "occurred_at") &&
-         j.contains("version") && j["version"].is_number_integer() && j.contains("data") && j["data"].is_object();
+         j.contains("version") && j["version"].is_number_integer() && j.contains("data") &&
+         j["data"].is_object();
 }
 
 void check_parsed(const json& j, const ims::infra::Envelope& e, const std::string& body) {
-  FUZZ_CHECK(e.id == j["id"] && e.type == j["type"] && e.occurred_at == j["occurred_at"] && e.data == j["data"], body);
+  FUZZ_CHECK(
+      e.id == j["id"] && e.type == j["type"] && e.occurred_at == j["occurred_at"] && e.data == j["data"],
+      body);
   const auto& v = j["version"];
   const bool fits_int = v.is_number_unsigned() ? v.get<std::uint64_t>() <= std::numeric_limits<int>::max()
                                                : v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
                                                      v.get<std::int64_t>() <= std::numeric_limits<int>::max();
-  if (fits_int) FUZZ_CHECK(e.version == v.get<int>(), body);  // beyond int it is truncated; nothing reads it yet
+  if (fits_int)
+    FUZZ_CHECK(e.version == v.get<int>(), body);  // beyond int it is truncated; nothing reads it yet
   const bool has_correlation = j.contains("correlation_id") && j["correlation_id"].is_string();
   FUZZ_CHECK(e.correlation_id == (has_correlation ? j["correlation_id"].get<std::string>() : ""), body);
   const bool has_actor = j.contains("actor_id") && j["actor_id"].is_number_integer();
@@ -47,9 +51,9 @@ void check_parsed(const json& j, const ims::infra::Envelope& e, const std::strin
   std::string why;
   const auto again = ims::infra::parse_envelope(republished.envelope.dump(), why);
   FUZZ_CHECK(again.has_value(), "re-encoded envelope refused: " + why);
-  FUZZ_CHECK(again->id == republished.id && again->id.size() == 36 && again->type == e.type && again->data == e.data &&
-                 again->correlation_id == e.correlation_id && again->actor_id == e.actor_id &&
-                 again->version == ims::infra::event_version,
+  FUZZ_CHECK(again->id == republished.id && again->id.size() == 36 && again->type == e.type &&
+                 again->data == e.data && again->correlation_id == e.correlation_id &&
+                 again->actor_id == e.actor_id && again->version == ims::infra::event_version,
              body);
 }
 
@@ -79,8 +83,10 @@ void check_scope(const std::string& type, const std::string& body, const json& j
       for (const char* f : fields) {
         if (!has_data || !j["data"].contains(f)) continue;
         const auto& v = j["data"][f];
-        if (v.is_number_unsigned()) names_it |= v.get<std::uint64_t>() == static_cast<std::uint64_t>(location);
-        else if (v.is_number_integer()) names_it |= v.get<std::int64_t>() == location;
+        if (v.is_number_unsigned())
+          names_it |= v.get<std::uint64_t>() == static_cast<std::uint64_t>(location);
+        else if (v.is_number_integer())
+          names_it |= v.get<std::int64_t>() == location;
       }
       const ims::domain::Actor actor{1, role, location};
       FUZZ_CHECK(ims::api::in_scope(actor, type, body) == (feed && (unscoped || names_it)),
@@ -102,7 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto envelope = ims::infra::parse_envelope(body, why);
   const auto j = json::parse(body, nullptr, false);
   const bool expected = !j.is_discarded() && well_formed(j);
-  FUZZ_CHECK(envelope.has_value() == expected, (envelope ? std::string("accepted: ") : "refused (" + why + "): ") + body);
+  FUZZ_CHECK(envelope.has_value() == expected,
+             (envelope ? std::string("accepted: ") : "refused (" + why + "): ") + body);
   if (envelope) {
     check_parsed(j, *envelope, body);
   } else {

@@ -21,9 +21,9 @@
 #include "ims/domain/user_rules.hpp"
 #include "ims/domain/workflow.hpp"
 
-using nlohmann::json;
 using ims::api::FieldReader;
 using ims::domain::Quantity;
+using nlohmann::json;
 
 namespace {
 
@@ -32,25 +32,45 @@ struct StringField {
   std::size_t max_length;
 };
 // (name, max length) as the handlers read them; some names appear with two limits.
-constexpr StringField string_fields[] = {
-    {"username", 64},     {"password", 1024},       {"password", 128},       {"refresh_token", 200},
-    {"email", 254},       {"role", 32},             {"sku", 64},             {"name", 200},
-    {"kind", 32},         {"kind", 16},             {"unit_of_measure", 16}, {"category", 100},
-    {"gtin", 14},         {"code", 32},             {"reason", 500},         {"lot_code", 64},
-    {"expires_on", 10},   {"customer", 200},        {"note", 500},           {"status", 32},
-    {"action", 32},       {"phone", 40},            {"payment_terms", 100},  {"comment", 500}};
-constexpr const char* id_fields[] = {"product_id",        "location_id",      "supplier_id",
-                                     "seller_location_id", "buyer_location_id", "from_location_id",
-                                     "to_location_id",     "upstream_location_id", "material_id", "lot_id"};
-constexpr const char* quantity_fields[] = {"quantity", "quantity_delta", "planned_quantity", "quantity_produced",
-                                           "received_quantity", "min", "max"};
+constexpr StringField string_fields[] = {{"username", 64},
+                                         {"password", 1024},
+                                         {"password", 128},
+                                         {"refresh_token", 200},
+                                         {"email", 254},
+                                         {"role", 32},
+                                         {"sku", 64},
+                                         {"name", 200},
+                                         {"kind", 32},
+                                         {"kind", 16},
+                                         {"unit_of_measure", 16},
+                                         {"category", 100},
+                                         {"gtin", 14},
+                                         {"code", 32},
+                                         {"reason", 500},
+                                         {"lot_code", 64},
+                                         {"expires_on", 10},
+                                         {"customer", 200},
+                                         {"note", 500},
+                                         {"status", 32},
+                                         {"action", 32},
+                                         {"phone", 40},
+                                         {"payment_terms", 100},
+                                         {"comment", 500}};
+constexpr const char* id_fields[] = {
+    "product_id",       "location_id",    "supplier_id",          "seller_location_id", "buyer_location_id",
+    "from_location_id", "to_location_id", "upstream_location_id", "material_id",        "lot_id"};
+constexpr const char* quantity_fields[] = {
+    "quantity", "quantity_delta", "planned_quantity", "quantity_produced", "received_quantity", "min", "max"};
 constexpr const char* money_fields[] = {"price", "cost", "unit_price"};
 
-std::size_t error_count(const FieldReader& in) { return in.ok() ? 0 : in.error().fields.size(); }
+std::size_t error_count(const FieldReader& in) {
+  return in.ok() ? 0 : in.error().fields.size();
+}
 
 // A problem response is always well-formed problem+json with one entry per field error.
 void check_problem(const ims::api::Response& r, int status, std::size_t fields) {
-  FUZZ_CHECK(r.status == status, "status " + std::to_string(r.status) + ", expected " + std::to_string(status));
+  FUZZ_CHECK(r.status == status,
+             "status " + std::to_string(r.status) + ", expected " + std::to_string(status));
   FUZZ_CHECK(r.content_type == "application/problem+json", r.content_type);
   const auto body = json::parse(r.body, nullptr, false);
   FUZZ_CHECK(body.is_object() && body.contains("status") && body["status"] == status, r.body);
@@ -61,19 +81,24 @@ void check_strings(const json& object) {
   FieldReader optional(object), required(object);
   for (const auto& f : string_fields) {
     const bool present = object.contains(f.name) && !object[f.name].is_null();
-    const bool acceptable = present && object[f.name].is_string() && object[f.name].get<std::string>().size() <= f.max_length;
+    const bool acceptable =
+        present && object[f.name].is_string() && object[f.name].get<std::string>().size() <= f.max_length;
     const std::string what = std::string(f.name) + " (max " + std::to_string(f.max_length) + ")";
 
     const auto before = error_count(optional);
     const auto v = optional.optional_string(f.name, f.max_length);
     FUZZ_CHECK(v.has_value() == acceptable, "optional_string " + what);
-    if (v) FUZZ_CHECK(v->size() <= f.max_length && *v == object[f.name].get<std::string>(), "optional_string " + what);
-    FUZZ_CHECK(error_count(optional) == before + (present && !acceptable ? 1 : 0), "optional_string errors " + what);
+    if (v)
+      FUZZ_CHECK(v->size() <= f.max_length && *v == object[f.name].get<std::string>(),
+                 "optional_string " + what);
+    FUZZ_CHECK(error_count(optional) == before + (present && !acceptable ? 1 : 0),
+               "optional_string errors " + what);
 
     const auto before_required = error_count(required);
     const auto r = required.required_string(f.name, f.max_length);
     FUZZ_CHECK(r.size() <= f.max_length && (acceptable ? r == *v : r.empty()), "required_string " + what);
-    FUZZ_CHECK(error_count(required) == before_required + (acceptable ? 0 : 1), "required_string errors " + what);
+    FUZZ_CHECK(error_count(required) == before_required + (acceptable ? 0 : 1),
+               "required_string errors " + what);
   }
   if (!optional.ok()) check_problem(ims::api::refusal_for(optional), 422, error_count(optional));
   if (!required.ok()) check_problem(ims::api::problem(required.error()), 422, error_count(required));
@@ -90,13 +115,16 @@ void check_ids_and_bools(const json& object) {
     std::optional<std::int64_t> expected;
     if (present && object[name].is_number_unsigned()) {
       const auto u = object[name].get<std::uint64_t>();
-      if (u >= 1 && u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) expected = static_cast<std::int64_t>(u);
+      if (u >= 1 && u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        expected = static_cast<std::int64_t>(u);
     } else if (present && object[name].is_number_integer() && object[name].get<std::int64_t>() >= 1) {
       expected = object[name].get<std::int64_t>();
     }
-    FUZZ_CHECK(id == expected, std::string("optional_id ") + name + " of " + (present ? object[name].dump() : "absent"));
+    FUZZ_CHECK(id == expected,
+               std::string("optional_id ") + name + " of " + (present ? object[name].dump() : "absent"));
     FUZZ_CHECK(explicit_null == is_null, std::string("explicit_null ") + name);
-    FUZZ_CHECK(error_count(in) == before + (present && !is_null && !expected ? 1 : 0), std::string("optional_id errors ") + name);
+    FUZZ_CHECK(error_count(in) == before + (present && !is_null && !expected ? 1 : 0),
+               std::string("optional_id errors ") + name);
   }
   for (const char* name : {"is_active", "write_off", "open"}) {
     const bool present = object.contains(name) && !object[name].is_null();
@@ -128,10 +156,12 @@ std::string civil_from_days(std::int64_t z) {
 void check_date(const std::string& text) {
   if (!ims::api::is_calendar_date(text)) return;
   const auto day = ims::api::day_number(text);
-  FUZZ_CHECK(civil_from_days(day) == text, text + " is day " + std::to_string(day) + " = " + civil_from_days(day));
+  FUZZ_CHECK(civil_from_days(day) == text,
+             text + " is day " + std::to_string(day) + " = " + civil_from_days(day));
   const auto next = civil_from_days(day + 1);
   if (next.size() == 10) {
-    FUZZ_CHECK(ims::api::is_calendar_date(next) && ims::api::day_number(next) == day + 1, text + " then " + next);
+    FUZZ_CHECK(ims::api::is_calendar_date(next) && ims::api::day_number(next) == day + 1,
+               text + " then " + next);
   }
 }
 
@@ -247,7 +277,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_problem(*failure, 400, 0);
   } else {
     FUZZ_CHECK(!reference.is_discarded(), "accepted a body that is not JSON");
-    FUZZ_CHECK(object.is_object() && object == reference, "accepted something that is not the body's JSON object");
+    FUZZ_CHECK(object.is_object() && object == reference,
+               "accepted something that is not the body's JSON object");
     check_object(object, 0);
   }
   check_media_type(request.body, size);

@@ -28,13 +28,15 @@ std::string hs256(const std::string& key, const std::string& message) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
   crypto_auth_hmacsha256_final(&state, mac);
   return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
 }
 
 std::string sign(const std::string& header, const std::string& payload, const std::string& key) {
-  const auto signing_input = ims::infra::base64url_encode(header) + "." + ims::infra::base64url_encode(payload);
+  const auto signing_input =
+      ims::infra::base64url_encode(header) + "." + ims::infra::base64url_encode(payload);
   return signing_input + "." + ims::infra::base64url_encode(hs256(key, signing_input));
 }
 
@@ -46,7 +48,8 @@ void check_refusal(const ims::domain::Result<AccessClaims>& r, const std::string
 void check_accepted(const AccessClaims& c, std::int64_t at, const std::string& token) {
   FUZZ_CHECK(c.expires_at > at, "accepted an expired token: " + token);
   FUZZ_CHECK(c.issued_at != 0 && c.issued_at <= at + 60, "accepted a token issued in the future: " + token);
-  FUZZ_CHECK(ims::domain::parse_role(ims::domain::to_string(c.role)) == c.role, "role out of range: " + token);
+  FUZZ_CHECK(ims::domain::parse_role(ims::domain::to_string(c.role)) == c.role,
+             "role out of range: " + token);
 }
 
 void raw_token(const std::string& text) {
@@ -71,17 +74,22 @@ void round_trip(FuzzedDataProvider& in) {
   const int ttl = in.ConsumeIntegralInRange(1, 7 * 24 * 3600);
   TokenCodec codec(secret, "ims", ttl);
   AccessClaims claims;
-  claims.user_id = in.ConsumeIntegralInRange<std::int64_t>(1, std::numeric_limits<std::int64_t>::max());  // ids are positive
-  claims.role = ims::domain::all_roles[in.ConsumeIntegralInRange<std::size_t>(0, ims::domain::all_roles.size() - 1)];
+  claims.user_id = in.ConsumeIntegralInRange<std::int64_t>(
+      1, std::numeric_limits<std::int64_t>::max());  // ids are positive
+  claims.role =
+      ims::domain::all_roles[in.ConsumeIntegralInRange<std::size_t>(0, ims::domain::all_roles.size() - 1)];
   if (in.ConsumeBool()) claims.location_id = in.ConsumeIntegral<std::int64_t>();
   const auto token = codec.issue(claims, issued_at);
-  const std::string what = "user " + std::to_string(claims.user_id) + " at " + std::to_string(issued_at) + ": " + token;
+  const std::string what =
+      "user " + std::to_string(claims.user_id) + " at " + std::to_string(issued_at) + ": " + token;
 
   const auto at = issued_at + in.ConsumeIntegralInRange<std::int64_t>(-60, ttl - 1);
   auto back = codec.verify(token, at);
-  FUZZ_CHECK(back.ok(), what + " refused at " + std::to_string(at) + ": " + (back.ok() ? "" : back.error().message));
-  FUZZ_CHECK(back->user_id == claims.user_id && back->role == claims.role && back->location_id == claims.location_id &&
-                 back->jti == claims.jti && back->issued_at == issued_at && back->expires_at == issued_at + ttl,
+  FUZZ_CHECK(back.ok(),
+             what + " refused at " + std::to_string(at) + ": " + (back.ok() ? "" : back.error().message));
+  FUZZ_CHECK(back->user_id == claims.user_id && back->role == claims.role &&
+                 back->location_id == claims.location_id && back->jti == claims.jti &&
+                 back->issued_at == issued_at && back->expires_at == issued_at + ttl,
              what);
   FUZZ_CHECK(!claims.jti.empty(), what);
 
@@ -108,8 +116,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const auto rest = ims::fuzz::text_of(data + 1, size - 1);
   switch (data[0] % 3) {
-    case 0: raw_token(rest); break;
-    case 1: signed_token(rest); break;
+    case 0:
+      raw_token(rest);
+      break;
+    case 1:
+      signed_token(rest);
+      break;
     default: {
       FuzzedDataProvider in(data + 1, size - 1);
       round_trip(in);

@@ -30,7 +30,8 @@ const Router<Handler>& routes() {
   static ims::infra::TokenCodec tokens(std::string(40, 'k'), "ims", 900);
   static ims::infra::PasswordHasher passwords(1, 8);  // libsodium's minimum: the dummy hash is made once
   static ims::infra::Metrics metrics("ims-fuzz");
-  static ims::api::App app(ims::api::Services{config, tokens, passwords, metrics, ims::infra::Log::create("ims-fuzz", "off"),
+  static ims::api::App app(ims::api::Services{config, tokens, passwords, metrics,
+                                              ims::infra::Log::create("ims-fuzz", "off"),
                                               [] { return std::int64_t{1'800'000'000}; }, "{}"});
   return app.router();
 }
@@ -49,7 +50,9 @@ std::vector<std::string> segments(const std::string& path) {
   return out;
 }
 
-bool placeholder(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool placeholder(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 bool pattern_matches(const std::string& pattern, const std::vector<std::string>& parts) {
   const auto p = segments(pattern);
@@ -74,7 +77,8 @@ void check_route(const std::string& method, const std::string& path) {
   FUZZ_CHECK((match.kind == Kind::found) == any_method, method + " " + path);
   FUZZ_CHECK((match.kind == Kind::not_found) == !any_path, method + " " + path);
   if (match.kind == Kind::found) {
-    FUZZ_CHECK(match.route->method == method || (method == "HEAD" && match.route->method == "GET"), method + " " + path);
+    FUZZ_CHECK(match.route->method == method || (method == "HEAD" && match.route->method == "GET"),
+               method + " " + path);
     // Putting the parameters back into the pattern gives the path again.
     std::vector<std::string> rebuilt;
     for (const auto& s : segments(match.route->pattern)) {
@@ -91,11 +95,13 @@ void check_route(const std::string& method, const std::string& path) {
     // No literal route for the same method is shadowed by a templated one (orders/stats vs orders/{id}).
     const auto chosen = segments(match.route->pattern);
     for (const auto& r : router.routes()) {
-      if (&r == match.route || r.method != match.route->method || !pattern_matches(r.pattern, parts)) continue;
+      if (&r == match.route || r.method != match.route->method || !pattern_matches(r.pattern, parts))
+        continue;
       const auto other = segments(r.pattern);
       for (std::size_t i = 0; i < other.size(); ++i) {
         if (placeholder(chosen[i]) == placeholder(other[i])) continue;
-        FUZZ_CHECK(!placeholder(chosen[i]), path + " went to " + match.route->pattern + " rather than " + r.pattern);
+        FUZZ_CHECK(!placeholder(chosen[i]),
+                   path + " went to " + match.route->pattern + " rather than " + r.pattern);
         break;
       }
     }
@@ -103,7 +109,8 @@ void check_route(const std::string& method, const std::string& path) {
   }
   if (match.kind == Kind::method_not_allowed) {
     FUZZ_CHECK(!match.allowed.empty(), path);
-    for (const auto& m : match.allowed) FUZZ_CHECK(m != method, method + " listed as not allowed for " + path);
+    for (const auto& m : match.allowed)
+      FUZZ_CHECK(m != method, method + " listed as not allowed for " + path);
   }
   // A trailing slash names the same resource.
   FUZZ_CHECK(router.match(method, path + "/").kind == match.kind, path);
@@ -136,7 +143,8 @@ std::map<std::string, std::string> reference_query(const std::string& q) {
     const auto pair = q.substr(start, end - start);
     if (!pair.empty()) {
       const auto eq = pair.find('=');
-      out[ims::api::url_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : ims::api::url_decode(pair.substr(eq + 1));
+      out[ims::api::url_decode(pair.substr(0, eq))] =
+          eq == std::string::npos ? "" : ims::api::url_decode(pair.substr(eq + 1));
     }
     start = end + 1;
   }
@@ -153,7 +161,8 @@ void check_query(const std::string& query) {
   FUZZ_CHECK(params == reference_query(query), query);
   // Written back with every key and value encoded, it reads as the same parameters.
   std::string written;
-  for (const auto& [k, v] : params) written += (written.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
+  for (const auto& [k, v] : params)
+    written += (written.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
   FUZZ_CHECK(ims::api::parse_query(written) == params, query + " written as " + written);
 }
 
@@ -162,7 +171,8 @@ std::optional<std::int64_t> reference_id(const std::string& s) {
   const auto digits = s.substr(std::min(s.find_first_not_of('0'), s.size()));  // leading zeros are fine
   if (digits.empty() || digits.size() > 19) return std::nullopt;
   const auto v = std::stoull(digits);
-  if (v < 1 || v > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+  if (v < 1 || v > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max()))
+    return std::nullopt;
   return static_cast<std::int64_t>(v);
 }
 
@@ -180,7 +190,8 @@ void check_page(const ims::api::Request& request) {
   FUZZ_CHECK(page.ok() == (limit_ok && cursor_ok), "read_page of limit/cursor");
   if (page.ok()) {
     FUZZ_CHECK(page->limit == (limit ? *limit_value : 50) && page->limit >= 1 && page->limit <= 500, "limit");
-    FUZZ_CHECK(page->after_id == (cursor && !cursor->empty() ? reference_id(*cursor) : std::nullopt), "cursor");
+    FUZZ_CHECK(page->after_id == (cursor && !cursor->empty() ? reference_id(*cursor) : std::nullopt),
+               "cursor");
   } else {
     FUZZ_CHECK(page.error().code == ims::domain::ErrorCode::validation &&
                    page.error().fields.size() == static_cast<std::size_t>(!limit_ok) + !cursor_ok,
@@ -201,10 +212,13 @@ void check_headers(const std::string& value) {
   if (refusal) FUZZ_CHECK(refusal->status == 412, value);
 
   const auto id = ims::api::request_id_for(request);
-  const bool sane = !value.empty() && value.size() <= 128 && value.find_first_not_of(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == std::string::npos;
-  FUZZ_CHECK(sane ? id == value : id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos,
-             "X-Request-Id: " + value + " became " + id);
+  const bool sane =
+      !value.empty() && value.size() <= 128 &&
+      value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") ==
+          std::string::npos;
+  FUZZ_CHECK(
+      sane ? id == value : id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos,
+      "X-Request-Id: " + value + " became " + id);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ TEST(Migrations, SecondRunAppliesNothing) {
 }
 
 TEST(Migrations, ConcurrentRunsAreSerialisedByTheLock) {
-  const std::vector<Migration> set{{unique("8000_concurrent_"), "CREATE TABLE IF NOT EXISTS public.migration_probe (id int)"}};
+  const std::vector<Migration> set{
+      {unique("8000_concurrent_"), "CREATE TABLE IF NOT EXISTS public.migration_probe (id int)"}};
   std::vector<MigrationReport> reports(2);
   std::thread a([&] { reports[0] = migrate(database_url(), set); });
   std::thread b([&] { reports[1] = migrate(database_url(), set); });
@@ -45,53 +46,69 @@ TEST(Migrations, AnEditedAppliedMigrationIsRefused) {
   migrate(database_url(), {{name, "SELECT 1"}});
   EXPECT_THROW(migrate(database_url(), {{name, "SELECT 2"}}), std::runtime_error);
   PgSession db(database_url());
-  db.transact([&](pqxx::work& txn) { txn.exec_params("DELETE FROM public.schema_migrations WHERE name = $1", name); });
+  db.transact([&](pqxx::work& txn) {
+    txn.exec_params("DELETE FROM public.schema_migrations WHERE name = $1", name);
+  });
 }
 
 TEST(Schema, StockCanNeverGoNegativeOrOverReserve) {
   PgSession db(database_url());
   EXPECT_THROW(db.transact([](pqxx::work& txn) {
     txn.exec("UPDATE inventory.stock SET on_hand = -1 WHERE id = (SELECT min(id) FROM inventory.stock)");
-  }), pqxx::check_violation);
+  }),
+               pqxx::check_violation);
   EXPECT_THROW(db.transact([](pqxx::work& txn) {
-    txn.exec("UPDATE inventory.stock SET reserved = on_hand + 1 WHERE id = (SELECT min(id) FROM inventory.stock)");
-  }), pqxx::check_violation);
+    txn.exec(
+        "UPDATE inventory.stock SET reserved = on_hand + 1 WHERE id = (SELECT min(id) FROM inventory.stock)");
+  }),
+               pqxx::check_violation);
 }
 
 TEST(Schema, TheMovementLedgerIsAppendOnly) {
   PgSession db(database_url());
   EXPECT_THROW(db.transact([](pqxx::work& txn) {
-    txn.exec("UPDATE inventory.movements SET quantity = quantity + 1 WHERE id = (SELECT min(id) FROM inventory.movements)");
-  }), pqxx::sql_error);
+    txn.exec(
+        "UPDATE inventory.movements SET quantity = quantity + 1 WHERE id = (SELECT min(id) FROM "
+        "inventory.movements)");
+  }),
+               pqxx::sql_error);
   EXPECT_THROW(db.transact([](pqxx::work& txn) {
     txn.exec("DELETE FROM inventory.movements WHERE id = (SELECT min(id) FROM inventory.movements)");
-  }), pqxx::sql_error);
+  }),
+               pqxx::sql_error);
 }
 
 TEST(DemoSeed, OnHandEqualsTheSumOfMovementsEverywhere) {
   PgSession db(database_url());
   auto drift = db.transact([](pqxx::work& txn) {
-    return txn.exec(
-        "SELECT count(*) FROM inventory.stock s"
-        " LEFT JOIN (SELECT product_id, location_id, coalesce(lot_id, 0) AS lot, sum(quantity) AS total"
-        "            FROM inventory.movements GROUP BY 1, 2, 3) m"
-        "   ON m.product_id = s.product_id AND m.location_id = s.location_id AND m.lot = coalesce(s.lot_id, 0)"
-        " WHERE s.on_hand <> coalesce(m.total, 0)")[0][0].as<int>();
+    return txn
+        .exec(
+            "SELECT count(*) FROM inventory.stock s"
+            " LEFT JOIN (SELECT product_id, location_id, coalesce(lot_id, 0) AS lot, sum(quantity) AS total"
+            "            FROM inventory.movements GROUP BY 1, 2, 3) m"
+            "   ON m.product_id = s.product_id AND m.location_id = s.location_id AND m.lot = "
+            "coalesce(s.lot_id, 0)"
+            " WHERE s.on_hand <> coalesce(m.total, 0)")[0][0]
+        .as<int>();
   });
   EXPECT_EQ(drift, 0);
-  auto rows = db.transact([](pqxx::work& txn) { return txn.exec("SELECT count(*) FROM inventory.stock")[0][0].as<int>(); });
+  auto rows = db.transact(
+      [](pqxx::work& txn) { return txn.exec("SELECT count(*) FROM inventory.stock")[0][0].as<int>(); });
   EXPECT_GT(rows, 0) << "the demo set has stock";
 }
 
 TEST(DemoSeed, ChainRunsFactoryToRetail) {
   PgSession db(database_url());
   auto chain = db.transact([](pqxx::work& txn) {
-    return txn.exec(
-        "WITH RECURSIVE up AS ("
-        "  SELECT id, kind, upstream_location_id, 1 AS depth FROM inventory.locations WHERE code = 'RET-ANDHERI'"
-        "  UNION ALL SELECT l.id, l.kind, l.upstream_location_id, up.depth + 1"
-        "  FROM inventory.locations l JOIN up ON l.id = up.upstream_location_id)"
-        " SELECT string_agg(kind, '>' ORDER BY depth DESC) FROM up")[0][0].as<std::string>();
+    return txn
+        .exec(
+            "WITH RECURSIVE up AS ("
+            "  SELECT id, kind, upstream_location_id, 1 AS depth FROM inventory.locations WHERE code = "
+            "'RET-ANDHERI'"
+            "  UNION ALL SELECT l.id, l.kind, l.upstream_location_id, up.depth + 1"
+            "  FROM inventory.locations l JOIN up ON l.id = up.upstream_location_id)"
+            " SELECT string_agg(kind, '>' ORDER BY depth DESC) FROM up")[0][0]
+        .as<std::string>();
   });
   EXPECT_EQ(chain, "factory>cfa>stockist>retail");
 }

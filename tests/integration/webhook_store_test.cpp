@@ -22,7 +22,9 @@ struct Rollback {
   infra::PgDeliveryQueue queue{txn};
   Rollback() {
     // Only this test's webhooks are enabled inside the transaction.
-    txn.exec("UPDATE messaging.webhooks SET disabled_at = now(), disabled_reason = 'store test' WHERE disabled_at IS NULL");
+    txn.exec(
+        "UPDATE messaging.webhooks SET disabled_at = now(), disabled_reason = 'store test' WHERE disabled_at "
+        "IS NULL");
   }
 };
 
@@ -32,7 +34,8 @@ const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 TEST(WebhookStore, CreatesUpdatesAndDisables) {
   Rollback db;
-  auto w = db.store.create({"https://hooks.example.com/a", {"order.*", "stock.low"}, "desc"}, secret, std::nullopt);
+  auto w = db.store.create({"https://hooks.example.com/a", {"order.*", "stock.low"}, "desc"}, secret,
+                           std::nullopt);
   EXPECT_EQ(w.event_types, (std::vector<std::string>{"order.*", "stock.low"}));
   EXPECT_TRUE(w.enabled);
   EXPECT_EQ(db.store.enabled().size(), 1u);
@@ -67,8 +70,10 @@ TEST(WebhookStore, DeliveriesAreClaimedRetriedAndFailedOnce) {
   db.queue.disable_webhook(w.id, "delivery failed");
   db.queue.disable_webhook(w.id, "delivery failed");  // once
   EXPECT_FALSE(db.store.find(w.id)->enabled);
-  EXPECT_EQ(db.txn.exec_params1("SELECT count(*) FROM reporting.alerts WHERE kind = 'webhook.disabled' AND subject = $1",
-                                "webhook:" + std::to_string(w.id))[0]
+  EXPECT_EQ(db.txn
+                .exec_params1(
+                    "SELECT count(*) FROM reporting.alerts WHERE kind = 'webhook.disabled' AND subject = $1",
+                    "webhook:" + std::to_string(w.id))[0]
                 .as<int>(),
             1);
   auto replayed = db.store.restart(due->id);

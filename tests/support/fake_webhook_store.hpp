@@ -44,7 +44,9 @@ class FakeWebhookStore final : public infra::WebhookStore {
     }
     throw std::logic_error("no such webhook");
   }
-  void remove(std::int64_t id) override { std::erase_if(webhooks, [&](const auto& w) { return w.id == id; }); }
+  void remove(std::int64_t id) override {
+    std::erase_if(webhooks, [&](const auto& w) { return w.id == id; });
+  }
   std::vector<infra::WebhookRecord> enabled() override {
     std::vector<infra::WebhookRecord> out;
     for (const auto& w : webhooks)
@@ -52,7 +54,8 @@ class FakeWebhookStore final : public infra::WebhookStore {
     return out;
   }
   std::optional<infra::DeliveryRecord> add_delivery(std::int64_t webhook_id, const std::string& event_id,
-                                                    const std::string& type, const std::string& body) override {
+                                                    const std::string& type,
+                                                    const std::string& body) override {
     for (const auto& d : delivered)
       if (d.webhook_id == webhook_id && d.event_id == event_id) return std::nullopt;
     infra::DeliveryRecord d;
@@ -68,7 +71,8 @@ class FakeWebhookStore final : public infra::WebhookStore {
     return delivered;
   }
   std::vector<infra::AttemptRecord> attempts(std::int64_t, int) override { return {}; }
-  std::optional<infra::DeliveryRecord> find_delivery(std::int64_t webhook_id, std::int64_t id, bool = false) override {
+  std::optional<infra::DeliveryRecord> find_delivery(std::int64_t webhook_id, std::int64_t id,
+                                                     bool = false) override {
     for (const auto& d : delivered)
       if (d.id == id && d.webhook_id == webhook_id) return d;
     return std::nullopt;

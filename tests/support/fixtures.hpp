@@ -14,7 +14,9 @@
 
 namespace ims::test {
 
-inline std::string database_url() { return env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:26432/ims"); }
+inline std::string database_url() {
+  return env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:26432/ims");
+}
 
 template <typename T>
 T query_one(const std::string& sql) {
@@ -24,7 +26,8 @@ T query_one(const std::string& sql) {
 
 // Polls a count query until it returns `expected` (alerts are raised by the alerts worker, after
 // the stock worker's commit); returns the last count.
-inline long wait_count(const std::string& sql, long expected, std::chrono::seconds limit = std::chrono::seconds(30)) {
+inline long wait_count(const std::string& sql, long expected,
+                       std::chrono::seconds limit = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   long n = query_one<long>(sql);
   while (n != expected && std::chrono::steady_clock::now() < deadline) {
@@ -53,8 +56,13 @@ inline std::int64_t location_id(const std::string& code) {
 inline std::int64_t create_product(const std::string& token, const std::string& kind = "finished_good") {
   const auto sku = "T-" + unique_suffix();
   auto r = api("POST", "/api/v1/products",
-               nlohmann::json{{"sku", sku}, {"name", "Test product " + sku}, {"kind", kind}, {"unit_of_measure", "pcs"},
-                              {"price", "10.00"}, {"cost", "4.00"}}.dump(),
+               nlohmann::json{{"sku", sku},
+                              {"name", "Test product " + sku},
+                              {"kind", kind},
+                              {"unit_of_measure", "pcs"},
+                              {"price", "10.00"},
+                              {"cost", "4.00"}}
+                   .dump(),
                {{bearer(token)}});
   if (r.status != 201) throw std::runtime_error("create product: " + r.body);
   return r.json()["id"].get<std::int64_t>();
@@ -63,26 +71,30 @@ inline std::int64_t create_product(const std::string& token, const std::string& 
 // A walk-in sale of `quantity` of one product at `store`, as `token`; the order's id (0 when refused).
 inline std::int64_t place_sale(const std::string& token, std::int64_t store, std::int64_t product,
                                double quantity = 1) {
-  auto r = api("POST", "/api/v1/orders",
-               nlohmann::json{{"kind", "sale"},
-                              {"seller_location_id", store},
-                              {"customer", "walk-in"},
-                              {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", quantity}}})}}
-                   .dump(),
-               as(token));
+  auto r = api(
+      "POST", "/api/v1/orders",
+      nlohmann::json{{"kind", "sale"},
+                     {"seller_location_id", store},
+                     {"customer", "walk-in"},
+                     {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", quantity}}})}}
+          .dump(),
+      as(token));
   EXPECT_EQ(r.status, 202) << r.body;
   return r.json().value("id", std::int64_t{0});
 }
 
-inline HttpResult post_adjustment(const std::string& token, std::int64_t product, std::int64_t location, double delta,
-                                  const std::string& reason = "test", const nlohmann::json& extra = nlohmann::json::object()) {
-  nlohmann::json body{{"product_id", product}, {"location_id", location}, {"quantity_delta", delta}, {"reason", reason}};
+inline HttpResult post_adjustment(const std::string& token, std::int64_t product, std::int64_t location,
+                                  double delta, const std::string& reason = "test",
+                                  const nlohmann::json& extra = nlohmann::json::object()) {
+  nlohmann::json body{
+      {"product_id", product}, {"location_id", location}, {"quantity_delta", delta}, {"reason", reason}};
   body.update(extra);
   return api("POST", "/api/v1/stock/adjustments", body.dump(), {{bearer(token)}});
 }
 
 // Polls until the adjustment is no longer pending.
-inline nlohmann::json wait_decided(const std::string& token, std::int64_t id, std::chrono::seconds limit = std::chrono::seconds(30)) {
+inline nlohmann::json wait_decided(const std::string& token, std::int64_t id,
+                                   std::chrono::seconds limit = std::chrono::seconds(30)) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   nlohmann::json last;
   do {
@@ -113,13 +125,14 @@ inline void stock_up(const std::string& token, std::int64_t product, std::int64_
 
 // On hand less reserved, over every lot.
 inline double available(std::int64_t product, std::int64_t location) {
-  return query_one<double>("SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory.stock WHERE product_id = " +
-                           std::to_string(product) + " AND location_id = " + std::to_string(location));
+  return query_one<double>(
+      "SELECT coalesce(sum(on_hand - reserved), 0) FROM inventory.stock WHERE product_id = " +
+      std::to_string(product) + " AND location_id = " + std::to_string(location));
 }
 
 inline double on_hand(std::int64_t product, std::int64_t location) {
-  return query_one<double>("SELECT coalesce(sum(on_hand), 0) FROM inventory.stock WHERE product_id = " + std::to_string(product) +
-                           " AND location_id = " + std::to_string(location));
+  return query_one<double>("SELECT coalesce(sum(on_hand), 0) FROM inventory.stock WHERE product_id = " +
+                           std::to_string(product) + " AND location_id = " + std::to_string(location));
 }
 
 }  // namespace ims::test

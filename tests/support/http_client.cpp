@@ -42,7 +42,9 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-std::string base_url() { return "http://127.0.0.1:" + env_or("IMS_HTTP_PORT", "18080"); }
+std::string base_url() {
+  return "http://127.0.0.1:" + env_or("IMS_HTTP_PORT", "18080");
+}
 
 HttpResult http(const std::string& method, const std::string& url, const std::string& body,
                 const HttpOptions& options) {
@@ -54,7 +56,8 @@ HttpResult http(const std::string& method, const std::string& url, const std::st
     headers = curl_slist_append(headers, h.c_str());
     if (h.rfind("Content-Type:", 0) == 0 || h.rfind("content-type:", 0) == 0) has_content_type = true;
   }
-  if (!body.empty() && !has_content_type) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (!body.empty() && !has_content_type)
+    headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
@@ -70,7 +73,8 @@ HttpResult http(const std::string& method, const std::string& url, const std::st
   curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &result.headers);
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, options.timeout_ms);
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  if (!options.source_address.empty()) curl_easy_setopt(curl.get(), CURLOPT_INTERFACE, options.source_address.c_str());
+  if (!options.source_address.empty())
+    curl_easy_setopt(curl.get(), CURLOPT_INTERFACE, options.source_address.c_str());
   const CURLcode rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
@@ -87,11 +91,15 @@ HttpResult api(const std::string& method, const std::string& path, const std::st
   return http(method, base_url() + path, body, options);
 }
 
-std::string bearer(const std::string& token) { return "Authorization: Bearer " + token; }
+std::string bearer(const std::string& token) {
+  return "Authorization: Bearer " + token;
+}
 
 nlohmann::json login(const std::string& username, const std::string& password) {
-  auto r = api("POST", "/api/v1/auth/login", nlohmann::json{{"username", username}, {"password", password}}.dump());
-  if (r.status != 200) throw std::runtime_error("login of " + username + " failed: " + std::to_string(r.status) + " " + r.body);
+  auto r = api("POST", "/api/v1/auth/login",
+               nlohmann::json{{"username", username}, {"password", password}}.dump());
+  if (r.status != 200)
+    throw std::runtime_error("login of " + username + " failed: " + std::to_string(r.status) + " " + r.body);
   return r.json();
 }
 
@@ -105,7 +113,8 @@ std::string token_for(const std::string& username, const std::string& password) 
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   char out[32];
   std::snprintf(out, sizeof out, "%05d%04d%06lld", static_cast<int>(::getpid() % 100000), counter++ % 10000,
                 static_cast<long long>(micros % 1000000));

@@ -34,26 +34,40 @@ Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log
       handlers_(std::move(handlers)),
       batch_handlers_(std::move(batch_handlers)) {
   statements.emplace_back("inbox_insert",
-                          "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1");
+                          "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO "
+                          "NOTHING RETURNING 1");
   statements.emplace_back("inbox_insert_many",
                           "INSERT INTO messaging.inbox (consumer, message_id) SELECT $1, unnest($2::text[])"
                           " ON CONFLICT DO NOTHING RETURNING message_id");
   db_ = std::make_unique<infra::PgSession>(config.database_url, std::move(statements));
   auto& r = metrics.registry();
   const prometheus::Labels q{{"queue", queue_}};
-  meters_.reset(new Meters{
-      prometheus::BuildCounter()
-          .Name("ims_messages_consumed_total")
-          .Help("Messages taken off the queue, by outcome (processed, duplicate, ignored)")
-          .Register(r),
-      prometheus::BuildCounter().Name("ims_messages_failed_total").Help("Handler failures (each attempt)").Register(r).Add(q),
-      prometheus::BuildCounter().Name("ims_messages_dead_lettered_total").Help("Messages sent to the dead-letter queue").Register(r).Add(q),
-      prometheus::BuildHistogram()
-          .Name("ims_message_handler_duration_seconds")
-          .Help("Time to process one message, transaction included")
-          .Register(r)
-          .Add(q, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
-      prometheus::BuildGauge().Name("ims_worker_broker_connected").Help("1 while the worker holds a connection to RabbitMQ").Register(r).Add(q)});
+  meters_.reset(
+      new Meters{prometheus::BuildCounter()
+                     .Name("ims_messages_consumed_total")
+                     .Help("Messages taken off the queue, by outcome (processed, duplicate, ignored)")
+                     .Register(r),
+                 prometheus::BuildCounter()
+                     .Name("ims_messages_failed_total")
+                     .Help("Handler failures (each attempt)")
+                     .Register(r)
+                     .Add(q),
+                 prometheus::BuildCounter()
+                     .Name("ims_messages_dead_lettered_total")
+                     .Help("Messages sent to the dead-letter queue")
+                     .Register(r)
+                     .Add(q),
+                 prometheus::BuildHistogram()
+                     .Name("ims_message_handler_duration_seconds")
+                     .Help("Time to process one message, transaction included")
+                     .Register(r)
+                     .Add(q, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                                     0.025, 0.05, 0.1, 0.25, 1}),
+                 prometheus::BuildGauge()
+                     .Name("ims_worker_broker_connected")
+                     .Help("1 while the worker holds a connection to RabbitMQ")
+                     .Register(r)
+                     .Add(q)});
 }
 
 Consumer::~Consumer() = default;
@@ -73,7 +87,8 @@ void Consumer::run(infra::StopSignal& stop) {
       meters_->connected.Set(0);
       broker_.reset();
       dead_letters_.reset();
-      log_.warn("broker unavailable; retrying", {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      log_.warn("broker unavailable; retrying",
+                {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
       stop.wait_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
     }
@@ -105,7 +120,8 @@ std::string array_element(const std::string& text) {
 }
 
 bool whole_transaction_failure(const std::exception& e) {
-  return dynamic_cast<const infra::DependencyUnavailable*>(&e) || dynamic_cast<const pqxx::broken_connection*>(&e) ||
+  return dynamic_cast<const infra::DependencyUnavailable*>(&e) ||
+         dynamic_cast<const pqxx::broken_connection*>(&e) ||
          dynamic_cast<const pqxx::transaction_rollback*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e);
 }
 }  // namespace
@@ -158,7 +174,8 @@ void Consumer::process_batch(std::vector<infra::Delivery>& batch, infra::StopSig
   for (auto* item : failed) process_one(*item, stop);  // alone, with its own retries and dead-lettering
 }
 
-std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, infra::StopSignal& stop, bool& interrupted) {
+std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, infra::StopSignal& stop,
+                                                    bool& interrupted) {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
@@ -172,10 +189,10 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
         auto run_alone = [&](std::size_t i) {
           auto& item = items[i];
           // A failure here is the database's, not the message's: the whole batch is retried.
-          auto inserted = txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
-                                   "SAVEPOINT ims_message; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
-                                   txn.quote(role_) + ", " + txn.quote(item.event.id) +
-                                   ") ON CONFLICT DO NOTHING RETURNING 1");
+          auto inserted = txn.exec(
+              std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
+              "SAVEPOINT ims_message; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
+              txn.quote(role_) + ", " + txn.quote(item.event.id) + ") ON CONFLICT DO NOTHING RETURNING 1");
           open_savepoint = true;
           try {
             if (!inserted.empty()) {  // processed before: no second effect
@@ -185,7 +202,8 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
             outcome[i] = inserted.empty() ? 0 : 1;
           } catch (const std::exception& e) {
             if (whole_transaction_failure(e)) throw;
-            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");  // this message alone is undone
+            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");  // this message
+                                                                                           // alone is undone
             open_savepoint = false;
             outcome[i] = -1;
           }
@@ -193,7 +211,9 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
         for (std::size_t i = 0; i < items.size();) {
           auto batch = batch_handlers_.find(items[i].event.type);
           std::size_t end = i + 1;
-          while (batch != batch_handlers_.end() && end < items.size() && items[end].event.type == items[i].event.type) ++end;
+          while (batch != batch_handlers_.end() && end < items.size() &&
+                 items[end].event.type == items[i].event.type)
+            ++end;
           if (batch == batch_handlers_.end() || end - i < 2) {
             run_alone(i++);
             continue;
@@ -201,14 +221,17 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
           std::string ids = "{";
           for (std::size_t j = i; j < end; ++j) ids += (j > i ? "," : "") + array_element(items[j].event.id);
           ids += "}";
-          txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") + "SAVEPOINT ims_message");
+          txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
+                   "SAVEPOINT ims_message");
           open_savepoint = true;
           auto fresh_rows = txn.exec_prepared("inbox_insert_many", role_, ids);
           std::set<std::string> fresh;
           for (const auto& r : fresh_rows) fresh.insert(r[0].as<std::string>());
           std::vector<MessageContext> contexts;
           for (std::size_t j = i; j < end; ++j) {
-            if (fresh.contains(items[j].event.id)) contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
+            if (fresh.contains(items[j].event.id))
+              contexts.push_back(
+                  {txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
           }
           try {
             if (!contexts.empty()) batch->second(txn, contexts);
@@ -229,7 +252,8 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
       if (!whole_transaction_failure(e)) throw;
       // The database is away (or the batch lost a serialization race): keep the messages, try again.
       meters_->failed.Increment();
-      log_.warn("batch not committed; retrying", {{"error", e.what()}, {"messages", std::to_string(items.size())},
+      log_.warn("batch not committed; retrying", {{"error", e.what()},
+                                                  {"messages", std::to_string(items.size())},
                                                   {"retry_ms", std::to_string(backoff.count())}});
       if (stop.wait_for(backoff)) {
         for (auto& item : items) broker_->reject(item.delivery.delivery_tag, true);
@@ -247,7 +271,8 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
         continue;
       }
       meters_->duration.Observe(seconds / static_cast<double>(items.size()));
-      meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}}).Increment();
+      meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}})
+          .Increment();
       broker_->ack(items[i].delivery.delivery_tag);  // only after commit
     }
     return failed;
@@ -268,14 +293,16 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
         (*item.handler)(ctx);
         return true;
       });
-      meters_->duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      meters_->duration.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       meters_->consumed.Add({{"queue", queue_}, {"outcome", fresh ? "processed" : "duplicate"}}).Increment();
       broker_->ack(d.delivery_tag);  // only after commit
       return;
     } catch (const infra::DependencyUnavailable& e) {
       // The database is away: keep the message and try again; it is not the message's fault.
       meters_->failed.Increment();
-      log.warn("dependency unavailable; retrying message", {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      log.warn("dependency unavailable; retrying message",
+               {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
       if (stop.wait_for(backoff)) {
         broker_->reject(d.delivery_tag, true);
         return;
@@ -295,14 +322,18 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
     } catch (const std::exception& e) {
       meters_->failed.Increment();
       const bool last_try = d.delivery_count + 1 >= infra::delivery_limit;
-      log.error("handler failed", {{"type", item.event.type}, {"error", e.what()}, {"delivery_count", std::to_string(d.delivery_count)}});
+      log.error("handler failed", {{"type", item.event.type},
+                                   {"error", e.what()},
+                                   {"delivery_count", std::to_string(d.delivery_count)}});
       if (last_try) {
-        dead_letter(d, std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
+        dead_letter(d,
+                    std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
         broker_->ack(d.delivery_tag);
       } else {
         // Back off before handing it back, so a short-lived cause (a deploy ahead of its migration)
         // does not burn every delivery within milliseconds.
-        stop.wait_for(std::chrono::milliseconds(std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
+        stop.wait_for(std::chrono::milliseconds(
+            std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
         broker_->reject(d.delivery_tag, true);
       }
       return;
@@ -315,8 +346,14 @@ void Consumer::dead_letter(const infra::Delivery& d, const std::string& reason) 
     dead_letters_ = std::make_unique<infra::AmqpConnection>(config_.amqp_url);
     dead_letters_->enable_confirms();
   }
-  dead_letters_->publish({infra::dead_letter_exchange, role_, d.body, d.message_id.empty() ? infra::uuid_v4() : d.message_id,
-                          "", "dead_letter", {{"x-ims-reason", reason.substr(0, 1000)}, {"x-ims-original-routing-key", d.routing_key}}});
+  dead_letters_->publish(
+      {infra::dead_letter_exchange,
+       role_,
+       d.body,
+       d.message_id.empty() ? infra::uuid_v4() : d.message_id,
+       "",
+       "dead_letter",
+       {{"x-ims-reason", reason.substr(0, 1000)}, {"x-ims-original-routing-key", d.routing_key}}});
   dead_letters_->wait_for_confirms();
   meters_->dead_lettered.Increment();
   log_.warn("message dead-lettered", {{"reason", reason}, {"routing_key", d.routing_key}});

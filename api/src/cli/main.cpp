@@ -27,7 +27,8 @@ constexpr const char* usage =
     "  create-admin USERNAME EMAIL   create an admin (password from IMS_ADMIN_PASSWORD or stdin)\n"
     "  seed-demo               load the demo chain, catalog, stock and one user per role\n"
     "  check                   check configuration, PostgreSQL, RabbitMQ and Redis\n"
-    "  replay-dead-letters ROLE   put the role's dead-lettered messages back on their way (after fixing the cause)\n";
+    "  replay-dead-letters ROLE   put the role's dead-lettered messages back on their way (after fixing the "
+    "cause)\n";
 
 int migrate(const infra::Config& cfg) {
   auto report = infra::migrate(cfg.database_url, infra::bundled_migrations());
@@ -93,7 +94,8 @@ int seed_demo(const infra::Config& cfg) {
         {"retailer", domain::Role::retailer, "RET-ANDHERI"}};
     created = 0;
     for (const auto& [name, role, location] : people) {
-      created += ensure_user(txn, hasher, name, std::string(name) + "@ims.example.com", password, role, location);
+      created +=
+          ensure_user(txn, hasher, name, std::string(name) + "@ims.example.com", password, role, location);
     }
   });
   std::cout << "demo set loaded; " << created << " users created (password: " << password << ")\n";
@@ -111,7 +113,8 @@ int replay_dead_letters(const infra::Config& cfg, const std::string& role) {
   broker.enable_confirms();
   int moved = 0;
   while (auto d = broker.get("ims." + role + ".dead")) {
-    auto key = d->headers.count("x-ims-original-routing-key") ? d->headers["x-ims-original-routing-key"] : d->routing_key;
+    auto key = d->headers.count("x-ims-original-routing-key") ? d->headers["x-ims-original-routing-key"]
+                                                              : d->routing_key;
     broker.publish({infra::events_exchange, key, d->body, d->message_id, "", "replayed", {}});
     broker.wait_for_confirms();
     broker.ack(d->delivery_tag);  // only once the copy is safely published

@@ -20,19 +20,23 @@ using domain::ErrorCode;
 using nlohmann::json;
 
 constexpr const char* registered_message =
-    "Thank you. If the details are new, we sent an email with a link to confirm your address; an administrator "
+    "Thank you. If the details are new, we sent an email with a link to confirm your address; an "
+    "administrator "
     "then activates your account and you get another email.";
 constexpr const char* bad_pin = "invalid location, username or PIN";
 
-std::string location_label(const infra::LocationSummary& l) { return l.code + " (" + l.name + ")"; }
+std::string location_label(const infra::LocationSummary& l) {
+  return l.code + " (" + l.name + ")";
+}
 
-void queue_mail(pqxx::work& txn, std::optional<std::int64_t> user_id, const std::string& to, const char* event,
-                const domain::RenderedEmail& mail) {
+void queue_mail(pqxx::work& txn, std::optional<std::int64_t> user_id, const std::string& to,
+                const char* event, const domain::RenderedEmail& mail) {
   infra::account_mail::queue(txn, {user_id, to, event, mail.subject, mail.text, mail.html});
 }
 
-void audit(Context& ctx, pqxx::work& txn, std::optional<std::int64_t> actor, const char* action, const char* entity,
-           std::int64_t id, std::optional<std::string> before, std::optional<std::string> after) {
+void audit(Context& ctx, pqxx::work& txn, std::optional<std::int64_t> actor, const char* action,
+           const char* entity, std::int64_t id, std::optional<std::string> before,
+           std::optional<std::string> after) {
   infra::audit::record(txn, {actor, action, entity, std::to_string(id), std::move(before), std::move(after),
                              ctx.request.request_id});
 }
@@ -68,7 +72,8 @@ std::optional<Response> read_registration(Context& ctx, Registration& out) {
   if (in.has("requested_role") && body["requested_role"].is_string()) {
     auto role = domain::parse_role(role_text);
     if (!role || !domain::is_requestable_role(*role)) {
-      in.fail("requested_role", "must be cfa, stockist or retailer (other roles are given by an administrator)");
+      in.fail("requested_role",
+              "must be cfa, stockist or retailer (other roles are given by an administrator)");
     } else {
       out.row.requested_role = *role;
     }
@@ -94,8 +99,12 @@ void start_registration(Context& ctx, pqxx::work& txn, const Registration& r, st
   infra::email_verifications::create(txn, id, infra::sha256_hex(token), cfg.email_verification_ttl_s);
   std::string base = cfg.dashboard_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  domain::AccountEmailFacts facts{r.row.username, cfg.dashboard_url, base + "/api/v1/auth/verify?token=" + token,
-                                  std::max(1, cfg.email_verification_ttl_s / 3600), "", ""};
+  domain::AccountEmailFacts facts{r.row.username,
+                                  cfg.dashboard_url,
+                                  base + "/api/v1/auth/verify?token=" + token,
+                                  std::max(1, cfg.email_verification_ttl_s / 3600),
+                                  "",
+                                  ""};
   queue_mail(txn, id, r.row.email, "verify", domain::render_verification_email(facts));
   json data{{"user_id", id},
             {"username", r.row.username},
@@ -115,7 +124,8 @@ Response register_account(Context& ctx) {
   Registration r;
   if (auto refusal = read_registration(ctx, r)) return *refusal;
   const auto& cfg = ctx.services.config;
-  infra::RequestThrottle throttle(ctx.resources.redis, "register", cfg.registration_max_per_address, cfg.login_window_s);
+  infra::RequestThrottle throttle(ctx.resources.redis, "register", cfg.registration_max_per_address,
+                                  cfg.login_window_s);
   if (auto wait = throttle.admit(ctx.request.remote_address); wait > 0) {
     auto err = Error::of(ErrorCode::rate_limited, "too many sign-ups from this address; try again later");
     err.retry_after_seconds = wait;
@@ -154,9 +164,12 @@ Response html_page(int status, const std::string& title, const std::string& text
   Response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>" + domain::html_escape(title) +
-           " · IMS</title></head>\n<body><main><h1>" + domain::html_escape(title) + "</h1><p>" +
-           domain::html_escape(text) + "</p><p><a href=\"/\">Go to sign in</a></p></main></body></html>\n";
+  r.body =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" "
+      "href=\"data:,\"><title>" +
+      domain::html_escape(title) + " · IMS</title></head>\n<body><main><h1>" + domain::html_escape(title) +
+      "</h1><p>" + domain::html_escape(text) +
+      "</p><p><a href=\"/\">Go to sign in</a></p></main></body></html>\n";
   return r;
 }
 
@@ -177,27 +190,33 @@ Response verify_email(Context& ctx) {
     return problem(Error::validation({{"token", "the link is invalid, was used already or has expired"}}));
   }
   if (wants_html(ctx.request)) {
-    return html_page(200, "Email address confirmed",
-                     "Thank you. An administrator will now activate your account; you will get an email when it is.");
+    return html_page(
+        200, "Email address confirmed",
+        "Thank you. An administrator will now activate your account; you will get an email when it is.");
   }
   return json_response(200, json{{"email_verified", true}}.dump());
 }
 
 // --- PINs ---
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such user")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such user"));
+}
 
 prometheus::Family<prometheus::Counter>& pin_signins(Context& ctx) {
-  static auto& family = prometheus::BuildCounter()
-                            .Name("ims_pin_signins_total")
-                            .Help("Shop-floor PIN sign-ins by outcome (success, wrong_pin, locked, refused, throttled)")
-                            .Register(ctx.services.metrics.registry());
+  static auto& family =
+      prometheus::BuildCounter()
+          .Name("ims_pin_signins_total")
+          .Help("Shop-floor PIN sign-ins by outcome (success, wrong_pin, locked, refused, throttled)")
+          .Register(ctx.services.metrics.registry());
   return family;
 }
 
 std::optional<Response> refuse_shop_floor(const Authenticated& auth) {
   if (!auth.claims.shop_floor) return std::nullopt;
-  return problem(Error::of(ErrorCode::forbidden, "a shop-floor (PIN) session may not change PINs or passwords; sign in with your password"));
+  return problem(
+      Error::of(ErrorCode::forbidden,
+                "a shop-floor (PIN) session may not change PINs or passwords; sign in with your password"));
 }
 
 std::optional<std::string> read_pin(Context& ctx, FieldReader& in) {
@@ -220,8 +239,10 @@ Response set_my_pin(Context& ctx) {
   const auto password = in.required_string("password", domain::max_password_length);
   auto hash = read_pin(ctx, in);
   if (!hash) return problem(in.error());
-  auto user = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::find_by_id(txn, auth->actor.user_id); });
-  if (!user || !user->is_active) return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
+  auto user = ctx.resources.db.transact(
+      [&](pqxx::work& txn) { return infra::users::find_by_id(txn, auth->actor.user_id); });
+  if (!user || !user->is_active)
+    return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
   if (!ctx.services.passwords.verify(user->password_hash, password)) {
     return problem(Error::validation({{"password", "is not your current password"}}));
   }
@@ -238,7 +259,8 @@ Response remove_my_pin(Context& ctx) {
   if (auto refusal = refuse_shop_floor(*auth)) return *refusal;
   ctx.resources.db.transact([&](pqxx::work& txn) {
     infra::users::set_pin(txn, auth->actor.user_id, std::nullopt);
-    audit(ctx, txn, auth->actor.user_id, "user.remove_pin", "user", auth->actor.user_id, std::nullopt, std::nullopt);
+    audit(ctx, txn, auth->actor.user_id, "user.remove_pin", "user", auth->actor.user_id, std::nullopt,
+          std::nullopt);
   });
   return no_content();
 }
@@ -278,12 +300,14 @@ PinOutcome decide_pin(Context& ctx, pqxx::work& txn, const PinAttempt& a, infra:
   auto location = infra::locations::find_by_code(txn, a.location_code);
   if (!location) return PinOutcome::refused;
   if (a.terminal_secret || cfg.pin_require_terminal) {
-    if (a.terminal_secret) terminal = infra::terminals::use(txn, location->id, infra::sha256_hex(*a.terminal_secret));
+    if (a.terminal_secret)
+      terminal = infra::terminals::use(txn, location->id, infra::sha256_hex(*a.terminal_secret));
     if (!terminal) return PinOutcome::refused;
   }
   auto found = infra::users::find_by_username(txn, a.username);
   if (found) found = infra::users::find_by_id(txn, found->id, true);
-  if (!found || !found->is_active || found->status != "active" || found->location_id != location->id || !found->pin_hash) {
+  if (!found || !found->is_active || found->status != "active" || found->location_id != location->id ||
+      !found->pin_hash) {
     return PinOutcome::refused;
   }
   user = *found;
@@ -297,7 +321,8 @@ PinOutcome decide_pin(Context& ctx, pqxx::work& txn, const PinAttempt& a, infra:
   }
   infra::users::clear_pin_failures(txn, user.id);
   audit(ctx, txn, user.id, "auth.pin_login", "user", user.id, std::nullopt,
-        json{{"location_id", location->id}, {"terminal_id", terminal ? json(terminal->id) : json(nullptr)}}.dump());
+        json{{"location_id", location->id}, {"terminal_id", terminal ? json(terminal->id) : json(nullptr)}}
+            .dump());
   return PinOutcome::success;
 }
 
@@ -325,17 +350,20 @@ Response pin_sign_in(Context& ctx) {
   infra::UserRecord user;
   std::optional<infra::TerminalRecord> terminal;
   const bool well_formed = !domain::check_pin(a.pin).has_value();
-  auto outcome = well_formed ? ctx.resources.db.transact([&](pqxx::work& txn) { return decide_pin(ctx, txn, a, user, terminal); })
+  auto outcome = well_formed ? ctx.resources.db.transact(
+                                   [&](pqxx::work& txn) { return decide_pin(ctx, txn, a, user, terminal); })
                              : PinOutcome::refused;
-  if (outcome == PinOutcome::refused) ctx.services.passwords.verify_dummy(a.pin);  // the same cost as a real check
+  if (outcome == PinOutcome::refused)
+    ctx.services.passwords.verify_dummy(a.pin);  // the same cost as a real check
   static const char* names[] = {"success", "wrong_pin", "locked", "refused"};
   metric.Add({{"outcome", names[static_cast<int>(outcome)]}}).Increment();
   if (outcome == PinOutcome::locked) {
     throttle.record_failure(throttle_key, ctx.request.remote_address);
     ctx.log.warn("PIN sign-in refused: the PIN is locked", {{"user_id", std::to_string(user.id)}});
-    return problem(Error::of(ErrorCode::unauthenticated,
-                             "the PIN is locked after too many wrong attempts; set a new one after signing in with "
-                             "your password, or ask an administrator"));
+    return problem(
+        Error::of(ErrorCode::unauthenticated,
+                  "the PIN is locked after too many wrong attempts; set a new one after signing in with "
+                  "your password, or ask an administrator"));
   }
   if (outcome != PinOutcome::success) {
     throttle.record_failure(throttle_key, ctx.request.remote_address);
@@ -344,7 +372,9 @@ Response pin_sign_in(Context& ctx) {
   throttle.record_success(throttle_key, ctx.request.remote_address);
   infra::AccessClaims claims{user.id, user.role, user.location_id, {}, 0, 0, true};
   const auto token = ctx.services.tokens.issue(claims, ctx.services.now(), cfg.pin_token_ttl_s);
-  json summary{{"id", user.id}, {"username", user.username}, {"role", std::string(domain::to_string(user.role))},
+  json summary{{"id", user.id},
+               {"username", user.username},
+               {"role", std::string(domain::to_string(user.role))},
                {"location_id", *user.location_id}};
   return json_response(200, json{{"access_token", token},
                                  {"token_type", "Bearer"},
@@ -356,7 +386,9 @@ Response pin_sign_in(Context& ctx) {
 
 // --- terminals ---
 
-Response location_not_found() { return problem(Error::of(ErrorCode::not_found, "no such location")); }
+Response location_not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such location"));
+}
 
 Response create_terminal(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_locations);
@@ -372,16 +404,19 @@ Response create_terminal(Context& ctx) {
   const auto secret = infra::random_token(32);
   auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::TerminalRecord> {
     if (!infra::locations::find(txn, *location_id)) return std::nullopt;
-    const auto id = infra::terminals::create(txn, *location_id, name, infra::sha256_hex(secret), auth->actor.user_id);
+    const auto id =
+        infra::terminals::create(txn, *location_id, name, infra::sha256_hex(secret), auth->actor.user_id);
     auto t = infra::terminals::find(txn, *location_id, id);
-    audit(ctx, txn, auth->actor.user_id, "terminal.create", "terminal", id, std::nullopt, infra::terminals::to_json(*t));
+    audit(ctx, txn, auth->actor.user_id, "terminal.create", "terminal", id, std::nullopt,
+          infra::terminals::to_json(*t));
     return t;
   });
   if (!created) return location_not_found();
   auto j = json::parse(infra::terminals::to_json(*created));
   j["secret"] = secret;
   return json_response(201, j.dump())
-      .header("Location", "/api/v1/locations/" + std::to_string(*location_id) + "/terminals/" + std::to_string(created->id));
+      .header("Location", "/api/v1/locations/" + std::to_string(*location_id) + "/terminals/" +
+                              std::to_string(created->id));
 }
 
 Response list_terminals(Context& ctx) {
@@ -389,10 +424,11 @@ Response list_terminals(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto location_id = parse_id(ctx.request.path_params.at("id"));
   if (!location_id) return location_not_found();
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<std::vector<infra::TerminalRecord>> {
-    if (!infra::locations::find(txn, *location_id)) return std::nullopt;
-    return infra::terminals::list(txn, *location_id);
-  });
+  auto found =
+      ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<std::vector<infra::TerminalRecord>> {
+        if (!infra::locations::find(txn, *location_id)) return std::nullopt;
+        return infra::terminals::list(txn, *location_id);
+      });
   if (!found) return location_not_found();
   json out{{"items", json::array()}};
   for (const auto& t : *found) out["items"].push_back(json::parse(infra::terminals::to_json(t)));
@@ -407,7 +443,8 @@ Response revoke_terminal(Context& ctx) {
   if (!location_id || !terminal_id) return problem(Error::of(ErrorCode::not_found, "no such terminal"));
   bool revoked = ctx.resources.db.transact([&](pqxx::work& txn) {
     if (!infra::terminals::revoke(txn, *location_id, *terminal_id)) return false;
-    audit(ctx, txn, auth->actor.user_id, "terminal.revoke", "terminal", *terminal_id, std::nullopt, std::nullopt);
+    audit(ctx, txn, auth->actor.user_id, "terminal.revoke", "terminal", *terminal_id, std::nullopt,
+          std::nullopt);
     return true;
   });
   return revoked ? no_content() : problem(Error::of(ErrorCode::not_found, "no such terminal"));

@@ -12,7 +12,9 @@ using infra::PgAlertBoard;
 using infra::PgAuditTrail;
 using infra::UnitOfWork;
 
-Response not_found() { return problem(Error::of(domain::ErrorCode::not_found, "no such alert")); }
+Response not_found() {
+  return problem(Error::of(domain::ErrorCode::not_found, "no such alert"));
+}
 
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::read_alerts);
@@ -21,7 +23,8 @@ Response list(Context& ctx) {
   if (!page) return problem(page.error());
   infra::AlertFilter filter;
   const auto open = ctx.request.query_param("open");
-  if (open && *open != "true" && *open != "false") return problem(Error::validation({{"open", "must be true or false"}}));
+  if (open && *open != "true" && *open != "false")
+    return problem(Error::validation({{"open", "must be true or false"}}));
   if (open) filter.open = *open == "true";
   filter.kind = ctx.request.query_param("kind");
   if (auto product = ctx.request.query_param("product_id")) {

@@ -13,7 +13,9 @@ namespace {
 constexpr const char* bad_credentials = "invalid username or password";
 
 nlohmann::json user_summary(const infra::UserRecord& u) {
-  nlohmann::json j{{"id", u.id}, {"username", u.username}, {"role", std::string(domain::to_string(u.role))},
+  nlohmann::json j{{"id", u.id},
+                   {"username", u.username},
+                   {"role", std::string(domain::to_string(u.role))},
                    {"location_id", nullptr}};
   if (u.location_id) j["location_id"] = *u.location_id;
   return j;
@@ -45,17 +47,19 @@ Response login(Context& ctx) {
   const auto& cfg = ctx.services.config;
   infra::LoginThrottle throttle(ctx.resources.redis, cfg.login_max_failures_per_user,
                                 cfg.login_max_failures_per_address, cfg.login_window_s);
-  static auto& throttled = prometheus::BuildCounter()
-                               .Name("ims_login_throttled_total")
-                               .Help("Login attempts refused by the failed-login throttle, by what was throttled")
-                               .Register(ctx.services.metrics.registry());
+  static auto& throttled =
+      prometheus::BuildCounter()
+          .Name("ims_login_throttled_total")
+          .Help("Login attempts refused by the failed-login throttle, by what was throttled")
+          .Register(ctx.services.metrics.registry());
   if (auto block = throttle.check(username, ctx.request.remote_address); block.retry_after_s > 0) {
     throttled.Add({{"scope", block.scope}}).Increment();
     auto err = domain::Error::of(domain::ErrorCode::rate_limited, "too many failed logins; try again later");
     err.retry_after_seconds = block.retry_after_s;
     return problem(err);
   }
-  auto user = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::find_by_username(txn, username); });
+  auto user = ctx.resources.db.transact(
+      [&](pqxx::work& txn) { return infra::users::find_by_username(txn, username); });
   bool valid = false;
   if (user) {
     valid = ctx.services.passwords.verify(user->password_hash, password) && user->is_active;
@@ -69,8 +73,8 @@ Response login(Context& ctx) {
   }
   throttle.record_success(username, ctx.request.remote_address);
   auto tokens = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::audit::record(txn, {user->id, "auth.login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
-                               ctx.request.request_id});
+    infra::audit::record(txn, {user->id, "auth.login", "user", std::to_string(user->id), std::nullopt,
+                               std::nullopt, ctx.request.request_id});
     return issue_tokens(ctx, txn, *user, "");
   });
   return json_response(200, tokens.dump());
@@ -134,7 +138,8 @@ Response logout(Context& ctx) {
   if (refresh_token) {
     ctx.resources.db.transact([&](pqxx::work& txn) {
       auto row = infra::refresh_tokens::find_for_update(txn, infra::sha256_hex(*refresh_token));
-      if (row && row->user_id == auth->actor.user_id) infra::refresh_tokens::revoke_family(txn, row->family_id);
+      if (row && row->user_id == auth->actor.user_id)
+        infra::refresh_tokens::revoke_family(txn, row->family_id);
     });
   }
   return no_content();
@@ -151,7 +156,8 @@ Response me(Context& ctx) {
   });
   auto& [user, location] = found;
   if (!user || !user->is_active) {
-    return problem(domain::Error::of(domain::ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
+    return problem(
+        domain::Error::of(domain::ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
   }
   auto j = nlohmann::json::parse(infra::users::to_json(*user));
   j["shop_floor"] = auth->claims.shop_floor;

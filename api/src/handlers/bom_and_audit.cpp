@@ -15,7 +15,9 @@ using domain::ErrorCode;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response no_product() { return problem(Error::of(ErrorCode::not_found, "no such product")); }
+Response no_product() {
+  return problem(Error::of(ErrorCode::not_found, "no such product"));
+}
 
 Response encoded(const domain::Result<BillOfMaterials>& bom) {
   return bom ? json_response(200, bom_json(*bom).dump()) : problem(bom.error());
@@ -51,7 +53,8 @@ std::vector<infra::BomLine> read_lines(FieldReader& in, const json& body) {
     const double q = line["quantity_per_unit"].get<double>();
     // Stored with four decimals: anything below 0.0001 would be stored as zero.
     if (!(q >= 0.0001) || q > 1e9) in.fail(at + ".quantity_per_unit", "must be from 0.0001 to 1000000000");
-    if (!seen.insert(line["material_id"].get<std::int64_t>()).second) in.fail(at + ".material_id", "appears twice");
+    if (!seen.insert(line["material_id"].get<std::int64_t>()).second)
+      in.fail(at + ".material_id", "appears twice");
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.4f", q);
     lines.push_back({line["material_id"].get<std::int64_t>(), buf});
@@ -77,7 +80,9 @@ Response write_bom(Context& ctx) {
   }));
 }
 
-json json_or_null(const std::optional<std::string>& text) { return text ? json::parse(*text) : json(nullptr); }
+json json_or_null(const std::optional<std::string>& text) {
+  return text ? json::parse(*text) : json(nullptr);
+}
 
 json audit_json(const infra::AuditRecord& r) {
   return json{{"id", r.id},

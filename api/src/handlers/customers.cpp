@@ -17,7 +17,9 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such customer")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such customer"));
+}
 
 bool personal(const domain::Actor& actor, const infra::CustomerRecord& c) {
   return actor.role == domain::Role::admin || actor.location_id == c.location_id;
@@ -30,7 +32,8 @@ json customer_json(const domain::Actor& actor, const infra::CustomerRecord& c) {
 // Changing a customer takes seeing all of it: its location's users and admins.
 std::optional<Response> refuse_change(const domain::Actor& actor, const infra::CustomerRecord& c) {
   if (personal(actor, c)) return std::nullopt;
-  return problem(Error::of(ErrorCode::forbidden, "only the customer's location and admins may change a customer"));
+  return problem(
+      Error::of(ErrorCode::forbidden, "only the customer's location and admins may change a customer"));
 }
 
 // The customer if the actor may see it.
@@ -42,12 +45,14 @@ std::optional<infra::CustomerRecord> visible(pqxx::work& txn, const domain::Acto
 }
 
 void audit(Context& ctx, pqxx::work& txn, const Authenticated& auth, const char* action, std::int64_t id,
-           const std::optional<infra::CustomerRecord>& before, const std::optional<infra::CustomerRecord>& after) {
+           const std::optional<infra::CustomerRecord>& before,
+           const std::optional<infra::CustomerRecord>& after) {
   auto without_personal = [](const std::optional<infra::CustomerRecord>& c) -> std::optional<json> {
     if (!c) return std::nullopt;
     return json::parse(infra::customers::to_json(*c, false));
   };
-  audit_change(ctx, txn, auth.actor.user_id, action, "customer", id, without_personal(before), without_personal(after));
+  audit_change(ctx, txn, auth.actor.user_id, action, "customer", id, without_personal(before),
+               without_personal(after));
 }
 
 // The editable fields of a POST or PUT body.
@@ -73,8 +78,10 @@ infra::CustomerFields read_fields(FieldReader& in) {
 }
 
 Response phone_taken() {
-  return problem(Error{ErrorCode::conflict, "another customer of this location has this phone",
-                       {{"phone", "is taken by another customer of this location"}}, 0});
+  return problem(Error{ErrorCode::conflict,
+                       "another customer of this location has this phone",
+                       {{"phone", "is taken by another customer of this location"}},
+                       0});
 }
 
 Response list_customers(Context& ctx) {
@@ -132,7 +139,8 @@ Response create_customer(Context& ctx) {
   // A store's users add to their own store; admins and manufacturers say where.
   if (!location_id && domain::is_location_scoped(auth->actor.role)) location_id = auth->actor.location_id;
   if (!location_id && in.ok()) in.fail("location_id", "is required: the location that sells to the customer");
-  if (location_id && !domain::can_access_location(auth->actor, *location_id)) in.fail("location_id", "is not your location");
+  if (location_id && !domain::can_access_location(auth->actor, *location_id))
+    in.fail("location_id", "is not your location");
   if (!in.ok()) return problem(in.error());
   std::optional<Response> refusal;
   auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::CustomerRecord> {
@@ -171,7 +179,8 @@ Response update_customer(Context& ctx) {
     if ((refusal = refuse_change(auth->actor, *c))) return std::nullopt;
     if ((refusal = precondition(ctx.request, c->version, "customer"))) return std::nullopt;
     if (c->anonymized) {
-      return refusal = problem(Error::of(ErrorCode::conflict, "an anonymized customer cannot be edited")), std::nullopt;
+      return refusal = problem(Error::of(ErrorCode::conflict, "an anonymized customer cannot be edited")),
+             std::nullopt;
     }
     if (!infra::customers::update(txn, *id, fields)) return refusal = phone_taken(), std::nullopt;
     auto after = infra::customers::find(txn, *id);

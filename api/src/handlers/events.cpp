@@ -15,18 +15,22 @@ Response stream_events(Context& ctx) {
   if (last && !last->empty()) {
     last_event_id = *last == "0" ? std::optional<std::int64_t>(0) : parse_id(*last);
     if (!last_event_id) {
-      return problem(domain::Error::validation({{"Last-Event-ID", "must be the id of an event this stream sent"}}));
+      return problem(
+          domain::Error::validation({{"Last-Event-ID", "must be the id of an event this stream sent"}}));
     }
   }
   Response r;
   r.status = 200;
   r.content_type = "text/event-stream";
-  r.event_stream = FeedSubscription{auth->actor, last_event_id, auth->claims.expires_at, auth->claims.jti, auth->claims.issued_at};
+  r.event_stream = FeedSubscription{auth->actor, last_event_id, auth->claims.expires_at, auth->claims.jti,
+                                    auth->claims.issued_at};
   return r;
 }
 
 }  // namespace
 
-void add_event_routes(Router<Handler>& router) { router.add("GET", "/api/v1/events", stream_events); }
+void add_event_routes(Router<Handler>& router) {
+  router.add("GET", "/api/v1/events", stream_events);
+}
 
 }  // namespace ims::api

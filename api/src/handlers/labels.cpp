@@ -15,7 +15,6 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-
 json label_json(const infra::LabelRecord& l) {
   return {{"id", l.id},
           {"subject_type", domain::to_string(l.subject_type)},

@@ -17,7 +17,9 @@ using infra::UnitOfWork;
 
 constexpr const char* kinds = "must be factory, cfa, stockist or retail";
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such location")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such location"));
+}
 
 infra::LocationFields read_fields(FieldReader& in) {
   infra::LocationFields f{in.required_string("code", 32), in.required_string("name", 200),
@@ -29,7 +31,8 @@ infra::LocationFields read_fields(FieldReader& in) {
   if (in.has("kind") && !kind) in.fail("kind", kinds);
   const bool factory = kind == domain::LocationKind::factory;
   if (factory && f.upstream_location_id) in.fail("upstream_location_id", "a factory heads the chain: none");
-  if (kind && !factory && !f.upstream_location_id) in.fail("upstream_location_id", "is required for this kind");
+  if (kind && !factory && !f.upstream_location_id)
+    in.fail("upstream_location_id", "is required for this kind");
   return f;
 }
 
@@ -43,7 +46,8 @@ Response list(Context& ctx) {
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
   infra::LocationFilter filter{ctx.request.query_param("kind"), std::nullopt, page->after_id, page->limit};
-  if (filter.kind && !domain::parse_location_kind(*filter.kind)) return problem(Error::validation({{"kind", kinds}}));
+  if (filter.kind && !domain::parse_location_kind(*filter.kind))
+    return problem(Error::validation({{"kind", kinds}}));
   if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
   auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
     PgLocationStore locations(u);

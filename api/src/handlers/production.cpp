@@ -19,7 +19,9 @@ using infra::PgOutbox;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such production batch")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such production batch"));
+}
 
 Response encoded(int status, const domain::Result<infra::BatchRecord>& batch) {
   return batch ? versioned(status, batch_json(*batch)) : problem(batch.error());
@@ -55,7 +57,8 @@ Response plan(Context& ctx) {
     return plan_batch(caller(ctx, *auth), {*product_id, *location_id, *planned}, batches, outbox, audit);
   });
   if (!created) return problem(created.error());
-  return encoded(201, created).header("Location", "/api/v1/production/batches/" + std::to_string(created->id));
+  return encoded(201, created)
+      .header("Location", "/api/v1/production/batches/" + std::to_string(created->id));
 }
 
 Response list(Context& ctx) {
@@ -65,7 +68,8 @@ Response list(Context& ctx) {
   if (!page) return problem(page.error());
   auto status = ctx.request.query_param("status");
   if (status && !domain::parse_batch_status(*status)) {
-    return problem(Error::validation({{"status", "must be planned, in_progress, completed, qc_failed or canceled"}}));
+    return problem(
+        Error::validation({{"status", "must be planned, in_progress, completed, qc_failed or canceled"}}));
   }
   const infra::BatchFilter filter{page->after_id, status, page->limit};
   auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
@@ -133,10 +137,14 @@ void add_production_routes(Router<Handler>& router) {
   router.add("POST", "/api/v1/production/batches", plan);
   router.add("GET", "/api/v1/production/batches", list);
   router.add("GET", "/api/v1/production/batches/{id}", get);
-  router.add("PUT", "/api/v1/production/batches/{id}/start", [](Context& ctx) { return batch_move(ctx, BatchStatus::in_progress); });
-  router.add("PUT", "/api/v1/production/batches/{id}/complete", [](Context& ctx) { return batch_move(ctx, BatchStatus::completed); });
-  router.add("PUT", "/api/v1/production/batches/{id}/qc-fail", [](Context& ctx) { return batch_move(ctx, BatchStatus::qc_failed); });
-  router.add("PUT", "/api/v1/production/batches/{id}/cancel", [](Context& ctx) { return batch_move(ctx, BatchStatus::canceled); });
+  router.add("PUT", "/api/v1/production/batches/{id}/start",
+             [](Context& ctx) { return batch_move(ctx, BatchStatus::in_progress); });
+  router.add("PUT", "/api/v1/production/batches/{id}/complete",
+             [](Context& ctx) { return batch_move(ctx, BatchStatus::completed); });
+  router.add("PUT", "/api/v1/production/batches/{id}/qc-fail",
+             [](Context& ctx) { return batch_move(ctx, BatchStatus::qc_failed); });
+  router.add("PUT", "/api/v1/production/batches/{id}/cancel",
+             [](Context& ctx) { return batch_move(ctx, BatchStatus::canceled); });
 }
 
 }  // namespace ims::api

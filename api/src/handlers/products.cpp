@@ -17,7 +17,9 @@ using infra::PgProductStore;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such product")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such product"));
+}
 
 // Money may come as a JSON number or a decimal string.
 std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const char* name) {
@@ -30,7 +32,8 @@ std::optional<std::int64_t> read_money(FieldReader& in, const json& body, const 
   if (v.is_number()) cents = domain::money_from_double(v.get<double>());
   if (v.is_string()) cents = domain::parse_money(v.get<std::string>());
   if (!cents || *cents > domain::max_price_cents) {
-    in.fail(name, "must be a non-negative amount with at most 2 decimals, at most " + domain::format_money(domain::max_price_cents));
+    in.fail(name, "must be a non-negative amount with at most 2 decimals, at most " +
+                      domain::format_money(domain::max_price_cents));
     return std::nullopt;
   }
   return cents;
@@ -71,13 +74,15 @@ Response list(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  infra::ProductFilter filter{page->after_id, ctx.request.query_param("kind"), ctx.request.query_param("category")};
+  infra::ProductFilter filter{page->after_id, ctx.request.query_param("kind"),
+                              ctx.request.query_param("category")};
   if (filter.kind && *filter.kind != "finished_good" && *filter.kind != "raw_material") {
     return problem(Error::validation({{"kind", "must be finished_good or raw_material"}}));
   }
   if (auto q = ctx.request.query_param("q"); q && !q->empty()) filter.q = utf8_prefix(*q, 100);
   filter.low_stock = ctx.request.query_param("low_stock").value_or("false") == "true";
-  if (domain::is_location_scoped(auth->actor.role)) filter.low_stock_location = auth->actor.location_id.value_or(-1);
+  if (domain::is_location_scoped(auth->actor.role))
+    filter.low_stock_location = auth->actor.location_id.value_or(-1);
   filter.limit = page->limit;
   auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
     PgProductStore products(u);

@@ -16,7 +16,9 @@ using infra::PgReorderRuleStore;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such reorder rule")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such reorder rule"));
+}
 
 std::optional<Quantity> read_quantity(FieldReader& in, const json& body, const char* name) {
   if (!body.contains(name) || !body[name].is_number()) {

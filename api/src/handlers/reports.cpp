@@ -17,7 +17,6 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-
 json report_json(const infra::ReportRecord& r) {
   const auto id = std::to_string(r.id);
   return {
@@ -80,10 +79,11 @@ Response list_reports(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  auto found = ctx.resources.db.unit([&](infra::UnitOfWork& u) -> domain::Result<std::vector<infra::ReportRecord>> {
-    infra::PgReportStore store(u);
-    return reports::list_reports(store, auth->actor, page->after_id, page->limit + 1);
-  });
+  auto found =
+      ctx.resources.db.unit([&](infra::UnitOfWork& u) -> domain::Result<std::vector<infra::ReportRecord>> {
+        infra::PgReportStore store(u);
+        return reports::list_reports(store, auth->actor, page->after_id, page->limit + 1);
+      });
   return json_response(200, page_of(*found, page->limit, report_json).dump());
 }
 

@@ -21,11 +21,14 @@ using infra::PgTransferStore;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such request")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such request"));
+}
 
 std::optional<Quantity> read_quantity(const json& body, RequestAction action, FieldReader& in) {
   std::optional<Quantity> q;
-  if (body.contains("quantity") && body["quantity"].is_number()) q = Quantity::from_double(body["quantity"].get<double>());
+  if (body.contains("quantity") && body["quantity"].is_number())
+    q = Quantity::from_double(body["quantity"].get<double>());
   const bool signed_ok = action == RequestAction::adjustment;
   if (!q || q->milli() == 0 || (!signed_ok && *q < Quantity())) {
     in.fail("quantity", signed_ok ? "must be a non-zero number with at most 3 decimals"
@@ -53,8 +56,10 @@ std::optional<RequestCommand> decode(const json& body, const domain::Actor& acto
     in.fail("from_location_id", "is required: the location to transfer from");
   }
   if (const auto to_given = in.optional_id("to_location_id")) {
-    if (action != RequestAction::transfer) in.fail("to_location_id", "is only for transfer requests");
-    else if (to_given != actor.location_id) in.fail("to_location_id", "must be your own location (or left out)");
+    if (action != RequestAction::transfer)
+      in.fail("to_location_id", "is only for transfer requests");
+    else if (to_given != actor.location_id)
+      in.fail("to_location_id", "must be your own location (or left out)");
   }
   if (in.ok() && !from) in.fail("from_location_id", "is required: your account has no location");
   if (!in.ok()) return std::nullopt;
@@ -74,7 +79,8 @@ Response create(Context& ctx) {
   FieldReader in(body);
   const auto command = decode(body, auth->actor, in);
   if (!command) return problem(in.error());
-  const RequestLimits limits{ctx.services.config.request_max_open_holds, ctx.services.config.request_sla_hours};
+  const RequestLimits limits{ctx.services.config.request_max_open_holds,
+                             ctx.services.config.request_sla_hours};
   auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
     PgRequestStore requests(u);
     PgOutbox outbox(u);
@@ -129,7 +135,8 @@ Response decide(Context& ctx, RequestStatus to) {
     if (auto failure = read_json_object(ctx.request, input)) return *failure;
   }
   FieldReader in(input);
-  const RequestDecision decision{*id, ctx.request.header("if-match"), to, in.optional_string("comment", 1000)};
+  const RequestDecision decision{*id, ctx.request.header("if-match"), to,
+                                 in.optional_string("comment", 1000)};
   if (!in.ok()) return problem(in.error());
   auto decided = ctx.resources.db.unit([&](UnitOfWork& u) {
     PgRequestStore requests(u);
@@ -147,9 +154,12 @@ void add_request_routes(Router<Handler>& router) {
   router.add("POST", "/api/v1/requests", create);
   router.add("GET", "/api/v1/requests", list);
   router.add("GET", "/api/v1/requests/{id}", get);
-  router.add("PUT", "/api/v1/requests/{id}/approve", [](Context& ctx) { return decide(ctx, RequestStatus::approved); });
-  router.add("PUT", "/api/v1/requests/{id}/deny", [](Context& ctx) { return decide(ctx, RequestStatus::denied); });
-  router.add("PUT", "/api/v1/requests/{id}/cancel", [](Context& ctx) { return decide(ctx, RequestStatus::canceled); });
+  router.add("PUT", "/api/v1/requests/{id}/approve",
+             [](Context& ctx) { return decide(ctx, RequestStatus::approved); });
+  router.add("PUT", "/api/v1/requests/{id}/deny",
+             [](Context& ctx) { return decide(ctx, RequestStatus::denied); });
+  router.add("PUT", "/api/v1/requests/{id}/cancel",
+             [](Context& ctx) { return decide(ctx, RequestStatus::canceled); });
 }
 
 }  // namespace ims::api

@@ -45,7 +45,8 @@ class RedisStockCache final : public StockCache {
 };
 
 // An optional positive id from the query string; a 422 field error when it is not one.
-std::optional<std::int64_t> query_id(const Request& r, const char* name, std::vector<domain::FieldError>& errors) {
+std::optional<std::int64_t> query_id(const Request& r, const char* name,
+                                     std::vector<domain::FieldError>& errors) {
   auto v = r.query_param(name);
   if (!v || v->empty()) return std::nullopt;
   auto id = parse_id(*v);
@@ -70,8 +71,10 @@ std::optional<Quantity> read_delta(FieldReader& in, const json& body) {
   }
   if (body["quantity_delta"].is_number()) delta = Quantity::from_double(body["quantity_delta"].get<double>());
   if (body["quantity_delta"].is_string()) delta = Quantity::parse(body["quantity_delta"].get<std::string>());
-  if (!delta || delta->milli() == 0 || delta->milli() > max_delta_milli || delta->milli() < -max_delta_milli) {
-    in.fail("quantity_delta", "must be a non-zero number with at most 3 decimals, at most 1000000000 either way");
+  if (!delta || delta->milli() == 0 || delta->milli() > max_delta_milli ||
+      delta->milli() < -max_delta_milli) {
+    in.fail("quantity_delta",
+            "must be a non-zero number with at most 3 decimals, at most 1000000000 either way");
     return std::nullopt;
   }
   return delta;
@@ -86,7 +89,8 @@ std::optional<AdjustmentCommand> decode_adjustment(FieldReader& in, const json& 
   c.expires_on = in.optional_string("expires_on", 10);
   const auto delta = read_delta(in, body);
   // A lot code is a name or absent; "" is neither (lot codes are refused empty everywhere).
-  if (c.lot_code && c.lot_code->empty()) in.fail("lot_code", "must not be empty; leave it out for stock without a lot");
+  if (c.lot_code && c.lot_code->empty())
+    in.fail("lot_code", "must not be empty; leave it out for stock without a lot");
   if (in.has("reason") && c.reason.empty()) in.fail("reason", "must not be empty");
   if (c.expires_on && !is_calendar_date(*c.expires_on)) in.fail("expires_on", "must be a date, YYYY-MM-DD");
   if (c.expires_on && !c.lot_code) in.fail("expires_on", "needs a lot_code");

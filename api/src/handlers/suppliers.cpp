@@ -14,7 +14,9 @@ using infra::PgAuditTrail;
 using infra::PgSupplierStore;
 using infra::UnitOfWork;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such supplier")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such supplier"));
+}
 
 infra::SupplierFields read_fields(FieldReader& in) {
   infra::SupplierFields f{in.required_string("name", 200), in.optional_string("email", 254),

@@ -12,7 +12,9 @@
 namespace ims::api {
 namespace {
 
-Response health(Context&) { return json_response(200, R"({"status":"ok"})"); }
+Response health(Context&) {
+  return json_response(200, R"({"status":"ok"})");
+}
 
 // Each dependency is probed independently so the answer names exactly what is down.
 Response ready(Context& ctx) {
@@ -48,7 +50,9 @@ Response metrics(Context& ctx) {
   return r;
 }
 
-Response openapi(Context& ctx) { return json_response(200, ctx.services.openapi_json); }
+Response openapi(Context& ctx) {
+  return json_response(200, ctx.services.openapi_json);
+}
 
 std::string content_type_for(const std::string& name) {
   auto ends = [&](const char* ext) { return name.ends_with(ext); };
@@ -98,9 +102,12 @@ Response web_asset(Context& ctx) {
   }
   return file_response(ctx.services.config.web_dir + "/assets", name);
 }
-Response docs_page(Context& ctx) { return file_response(ctx.services.config.web_dir, "api-docs.html"); }
+Response docs_page(Context& ctx) {
+  return file_response(ctx.services.config.web_dir, "api-docs.html");
+}
 Response docs_asset(Context& ctx) {
-  return file_response(ctx.services.config.web_dir + "/vendor/swagger-ui", ctx.request.path_params.at("file"));
+  return file_response(ctx.services.config.web_dir + "/vendor/swagger-ui",
+                       ctx.request.path_params.at("file"));
 }
 
 }  // namespace

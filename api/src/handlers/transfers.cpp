@@ -22,7 +22,8 @@ std::vector<TransferLineCommand> decode_transfer_lines(const nlohmann::json& lin
     if (l.contains("quantity") && l["quantity"].is_number()) {
       line.quantity = domain::Quantity::from_double(l["quantity"].get<double>());
     }
-    if (l.contains("product_id") && l["product_id"].is_number_integer()) line.product_id = l["product_id"].get<std::int64_t>();
+    if (l.contains("product_id") && l["product_id"].is_number_integer())
+      line.product_id = l["product_id"].get<std::int64_t>();
     if (l.contains("lot_id") && !l["lot_id"].is_null()) {
       if (l["lot_id"].is_number_integer()) {
         line.lot_id = l["lot_id"].get<std::int64_t>();
@@ -42,7 +43,9 @@ using infra::PgTransferStore;
 using infra::UnitOfWork;
 using nlohmann::json;
 
-Response not_found() { return problem(domain::Error::of(domain::ErrorCode::not_found, "no such transfer")); }
+Response not_found() {
+  return problem(domain::Error::of(domain::ErrorCode::not_found, "no such transfer"));
+}
 
 Response create(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_transfers);
@@ -56,7 +59,8 @@ Response create(Context& ctx) {
   if (!to) in.fail("to_location_id", "is required, a positive integer id");
   if (!in.ok()) return problem(in.error());
   CreateTransfer command{*from, *to, std::nullopt};
-  if (body.contains("lines") && body["lines"].is_array()) command.lines = decode_transfer_lines(body["lines"]);
+  if (body.contains("lines") && body["lines"].is_array())
+    command.lines = decode_transfer_lines(body["lines"]);
   auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
     PgTransferStore transfers(u);
     PgOutbox outbox(u);
@@ -142,10 +146,14 @@ void add_transfer_routes(Router<Handler>& router) {
   router.add("POST", "/api/v1/transfers", create);
   router.add("GET", "/api/v1/transfers", list);
   router.add("GET", "/api/v1/transfers/{id}", get);
-  router.add("PUT", "/api/v1/transfers/{id}/dispatch", [](Context& ctx) { return transfer_move(ctx, TransferStatus::in_transit); });
-  router.add("PUT", "/api/v1/transfers/{id}/arrive", [](Context& ctx) { return transfer_move(ctx, TransferStatus::arrived); });
-  router.add("PUT", "/api/v1/transfers/{id}/complete", [](Context& ctx) { return transfer_move(ctx, TransferStatus::completed); });
-  router.add("PUT", "/api/v1/transfers/{id}/cancel", [](Context& ctx) { return transfer_move(ctx, TransferStatus::canceled); });
+  router.add("PUT", "/api/v1/transfers/{id}/dispatch",
+             [](Context& ctx) { return transfer_move(ctx, TransferStatus::in_transit); });
+  router.add("PUT", "/api/v1/transfers/{id}/arrive",
+             [](Context& ctx) { return transfer_move(ctx, TransferStatus::arrived); });
+  router.add("PUT", "/api/v1/transfers/{id}/complete",
+             [](Context& ctx) { return transfer_move(ctx, TransferStatus::completed); });
+  router.add("PUT", "/api/v1/transfers/{id}/cancel",
+             [](Context& ctx) { return transfer_move(ctx, TransferStatus::canceled); });
 }
 
 }  // namespace ims::api

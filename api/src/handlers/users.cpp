@@ -15,16 +15,20 @@ namespace {
 using domain::Error;
 using domain::ErrorCode;
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such user")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such user"));
+}
 
 // A sign-up is decided through /users/{id}/activation, so an email nobody confirmed is never let in.
 Response pending_refusal() {
-  return problem(Error::of(ErrorCode::conflict,
-                           "the account waits for activation: activate it (PUT /users/{id}/activation) or reject it"));
+  return problem(
+      Error::of(ErrorCode::conflict,
+                "the account waits for activation: activate it (PUT /users/{id}/activation) or reject it"));
 }
 
 Response user_response(int status, const infra::UserRecord& user) {
-  return json_response(status, infra::users::to_json(user)).header("ETag", "\"" + std::to_string(user.version) + "\"");
+  return json_response(status, infra::users::to_json(user))
+      .header("ETag", "\"" + std::to_string(user.version) + "\"");
 }
 
 // 412 when If-Match is given and names another version.
@@ -35,19 +39,22 @@ std::optional<Response> check_if_match(const Request& request, int version) {
   if (v.rfind("W/", 0) == 0) v = v.substr(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   if (v != std::to_string(version)) {
-    return problem(Error::of(ErrorCode::precondition_failed,
-                             "the user has changed (version " + std::to_string(version) + "); fetch it again"));
+    return problem(
+        Error::of(ErrorCode::precondition_failed,
+                  "the user has changed (version " + std::to_string(version) + "); fetch it again"));
   }
   return std::nullopt;
 }
 
 // Checks the role/location pairing against the database's locations.
-void check_location(pqxx::work& txn, FieldReader& in, domain::Role role, std::optional<std::int64_t> location_id) {
+void check_location(pqxx::work& txn, FieldReader& in, domain::Role role,
+                    std::optional<std::int64_t> location_id) {
   std::optional<domain::LocationKind> kind;
   if (location_id) {
     if (auto loc = infra::locations::find(txn, *location_id)) kind = loc->kind;
   }
-  if (auto why = domain::check_role_location(role, kind, location_id.has_value())) in.fail("location_id", *why);
+  if (auto why = domain::check_role_location(role, kind, location_id.has_value()))
+    in.fail("location_id", *why);
 }
 
 // Ends every session of a user: access tokens via Redis, refresh tokens in the transaction.
@@ -74,7 +81,8 @@ Response list_users(Context& ctx) {
   std::vector<domain::FieldError> errors;
   if (auto role = ctx.request.query_param("role")) {
     filter.role = domain::parse_role(*role);
-    if (!filter.role) errors.push_back({"role", "must be one of admin, manufacturer, cfa, stockist, retailer"});
+    if (!filter.role)
+      errors.push_back({"role", "must be one of admin, manufacturer, cfa, stockist, retailer"});
   }
   if (auto loc = ctx.request.query_param("location_id")) {
     filter.location_id = parse_id(*loc);
@@ -287,7 +295,8 @@ Response delete_user(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
   if (!id) return not_found();
-  if (*id == auth->actor.user_id) return problem(Error::of(ErrorCode::conflict, "you cannot delete your own account"));
+  if (*id == auth->actor.user_id)
+    return problem(Error::of(ErrorCode::conflict, "you cannot delete your own account"));
   bool found = ctx.resources.db.transact([&](pqxx::work& txn) {
     auto user = infra::users::find_by_id(txn, *id, true);
     if (!user) return false;
@@ -303,7 +312,8 @@ Response delete_user(Context& ctx) {
 Response get_my_notifications(Context& ctx) {
   auto auth = authenticate(ctx);
   if (!auth) return problem(auth.error());
-  auto enabled = ctx.resources.db.transact([&](pqxx::work& txn) { return infra::users::email_alerts(txn, auth->actor.user_id); });
+  auto enabled = ctx.resources.db.transact(
+      [&](pqxx::work& txn) { return infra::users::email_alerts(txn, auth->actor.user_id); });
   if (!enabled) return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists"));
   return json_response(200, nlohmann::json{{"email_alerts", *enabled}}.dump());
 }
@@ -320,14 +330,13 @@ Response set_my_notifications(Context& ctx) {
     auto before = infra::users::email_alerts(txn, auth->actor.user_id);
     if (!before) return false;
     infra::users::set_email_alerts(txn, auth->actor.user_id, enabled);
-    audit(ctx, txn, *auth, "user.notifications", auth->actor.user_id, nlohmann::json{{"email_alerts", *before}}.dump(),
-          nlohmann::json{{"email_alerts", enabled}}.dump());
+    audit(ctx, txn, *auth, "user.notifications", auth->actor.user_id,
+          nlohmann::json{{"email_alerts", *before}}.dump(), nlohmann::json{{"email_alerts", enabled}}.dump());
     return true;
   });
   if (!done) return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists"));
   return json_response(200, nlohmann::json{{"email_alerts", enabled}}.dump());
 }
-
 
 // --- sign-ups waiting for activation (issue 13) ---
 
@@ -379,14 +388,20 @@ Response activate_account(Context& ctx) {
     infra::users::activate(txn, *id, *role, location_id);
     auto after = infra::users::find_by_id(txn, *id);
     std::string place;
-    if (auto l = location_id ? infra::locations::find(txn, *location_id) : std::nullopt) place = l->code + " (" + l->name + ")";
+    if (auto l = location_id ? infra::locations::find(txn, *location_id) : std::nullopt)
+      place = l->code + " (" + l->name + ")";
     queue_account_mail(txn, *after, "activated",
-                       domain::render_activated_email({after->username, ctx.services.config.dashboard_url, "", 0,
-                                                       role_text, place}));
-    infra::append_event(txn, {"account.activated",
-                              {{"user_id", *id}, {"role", role_text}, {"location_id", location_id ? nlohmann::json(*location_id) : nlohmann::json(nullptr)}},
-                              ctx.request.request_id, auth->actor.user_id});
-    audit(ctx, txn, *auth, "user.activate_registration", *id, infra::users::to_json(user), infra::users::to_json(*after));
+                       domain::render_activated_email(
+                           {after->username, ctx.services.config.dashboard_url, "", 0, role_text, place}));
+    infra::append_event(
+        txn, {"account.activated",
+              {{"user_id", *id},
+               {"role", role_text},
+               {"location_id", location_id ? nlohmann::json(*location_id) : nlohmann::json(nullptr)}},
+              ctx.request.request_id,
+              auth->actor.user_id});
+    audit(ctx, txn, *auth, "user.activate_registration", *id, infra::users::to_json(user),
+          infra::users::to_json(*after));
     return after;
   });
   if (refusal) return *refusal;
@@ -403,9 +418,11 @@ Response reject_account(Context& ctx) {
   ctx.resources.db.transact([&](pqxx::work& txn) {
     infra::UserRecord user;
     if ((refusal = lock_pending(txn, *id, user))) return;
-    queue_account_mail(txn, user, "rejected",
-                       domain::render_rejected_email({user.username, ctx.services.config.dashboard_url, "", 0, "", ""}));
-    infra::append_event(txn, {"account.rejected", {{"user_id", *id}}, ctx.request.request_id, auth->actor.user_id});
+    queue_account_mail(
+        txn, user, "rejected",
+        domain::render_rejected_email({user.username, ctx.services.config.dashboard_url, "", 0, "", ""}));
+    infra::append_event(
+        txn, {"account.rejected", {{"user_id", *id}}, ctx.request.request_id, auth->actor.user_id});
     audit(ctx, txn, *auth, "user.reject_registration", *id, infra::users::to_json(user), std::nullopt);
     infra::users::remove(txn, *id);
   });

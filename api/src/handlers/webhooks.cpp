@@ -14,7 +14,6 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-
 json webhook_json(const infra::WebhookRecord& w) {
   return {{"id", w.id},
           {"url", w.url},
@@ -30,8 +29,12 @@ json webhook_json(const infra::WebhookRecord& w) {
 }
 
 json attempt_json(const infra::AttemptRecord& a) {
-  return {{"id", a.id},           {"attempted_at", a.attempted_at},   {"status_code", or_null(a.status_code)},
-          {"duration_ms", a.duration_ms}, {"response_body", or_null(a.response_body)}, {"error", or_null(a.error)}};
+  return {{"id", a.id},
+          {"attempted_at", a.attempted_at},
+          {"status_code", or_null(a.status_code)},
+          {"duration_ms", a.duration_ms},
+          {"response_body", or_null(a.response_body)},
+          {"error", or_null(a.error)}};
 }
 
 json delivery_json(const infra::DeliveryRecord& d) {
@@ -44,12 +47,15 @@ json delivery_json(const infra::DeliveryRecord& d) {
           {"last_status_code", or_null(d.last_status_code)},
           {"last_error", or_null(d.last_error)},
           {"created_at", d.created_at},
-          {"next_attempt_at", d.status == domain::DeliveryStatus::pending ? json(d.next_attempt_at) : json(nullptr)},
+          {"next_attempt_at",
+           d.status == domain::DeliveryStatus::pending ? json(d.next_attempt_at) : json(nullptr)},
           {"delivered_at", or_null(d.delivered_at)},
           {"recent_attempts", json::array()}};
 }
 
-Response not_found() { return problem(Error::of(ErrorCode::not_found, "no such webhook")); }
+Response not_found() {
+  return problem(Error::of(ErrorCode::not_found, "no such webhook"));
+}
 
 // The body of POST and PUT; `creating` allows a secret, updating allows enabled.
 webhooks::WebhookInput read_input(FieldReader& in, const json& body, bool creating) {
@@ -101,7 +107,8 @@ Response create(Context& ctx) {
     auto made = webhooks::create_webhook(store, auth->actor, input);
     if (!made) return made.error();
     auto shown = webhook_json(made->webhook);
-    audit_change(ctx, txn, auth->actor.user_id, "webhook.create", "webhook", made->webhook.id, std::nullopt, shown);
+    audit_change(ctx, txn, auth->actor.user_id, "webhook.create", "webhook", made->webhook.id, std::nullopt,
+                 shown);
     shown["secret"] = or_null(made->generated_secret);
     return shown;
   });
@@ -156,7 +163,8 @@ Response remove(Context& ctx) {
     auto before = store.find(*id, true);
     if (!before) return false;
     store.remove(*id);
-    audit_change(ctx, txn, auth->actor.user_id, "webhook.delete", "webhook", *id, webhook_json(*before), std::nullopt);
+    audit_change(ctx, txn, auth->actor.user_id, "webhook.delete", "webhook", *id, webhook_json(*before),
+                 std::nullopt);
     return true;
   });
   return removed ? no_content() : not_found();
@@ -196,8 +204,9 @@ Response replay(Context& ctx) {
   auto replayed = ctx.resources.db.transact([&](pqxx::work& txn) -> domain::Result<infra::DeliveryRecord> {
     infra::PgWebhookStore store(txn);
     auto d = webhooks::replay_delivery(store, *id, *delivery_id);
-    if (d) audit_change(ctx, txn, auth->actor.user_id, "webhook.replay", "webhook", *id, std::nullopt,
-                        json{{"delivery_id", d->id}, {"event_id", d->event_id}});
+    if (d)
+      audit_change(ctx, txn, auth->actor.user_id, "webhook.replay", "webhook", *id, std::nullopt,
+                   json{{"delivery_id", d->id}, {"event_id", d->event_id}});
     return d;
   });
   if (!replayed) return problem(replayed.error());

@@ -14,7 +14,9 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such alert"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such alert");
+}
 
 json delivery_json(const infra::EmailDeliveryRecord& d) {
   return {{"id", d.id},
@@ -105,8 +107,10 @@ domain::Result<json> acknowledge_alert(const Caller& by, std::int64_t id, infra:
   if (!alert || !visible(by.actor, *alert)) return not_found();
   // A transfer discrepancy is stock that went missing or appeared: the destination that reported
   // it may not also close the matter; the roles that may adjust stock acknowledge it.
-  if (alert->kind == "transfer.discrepancy" && !domain::allows(by.actor.role, domain::Permission::adjust_stock)) {
-    return Error::of(ErrorCode::forbidden, "a transfer discrepancy is acknowledged by a manufacturer or an admin");
+  if (alert->kind == "transfer.discrepancy" &&
+      !domain::allows(by.actor.role, domain::Permission::adjust_stock)) {
+    return Error::of(ErrorCode::forbidden,
+                     "a transfer discrepancy is acknowledged by a manufacturer or an admin");
   }
   if (alert->acked_at) return Error::of(ErrorCode::conflict, "the alert was acknowledged already");
   const auto before = alert_json(*alert);

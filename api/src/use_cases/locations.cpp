@@ -11,7 +11,9 @@ using domain::ErrorCode;
 using domain::FieldError;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such location"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such location");
+}
 
 // What the stored chain says about the fields: the upstream exists, the chain does not loop back
 // to `self` (an existing location), the code is free.
@@ -32,7 +34,8 @@ std::vector<FieldError> chain_errors(infra::LocationStore& locations, const infr
 void audit_location(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                     const std::optional<infra::LocationRecord>& before,
                     const std::optional<infra::LocationRecord>& after) {
-  record_change(by, audit, action, "location", id, before ? std::optional(location_json(*before)) : std::nullopt,
+  record_change(by, audit, action, "location", id,
+                before ? std::optional(location_json(*before)) : std::nullopt,
                 after ? std::optional(location_json(*after)) : std::nullopt);
 }
 
@@ -60,8 +63,10 @@ domain::Result<infra::LocationRecord> get_location(std::int64_t id, infra::Locat
 }
 
 domain::Result<infra::LocationRecord> create_location(const Caller& by, const infra::LocationFields& fields,
-                                                      infra::LocationStore& locations, infra::AuditTrail& audit) {
-  if (auto errors = chain_errors(locations, fields, std::nullopt); !errors.empty()) return field_refusal(errors);
+                                                      infra::LocationStore& locations,
+                                                      infra::AuditTrail& audit) {
+  if (auto errors = chain_errors(locations, fields, std::nullopt); !errors.empty())
+    return field_refusal(errors);
   const auto id = locations.insert(fields);
   auto created = locations.find(id, false);
   audit_location(by, audit, "location.create", id, std::nullopt, created);
@@ -69,19 +74,21 @@ domain::Result<infra::LocationRecord> create_location(const Caller& by, const in
 }
 
 domain::Result<infra::LocationRecord> update_location(const Caller& by, const LocationChange& change,
-                                                      infra::LocationStore& locations, infra::AuditTrail& audit) {
+                                                      infra::LocationStore& locations,
+                                                      infra::AuditTrail& audit) {
   auto before = locations.find(change.id, true);
   if (!before) return not_found();
   if (auto stale = domain::stale_version(change.if_match, before->version, "location")) return *stale;
-  if (auto errors = chain_errors(locations, change.fields, change.id); !errors.empty()) return field_refusal(errors);
+  if (auto errors = chain_errors(locations, change.fields, change.id); !errors.empty())
+    return field_refusal(errors);
   locations.update(change.id, change.fields);
   auto after = locations.find(change.id, false);
   audit_location(by, audit, "location.update", change.id, before, after);
   return *after;
 }
 
-domain::Status delete_location(const Caller& by, const LocationRemoval& removal, infra::LocationStore& locations,
-                               infra::AuditTrail& audit) {
+domain::Status delete_location(const Caller& by, const LocationRemoval& removal,
+                               infra::LocationStore& locations, infra::AuditTrail& audit) {
   auto before = locations.find(removal.id, true);
   if (!before) return not_found();
   if (!locations.remove(removal.id)) {

@@ -18,7 +18,9 @@ using domain::OrderStatus;
 using domain::Quantity;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such order"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such order");
+}
 
 std::optional<std::int64_t> scope_of(const domain::Actor& actor) {
   if (domain::is_location_scoped(actor.role)) return actor.location_id.value_or(-1);
@@ -27,7 +29,8 @@ std::optional<std::int64_t> scope_of(const domain::Actor& actor) {
 
 // The order's products, locations and supplier into its parties; a replenishment names only its
 // buyer, and its seller is the buyer's upstream location.
-infra::OrderNames look_up(PlaceOrder& cmd, const std::optional<std::int64_t>& default_buyer, infra::OrderStore& orders) {
+infra::OrderNames look_up(PlaceOrder& cmd, const std::optional<std::int64_t>& default_buyer,
+                          infra::OrderStore& orders) {
   auto& p = cmd.parties;
   if (!p.buyer_id && default_buyer) p.buyer_id = default_buyer;
   std::vector<std::int64_t> product_ids, location_ids;
@@ -59,18 +62,21 @@ json priced_lines(const PlaceOrder& cmd, const infra::OrderNames& names, std::ve
     const auto& l = cmd.lines[i];
     const auto at = "lines[" + std::to_string(i) + "].product_id";
     auto p = names.products.find(l.product_id);
-    if (p == names.products.end()) errors.push_back({at, "does not exist"});
-    else if (!p->second.is_active) errors.push_back({at, "is not active"});
+    if (p == names.products.end())
+      errors.push_back({at, "does not exist"});
+    else if (!p->second.is_active)
+      errors.push_back({at, "is not active"});
     else if (cmd.kind != OrderKind::purchase && !p->second.finished)
       errors.push_back({at, "is a raw material; only finished goods are sold"});
     if (!errors.empty()) continue;
-    const auto price =
-        l.unit_price_cents.value_or(cmd.kind == OrderKind::purchase ? p->second.cost_cents : p->second.price_cents);
+    const auto price = l.unit_price_cents.value_or(cmd.kind == OrderKind::purchase ? p->second.cost_cents
+                                                                                   : p->second.price_cents);
     const auto amount = domain::line_amount_cents(l.quantity.milli(), price);
     if (!amount || (total_cents += *amount) > domain::max_amount_cents) {
-      errors.push_back({"lines[" + std::to_string(i) + "].quantity",
-                        amount ? "brings the order's total above " + domain::format_money(domain::max_amount_cents)
-                               : "times the unit price is more than " + domain::format_money(domain::max_amount_cents)});
+      errors.push_back(
+          {"lines[" + std::to_string(i) + "].quantity",
+           amount ? "brings the order's total above " + domain::format_money(domain::max_amount_cents)
+                  : "times the unit price is more than " + domain::format_money(domain::max_amount_cents)});
       continue;
     }
     lines.push_back({{"line_no", i + 1},
@@ -84,8 +90,9 @@ json priced_lines(const PlaceOrder& cmd, const infra::OrderNames& names, std::ve
 }
 
 // The customer of a sale at `seller`: the one named by id, or the inline one found or created.
-std::optional<std::int64_t> resolve_customer(PlaceOrder& cmd, std::optional<std::int64_t> seller, std::int64_t actor_id,
-                                             infra::CustomerStore& customers, std::vector<FieldError>& errors) {
+std::optional<std::int64_t> resolve_customer(PlaceOrder& cmd, std::optional<std::int64_t> seller,
+                                             std::int64_t actor_id, infra::CustomerStore& customers,
+                                             std::vector<FieldError>& errors) {
   auto& ref = cmd.customer_ref;
   if (!seller || (!ref.id && !ref.inline_fields)) return std::nullopt;
   if (ref.id) {
@@ -193,11 +200,12 @@ json order_json(const infra::OrderRecord& o) {
 domain::Result<json> place_order(const Caller& by, PlaceOrder cmd, infra::OrderStore& orders,
                                  infra::CustomerStore& customers) {
   const auto& actor = by.actor;
-  const bool sets_price =
-      std::any_of(cmd.lines.begin(), cmd.lines.end(), [](const auto& l) { return l.unit_price_cents.has_value(); });
+  const bool sets_price = std::any_of(cmd.lines.begin(), cmd.lines.end(),
+                                      [](const auto& l) { return l.unit_price_cents.has_value(); });
   if (sets_price && !domain::allows(actor.role, domain::Permission::override_order_price)) {
-    return Error::of(ErrorCode::forbidden,
-                     "only a manufacturer or admin may set unit_price; leave it out to use the catalog price");
+    return Error::of(
+        ErrorCode::forbidden,
+        "only a manufacturer or admin may set unit_price; leave it out to use the catalog price");
   }
   const auto names = look_up(cmd, domain::default_buyer(actor, cmd.kind), orders);
   auto parties = domain::check_parties(actor, cmd.parties);
@@ -205,7 +213,8 @@ domain::Result<json> place_order(const Caller& by, PlaceOrder cmd, infra::OrderS
   std::vector<FieldError> errors;
   const auto lines = priced_lines(cmd, names, errors);
   std::optional<std::int64_t> customer_id;
-  if (errors.empty()) customer_id = resolve_customer(cmd, parties->seller_id, actor.user_id, customers, errors);
+  if (errors.empty())
+    customer_id = resolve_customer(cmd, parties->seller_id, actor.user_id, customers, errors);
   if (!errors.empty()) return Error::validation(std::move(errors));
   const auto event = infra::prepare_event({"order.created",
                                            {{"kind", cmd.kind_text},
@@ -214,15 +223,17 @@ domain::Result<json> place_order(const Caller& by, PlaceOrder cmd, infra::OrderS
                                             {"supplier_id", or_null(parties->supplier_id)}},
                                            by.request_id,
                                            actor.user_id});
-  const auto placed = orders.insert({lines.dump(), cmd.kind_text, parties->seller_id, parties->buyer_id,
-                                     parties->supplier_id, customer_id ? std::nullopt : cmd.customer, actor.user_id,
-                                     by.request_id, event.id, event.envelope.dump(), customer_id});
+  const auto placed =
+      orders.insert({lines.dump(), cmd.kind_text, parties->seller_id, parties->buyer_id, parties->supplier_id,
+                     customer_id ? std::nullopt : cmd.customer, actor.user_id, by.request_id, event.id,
+                     event.envelope.dump(), customer_id});
   return placed_order_json(by, cmd, *parties, customer_id, placed);
 }
 
 domain::Result<json> get_order(const Caller& by, std::int64_t id, infra::OrderStore& orders) {
   auto order = orders.find(id, false);
-  if (!order || !visible(by.actor, *order)) return not_found();  // outside the caller's scope it does not exist
+  if (!order || !visible(by.actor, *order))
+    return not_found();  // outside the caller's scope it does not exist
   return with_details(*order, orders);
 }
 
@@ -232,23 +243,25 @@ domain::Result<std::vector<infra::OrderRecord>> list_orders(const Caller& by, in
   return orders.page(filter);
 }
 
-domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by, std::int64_t customer_id,
-                                                                     const infra::OrderFilter& page, infra::OrderStore& orders,
+domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by,
+                                                                     std::int64_t customer_id,
+                                                                     const infra::OrderFilter& page,
+                                                                     infra::OrderStore& orders,
                                                                      infra::CustomerStore& customers) {
   auto customer = customers.find(customer_id);
   if (!customer || !domain::can_access_location(by.actor, customer->location_id)) {
     return Error::of(ErrorCode::not_found, "no such customer");
   }
-  infra::OrderFilter filter{page.after_id, std::nullopt, std::nullopt, scope_of(by.actor), std::nullopt,
-                            std::nullopt, customer_id, page.limit};
+  infra::OrderFilter filter{page.after_id, std::nullopt, std::nullopt, scope_of(by.actor),
+                            std::nullopt,  std::nullopt, customer_id,  page.limit};
   return orders.page(filter);
 }
 
 namespace {
 
 // Who may make the move, before anything is written.
-std::optional<Error> refuse_move(const Caller& by, const infra::OrderRecord& order, const OrderStatusChange& change,
-                                 OrderKind kind, OrderStatus from) {
+std::optional<Error> refuse_move(const Caller& by, const infra::OrderRecord& order,
+                                 const OrderStatusChange& change, OrderKind kind, OrderStatus from) {
   if (auto stale = domain::stale_version(change.if_match, order.version, "order")) return stale;
   if (auto legal = domain::transition(kind, from, change.to); !legal) return legal.error();
   if (change.to == OrderStatus::confirmed || change.to == OrderStatus::rejected) {
@@ -303,11 +316,13 @@ domain::Result<MovedOrder> change_order_status(const Caller& by, const OrderStat
   const auto from = *domain::parse_order_status(order->status);
   if (auto refusal = refuse_move(by, *order, change, kind, from)) return *refusal;
   const std::string to(domain::to_string(change.to));
-  orders.move({change.id, std::string(domain::to_string(from)), to, by.actor.user_id, change.note, by.request_id});
+  orders.move(
+      {change.id, std::string(domain::to_string(from)), to, by.actor.user_id, change.note, by.request_id});
   // A draft holds no stock: confirming it places the order as if it had just been created (the
   // stock worker then tries to reserve), canceling it has nothing to give back.
-  const bool stock_work = from == OrderStatus::draft ? change.to == OrderStatus::pending
-                                                     : domain::stock_effect(kind, change.to) != domain::StockEffect::none;
+  const bool stock_work = from == OrderStatus::draft
+                              ? change.to == OrderStatus::pending
+                              : domain::stock_effect(kind, change.to) != domain::StockEffect::none;
   announce_move(by, *order, from, to, stock_work, outbox);
   auto after = orders.find(change.id, false);
   record_change(by, audit, "order.status", "order", change.id, order_json(*order), order_json(*after));

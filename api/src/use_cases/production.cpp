@@ -13,7 +13,9 @@ using domain::FieldError;
 using domain::Quantity;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such production batch"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such production batch");
+}
 
 void announce(const Caller& by, const std::string& type, const std::optional<infra::BatchRecord>& before,
               const infra::BatchRecord& after, json data, infra::Outbox& outbox, infra::AuditTrail& audit) {
@@ -48,7 +50,8 @@ std::vector<FieldError> plan_errors(const PlanBatch& c, infra::BatchStore& batch
 
 // What producing the batch's output consumes, against what is there to use at its location: a
 // missing bill of materials (422) or the short materials (409), else nothing.
-std::optional<Error> refuse_materials(const infra::BatchRecord& batch, Quantity produced, infra::BatchStore& batches) {
+std::optional<Error> refuse_materials(const infra::BatchRecord& batch, Quantity produced,
+                                      infra::BatchStore& batches) {
   std::vector<domain::BomLine> bom;
   std::vector<std::pair<std::int64_t, Quantity>> available;
   std::vector<std::pair<std::int64_t, std::string>> names;
@@ -58,8 +61,9 @@ std::optional<Error> refuse_materials(const infra::BatchRecord& batch, Quantity 
     available.emplace_back(m.material_id, Quantity::parse(m.available).value_or(Quantity()));
   }
   if (bom.empty()) {
-    return Error::validation({{"product_id", "has no bill of materials; set one with PUT /products/{id}/bom"}},
-                             "nothing to produce from");
+    return Error::validation(
+        {{"product_id", "has no bill of materials; set one with PUT /products/{id}/bom"}},
+        "nothing to produce from");
   }
   const auto short_ones = domain::shortages(domain::material_needs(bom, produced, available));
   if (short_ones.empty()) return std::nullopt;
@@ -74,7 +78,8 @@ std::optional<Error> refuse_materials(const infra::BatchRecord& batch, Quantity 
                std::move(fields), 0};
 }
 
-std::optional<Error> complete(const BatchMove& m, const infra::BatchRecord& before, infra::BatchStore& batches) {
+std::optional<Error> complete(const BatchMove& m, const infra::BatchRecord& before,
+                              infra::BatchStore& batches) {
   if (before.completion == "requested") {
     return Error::of(ErrorCode::conflict, "this batch's completion is already being booked");
   }
@@ -134,11 +139,12 @@ json batch_json(const infra::BatchRecord& b) {
               {"completed_at", or_null(b.completed_at)}};
 }
 
-domain::Result<infra::BatchRecord> plan_batch(const Caller& by, const PlanBatch& c, infra::BatchStore& batches,
-                                              infra::Outbox& outbox, infra::AuditTrail& audit) {
+domain::Result<infra::BatchRecord> plan_batch(const Caller& by, const PlanBatch& c,
+                                              infra::BatchStore& batches, infra::Outbox& outbox,
+                                              infra::AuditTrail& audit) {
   if (auto errors = plan_errors(c, batches); !errors.empty()) return Error::validation(std::move(errors));
-  const auto id =
-      batches.insert({c.product_id, c.location_id, c.planned_quantity.to_string(), by.actor.user_id, by.request_id});
+  const auto id = batches.insert(
+      {c.product_id, c.location_id, c.planned_quantity.to_string(), by.actor.user_id, by.request_id});
   auto created = *batches.find(id, false);
   announce(by, "production.planned", std::nullopt, created, json::object(), outbox, audit);
   return created;
@@ -160,12 +166,14 @@ domain::Result<MovedBatch> move_batch(const Caller& by, const BatchMove& m, infr
   auto before = batches.find(m.id, true);
   if (!before) return not_found();
   const auto from = *domain::parse_batch_status(before->status);
-  if (auto refused = refuse_move(m.if_match, before->version, "production batch", from, m.to)) return *refused;
+  if (auto refused = refuse_move(m.if_match, before->version, "production batch", from, m.to))
+    return *refused;
   auto written = write_move(m, *before, batches);
   if (!written) return written.error();
   auto after = *batches.find(m.id, false);
   announce(by, written->first, before, after, written->second, outbox, audit);
-  const bool accepted = m.to == BatchStatus::completed || (m.to == BatchStatus::qc_failed && before->status == "completed");
+  const bool accepted =
+      m.to == BatchStatus::completed || (m.to == BatchStatus::qc_failed && before->status == "completed");
   return MovedBatch{std::move(after), accepted};
 }
 

@@ -12,7 +12,9 @@ using domain::ErrorCode;
 using domain::FieldError;
 using nlohmann::json;
 
-Error no_product() { return Error::of(ErrorCode::not_found, "no such product"); }
+Error no_product() {
+  return Error::of(ErrorCode::not_found, "no such product");
+}
 
 // Uniqueness and references, checked so the answer names the field (the database enforces them too).
 std::vector<FieldError> reference_errors(infra::ProductStore& products, const infra::ProductFields& f,
@@ -20,7 +22,8 @@ std::vector<FieldError> reference_errors(infra::ProductStore& products, const in
   std::vector<FieldError> errors;
   if (products.sku_taken(f.sku, self)) errors.push_back({"sku", "is taken"});
   if (f.gtin && products.gtin_taken(*f.gtin, self)) errors.push_back({"gtin", "is taken"});
-  if (f.supplier_id && !products.supplier_exists(*f.supplier_id)) errors.push_back({"supplier_id", "does not exist"});
+  if (f.supplier_id && !products.supplier_exists(*f.supplier_id))
+    errors.push_back({"supplier_id", "does not exist"});
   return errors;
 }
 
@@ -61,7 +64,8 @@ domain::Result<infra::ProductRecord> get_product(std::int64_t id, infra::Product
 
 domain::Result<infra::ProductRecord> create_product(const Caller& by, const infra::ProductFields& fields,
                                                     infra::ProductStore& products, infra::AuditTrail& audit) {
-  if (auto errors = reference_errors(products, fields, std::nullopt); !errors.empty()) return field_refusal(errors);
+  if (auto errors = reference_errors(products, fields, std::nullopt); !errors.empty())
+    return field_refusal(errors);
   const auto id = products.insert(fields);
   auto created = products.find(id, false);
   record_change(by, audit, "product.create", "product", id, std::nullopt, as_json(created));
@@ -108,8 +112,8 @@ domain::Result<BillOfMaterials> get_bom(std::int64_t product_id, infra::BomStore
   return BillOfMaterials{product_id, boms.lines(product_id)};
 }
 
-domain::Result<BillOfMaterials> replace_bom(const Caller& by, const BomReplacement& replacement, infra::BomStore& boms,
-                                            infra::AuditTrail& audit) {
+domain::Result<BillOfMaterials> replace_bom(const Caller& by, const BomReplacement& replacement,
+                                            infra::BomStore& boms, infra::AuditTrail& audit) {
   const auto id = replacement.product_id;
   auto kind = boms.product_kind(id, true);
   if (!kind) return no_product();

@@ -13,7 +13,9 @@ using domain::ErrorCode;
 using domain::FieldError;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such reorder rule"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such reorder rule");
+}
 
 void audit_rule(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                 const std::optional<infra::ReorderRuleRecord>& before,
@@ -50,7 +52,8 @@ domain::Result<infra::ReorderRuleRecord> get_reorder_rule(const Caller& by, std:
 }
 
 domain::Result<infra::ReorderRuleRecord> create_reorder_rule(const Caller& by, const NewReorderRule& rule,
-                                                             infra::ReorderRuleStore& rules, infra::AuditTrail& audit) {
+                                                             infra::ReorderRuleStore& rules,
+                                                             infra::AuditTrail& audit) {
   std::vector<FieldError> errors;
   if (!rules.product_exists(rule.product_id)) errors.push_back({"product_id", "does not exist"});
   if (!rules.location_exists(rule.location_id)) errors.push_back({"location_id", "does not exist"});
@@ -64,8 +67,10 @@ domain::Result<infra::ReorderRuleRecord> create_reorder_rule(const Caller& by, c
   return *created;
 }
 
-domain::Result<infra::ReorderRuleRecord> update_reorder_rule(const Caller& by, const ReorderRuleChange& change,
-                                                             infra::ReorderRuleStore& rules, infra::AuditTrail& audit) {
+domain::Result<infra::ReorderRuleRecord> update_reorder_rule(const Caller& by,
+                                                             const ReorderRuleChange& change,
+                                                             infra::ReorderRuleStore& rules,
+                                                             infra::AuditTrail& audit) {
   auto before = rules.find(change.id, true);
   if (!before) return not_found();
   if (auto stale = domain::stale_version(change.if_match, before->version, "reorder rule")) return *stale;
@@ -75,8 +80,8 @@ domain::Result<infra::ReorderRuleRecord> update_reorder_rule(const Caller& by, c
   return *after;
 }
 
-domain::Status delete_reorder_rule(const Caller& by, const ReorderRuleRemoval& removal, infra::ReorderRuleStore& rules,
-                                   infra::AuditTrail& audit) {
+domain::Status delete_reorder_rule(const Caller& by, const ReorderRuleRemoval& removal,
+                                   infra::ReorderRuleStore& rules, infra::AuditTrail& audit) {
   auto before = rules.find(removal.id, true);
   if (!before) return not_found();
   rules.remove(removal.id);

@@ -16,17 +16,23 @@ using domain::RequestAction;
 using domain::RequestStatus;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such request"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such request");
+}
 
-bool decides(const domain::Actor& a) { return domain::allows(a.role, domain::Permission::decide_request); }
+bool decides(const domain::Actor& a) {
+  return domain::allows(a.role, domain::Permission::decide_request);
+}
 
 // Requesters see their own; deciders see all.
-bool visible(const domain::Actor& a, const infra::RequestRecord& r) { return decides(a) || r.requested_by == a.user_id; }
+bool visible(const domain::Actor& a, const infra::RequestRecord& r) {
+  return decides(a) || r.requested_by == a.user_id;
+}
 
 void announce(const Caller& by, const std::string& type, const std::optional<infra::RequestRecord>& before,
               const infra::RequestRecord& after, infra::Outbox& outbox, infra::AuditTrail& audit) {
-  record_change(by, audit, type, "request", after.id, before ? std::optional(request_json(*before)) : std::nullopt,
-                request_json(after));
+  record_change(by, audit, type, "request", after.id,
+                before ? std::optional(request_json(*before)) : std::nullopt, request_json(after));
   outbox.append({type,
                  {{"request_id", after.id},
                   {"number", after.number},
@@ -42,7 +48,8 @@ void announce(const Caller& by, const std::string& type, const std::optional<inf
 // Approved and carried out at once: the transfer (holding on to the request's hold until it is
 // dispatched), or the adjustment for the stock worker.
 std::optional<Error> carry_out(const Caller& by, const infra::RequestRecord& r, infra::RequestStore& requests,
-                               infra::TransferStore& transfers, infra::Outbox& outbox, infra::AuditTrail& audit) {
+                               infra::TransferStore& transfers, infra::Outbox& outbox,
+                               infra::AuditTrail& audit) {
   const auto quantity = Quantity::parse(r.quantity).value_or(Quantity());
   if (r.action == "transfer") {
     TransferLineCommand line{r.product_id, quantity, std::nullopt, false};
@@ -54,13 +61,14 @@ std::optional<Error> carry_out(const Caller& by, const infra::RequestRecord& r, 
     return std::nullopt;
   }
   const auto delta = r.action == "write_off" ? -quantity : quantity;
-  const auto adjustment =
-      requests.insert_adjustment({r.product_id, r.from_location_id, delta.to_string(),
-                                  r.number + " (" + r.action + "): " + r.reason, by.actor.user_id, by.request_id});
-  outbox.append({"stock.adjustment.requested",
-                 {{"adjustment_id", adjustment}, {"product_id", r.product_id}, {"location_id", r.from_location_id}},
-                 by.request_id,
-                 by.actor.user_id});
+  const auto adjustment = requests.insert_adjustment({r.product_id, r.from_location_id, delta.to_string(),
+                                                      r.number + " (" + r.action + "): " + r.reason,
+                                                      by.actor.user_id, by.request_id});
+  outbox.append(
+      {"stock.adjustment.requested",
+       {{"adjustment_id", adjustment}, {"product_id", r.product_id}, {"location_id", r.from_location_id}},
+       by.request_id,
+       by.actor.user_id});
   requests.link_adjustment(r.id, adjustment);
   return std::nullopt;
 }
@@ -92,9 +100,11 @@ json request_json(const infra::RequestRecord& r) {
 }
 
 domain::Result<json> create_request(const Caller& by, const RequestCommand& c, const RequestLimits& limits,
-                                    infra::RequestStore& requests, infra::Outbox& outbox, infra::AuditTrail& audit) {
+                                    infra::RequestStore& requests, infra::Outbox& outbox,
+                                    infra::AuditTrail& audit) {
   std::vector<FieldError> errors;
-  if (!requests.product_active(c.product_id)) errors.push_back({"product_id", "does not exist or is not active"});
+  if (!requests.product_active(c.product_id))
+    errors.push_back({"product_id", "does not exist or is not active"});
   const bool transfer = c.action == RequestAction::transfer;
   if (transfer) {
     // The source must be up the requester's own chain: its upstream location or a factory, so
@@ -105,17 +115,19 @@ domain::Result<json> create_request(const Caller& by, const RequestCommand& c, c
     // One requester may hold only so much at once, counted under a lock so concurrency cannot exceed it.
     const auto open = requests.lock_and_count_open_holds(by.actor.user_id);
     if (errors.empty() && open >= limits.max_open_holds) {
-      return Error::of(ErrorCode::conflict, "you have " + std::to_string(open) +
-                                                " transfer requests holding stock, the most allowed; wait for a "
-                                                "decision or cancel one");
+      return Error::of(ErrorCode::conflict,
+                       "you have " + std::to_string(open) +
+                           " transfer requests holding stock, the most allowed; wait for a "
+                           "decision or cancel one");
     }
   } else if (!requests.location_active(c.from_location_id)) {
     errors.push_back({"from_location_id", "does not exist or is not active"});
   }
   if (!errors.empty()) return Error::validation(std::move(errors));
-  const auto id = requests.insert({std::string(domain::to_string(c.action)), c.product_id, c.quantity.to_string(),
-                                   c.from_location_id, c.to_location_id, c.reason, transfer ? "requested" : "none",
-                                   by.actor.user_id, limits.sla_hours, by.request_id});
+  const auto id =
+      requests.insert({std::string(domain::to_string(c.action)), c.product_id, c.quantity.to_string(),
+                       c.from_location_id, c.to_location_id, c.reason, transfer ? "requested" : "none",
+                       by.actor.user_id, limits.sla_hours, by.request_id});
   const auto created = *requests.find(id, false);
   announce(by, "request.created", std::nullopt, created, outbox, audit);
   return request_json(created);
@@ -131,15 +143,17 @@ domain::Result<std::vector<infra::RequestRecord>> list_requests(const Caller& by
   return requests.page(filter);
 }
 
-domain::Result<infra::RequestRecord> get_request(const Caller& by, std::int64_t id, infra::RequestStore& requests) {
+domain::Result<infra::RequestRecord> get_request(const Caller& by, std::int64_t id,
+                                                 infra::RequestStore& requests) {
   auto r = requests.find(id, false);
   if (!r || !visible(by.actor, *r)) return not_found();
   return *r;
 }
 
 domain::Result<infra::RequestRecord> decide_request(const Caller& by, const RequestDecision& d,
-                                                    infra::RequestStore& requests, infra::TransferStore& transfers,
-                                                    infra::Outbox& outbox, infra::AuditTrail& audit) {
+                                                    infra::RequestStore& requests,
+                                                    infra::TransferStore& transfers, infra::Outbox& outbox,
+                                                    infra::AuditTrail& audit) {
   auto before = requests.find(d.id, true);
   if (!before || !visible(by.actor, *before)) return not_found();
   const bool cancel = d.to == RequestStatus::canceled;
@@ -152,7 +166,8 @@ domain::Result<infra::RequestRecord> decide_request(const Caller& by, const Requ
   std::string status(domain::to_string(d.to));
   if (d.to == RequestStatus::approved) {
     if (before->hold == "requested") {
-      return Error::of(ErrorCode::conflict, "the stock for this request is still being set aside; try again in a moment");
+      return Error::of(ErrorCode::conflict,
+                       "the stock for this request is still being set aside; try again in a moment");
     }
     if (auto failed = carry_out(by, *before, requests, transfers, outbox, audit)) return *failed;
     status = "executed";

@@ -20,11 +20,16 @@ std::optional<std::int64_t> scope_of(const domain::Actor& actor) {
 }
 
 json stock_row_json(const infra::StockRowRecord& r) {
-  return json{{"product_id", r.product_id},        {"sku", r.sku},
-              {"product_name", r.product_name},    {"location_id", r.location_id},
-              {"location_code", r.location_code},  {"lot_id", or_null(r.lot_id)},
-              {"lot_code", or_null(r.lot_code)},   {"expires_on", or_null(r.expires_on)},
-              {"on_hand", quantity_json(r.on_hand)}, {"reserved", quantity_json(r.reserved)},
+  return json{{"product_id", r.product_id},
+              {"sku", r.sku},
+              {"product_name", r.product_name},
+              {"location_id", r.location_id},
+              {"location_code", r.location_code},
+              {"lot_id", or_null(r.lot_id)},
+              {"lot_code", or_null(r.lot_code)},
+              {"expires_on", or_null(r.expires_on)},
+              {"on_hand", quantity_json(r.on_hand)},
+              {"reserved", quantity_json(r.reserved)},
               {"available", quantity_json(r.available)}};
 }
 
@@ -55,8 +60,8 @@ json lot_json(const infra::LotRecord& l) {
 std::string cache_key(const infra::StockFilter& f, std::int64_t version) {
   return "ims:stock:" + std::to_string(*f.location_id) + ":" + std::to_string(version) + ":" +
          infra::sha256_hex(std::to_string(f.product_id.value_or(0)) + "|" + f.kind.value_or("") + "|" +
-                           (f.below_reorder ? "1" : "0") + "|" + std::to_string(f.after_id.value_or(0)) + "|" +
-                           std::to_string(f.limit));
+                           (f.below_reorder ? "1" : "0") + "|" + std::to_string(f.after_id.value_or(0)) +
+                           "|" + std::to_string(f.limit));
 }
 
 }  // namespace
@@ -88,18 +93,21 @@ domain::Result<infra::AdjustmentRecord> request_adjustment(const Caller& by, con
   }
   if (!stock.location_exists(c.location_id)) errors.push_back({"location_id", "does not exist"});
   if (!errors.empty()) return Error::validation(std::move(errors));
-  auto adjustment = stock.insert_adjustment({c.product_id, c.location_id, c.lot_code, c.expires_on,
-                                             c.quantity_delta.to_string(), c.reason, by.actor.user_id, by.request_id});
-  outbox.append({"stock.adjustment.requested",
-                 {{"adjustment_id", adjustment.id}, {"product_id", c.product_id}, {"location_id", c.location_id}},
-                 by.request_id,
-                 by.actor.user_id});
+  auto adjustment =
+      stock.insert_adjustment({c.product_id, c.location_id, c.lot_code, c.expires_on,
+                               c.quantity_delta.to_string(), c.reason, by.actor.user_id, by.request_id});
+  outbox.append(
+      {"stock.adjustment.requested",
+       {{"adjustment_id", adjustment.id}, {"product_id", c.product_id}, {"location_id", c.location_id}},
+       by.request_id,
+       by.actor.user_id});
   record_change(by, audit, "stock.adjustment.request", "adjustment", adjustment.id, std::nullopt,
                 adjustment_json(adjustment));
   return adjustment;
 }
 
-domain::Result<infra::AdjustmentRecord> get_adjustment(const Caller& by, std::int64_t id, infra::StockStore& stock) {
+domain::Result<infra::AdjustmentRecord> get_adjustment(const Caller& by, std::int64_t id,
+                                                       infra::StockStore& stock) {
   auto found = stock.find_adjustment(id);
   // Outside the caller's scope it does not exist for them.
   if (!found || !domain::can_access_location(by.actor, found->location_id)) {
@@ -125,7 +133,8 @@ domain::Result<StockListing> list_stock(const Caller& by, infra::StockFilter fil
 domain::Result<json> list_movements(const Caller& by, infra::MovementFilter filter,
                                     std::optional<std::int64_t> product_path_id, infra::StockStore& stock) {
   if (product_path_id) {
-    if (!stock.product_active(*product_path_id).has_value()) return Error::of(ErrorCode::not_found, "no such product");
+    if (!stock.product_active(*product_path_id).has_value())
+      return Error::of(ErrorCode::not_found, "no such product");
     filter.product_id = product_path_id;
   }
   if (auto scope = scope_of(by.actor)) filter.location_id = scope;

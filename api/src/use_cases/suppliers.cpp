@@ -9,12 +9,15 @@ using domain::Error;
 using domain::ErrorCode;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such supplier"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such supplier");
+}
 
 void audit_supplier(const Caller& by, infra::AuditTrail& audit, const char* action, std::int64_t id,
                     const std::optional<infra::SupplierRecord>& before,
                     const std::optional<infra::SupplierRecord>& after) {
-  record_change(by, audit, action, "supplier", id, before ? std::optional(supplier_json(*before)) : std::nullopt,
+  record_change(by, audit, action, "supplier", id,
+                before ? std::optional(supplier_json(*before)) : std::nullopt,
                 after ? std::optional(supplier_json(*after)) : std::nullopt);
 }
 
@@ -42,7 +45,8 @@ domain::Result<infra::SupplierRecord> get_supplier(std::int64_t id, infra::Suppl
 }
 
 domain::Result<infra::SupplierRecord> create_supplier(const Caller& by, const infra::SupplierFields& fields,
-                                                      infra::SupplierStore& suppliers, infra::AuditTrail& audit) {
+                                                      infra::SupplierStore& suppliers,
+                                                      infra::AuditTrail& audit) {
   const auto id = suppliers.insert(fields);
   auto created = suppliers.find(id, false);
   audit_supplier(by, audit, "supplier.create", id, std::nullopt, created);
@@ -50,7 +54,8 @@ domain::Result<infra::SupplierRecord> create_supplier(const Caller& by, const in
 }
 
 domain::Result<infra::SupplierRecord> update_supplier(const Caller& by, const SupplierChange& change,
-                                                      infra::SupplierStore& suppliers, infra::AuditTrail& audit) {
+                                                      infra::SupplierStore& suppliers,
+                                                      infra::AuditTrail& audit) {
   auto before = suppliers.find(change.id, true);
   if (!before) return not_found();
   if (auto stale = domain::stale_version(change.if_match, before->version, "supplier")) return *stale;
@@ -60,19 +65,22 @@ domain::Result<infra::SupplierRecord> update_supplier(const Caller& by, const Su
   return *after;
 }
 
-domain::Result<infra::SupplierRecord> set_supplier_status(const Caller& by, const SupplierStatusChange& change,
-                                                          infra::SupplierStore& suppliers, infra::AuditTrail& audit) {
+domain::Result<infra::SupplierRecord> set_supplier_status(const Caller& by,
+                                                          const SupplierStatusChange& change,
+                                                          infra::SupplierStore& suppliers,
+                                                          infra::AuditTrail& audit) {
   auto before = suppliers.find(change.id, true);
   if (!before) return not_found();
   if (auto stale = domain::stale_version(change.if_match, before->version, "supplier")) return *stale;
   suppliers.set_active(change.id, change.is_active);
   auto after = suppliers.find(change.id, false);
-  audit_supplier(by, audit, change.is_active ? "supplier.activate" : "supplier.deactivate", change.id, before, after);
+  audit_supplier(by, audit, change.is_active ? "supplier.activate" : "supplier.deactivate", change.id, before,
+                 after);
   return *after;
 }
 
-domain::Status delete_supplier(const Caller& by, const SupplierRemoval& removal, infra::SupplierStore& suppliers,
-                               infra::AuditTrail& audit) {
+domain::Status delete_supplier(const Caller& by, const SupplierRemoval& removal,
+                               infra::SupplierStore& suppliers, infra::AuditTrail& audit) {
   auto before = suppliers.find(removal.id, true);
   if (!before) return not_found();
   if (const auto used = suppliers.products_supplied(removal.id); used > 0) {

@@ -15,7 +15,9 @@ using domain::Quantity;
 using domain::TransferStatus;
 using nlohmann::json;
 
-Error not_found() { return Error::of(ErrorCode::not_found, "no such transfer"); }
+Error not_found() {
+  return Error::of(ErrorCode::not_found, "no such transfer");
+}
 
 bool involved(const domain::Actor& actor, const infra::TransferRecord& t) {
   return domain::can_access_location(actor, t.from_location_id) ||
@@ -25,7 +27,9 @@ bool involved(const domain::Actor& actor, const infra::TransferRecord& t) {
 json line_json(const infra::TransferLineRecord& l) {
   auto picks = json::array();
   for (const auto& p : l.picks) {
-    picks.push_back({{"lot_id", or_null(p.lot_id)}, {"lot_code", or_null(p.lot_code)}, {"quantity", quantity_json(p.quantity)}});
+    picks.push_back({{"lot_id", or_null(p.lot_id)},
+                     {"lot_code", or_null(p.lot_code)},
+                     {"quantity", quantity_json(p.quantity)}});
   }
   return json{{"id", l.id},
               {"line_no", l.line_no},
@@ -69,28 +73,33 @@ std::vector<FieldError> check_new_transfer(const CreateTransfer& c, infra::Trans
   } else if (!transfers.locations_active(c.from_location_id, c.to_location_id)) {
     errors.push_back({"from_location_id", "both locations must exist and be active"});
   }
-  if (!c.lines || c.lines->empty() || c.lines->size() > 200) errors.push_back({"lines", "must hold 1 to 200 lines"});
+  if (!c.lines || c.lines->empty() || c.lines->size() > 200)
+    errors.push_back({"lines", "must hold 1 to 200 lines"});
   if (!errors.empty()) return errors;
   for (std::size_t i = 0; i < c.lines->size(); ++i) {
     const auto at = "lines[" + std::to_string(i) + "].";
     const auto& l = (*c.lines)[i];
     const bool quantity_ok = l.quantity && *l.quantity > Quantity();
-    if (!quantity_ok) errors.push_back({at + "quantity", "must be a positive number with at most 3 decimals"});
+    if (!quantity_ok)
+      errors.push_back({at + "quantity", "must be a positive number with at most 3 decimals"});
     if (!l.product_id) {
       errors.push_back({at + "product_id", "is required, a positive integer id"});
       continue;
     }
-    if (!transfers.product_active(*l.product_id)) errors.push_back({at + "product_id", "does not exist or is not active"});
+    if (!transfers.product_active(*l.product_id))
+      errors.push_back({at + "product_id", "does not exist or is not active"});
     if (l.lot_malformed || (l.lot_id && !transfers.lot_of_product(*l.lot_id, *l.product_id))) {
       errors.push_back({at + "lot_id", "is not a lot of this product"});
     }
-    if (l.quantity) rows.push_back({static_cast<int>(i + 1), *l.product_id, l.lot_id, l.quantity->to_string()});
+    if (l.quantity)
+      rows.push_back({static_cast<int>(i + 1), *l.product_id, l.lot_id, l.quantity->to_string()});
   }
   return errors;
 }
 
 // Who may make the move: the source dispatches, the destination receives, managers do anything.
-std::optional<Error> refuse_caller(const domain::Actor& actor, const infra::TransferRecord& t, TransferStatus to) {
+std::optional<Error> refuse_caller(const domain::Actor& actor, const infra::TransferRecord& t,
+                                   TransferStatus to) {
   if (domain::allows(actor.role, domain::Permission::manage_transfers)) return std::nullopt;
   if (to == TransferStatus::in_transit) {
     if (domain::can_access_location(actor, t.from_location_id)) return std::nullopt;
@@ -121,8 +130,9 @@ std::vector<FieldError> check_received(const std::optional<std::vector<ReceivedL
     if (!q || *q < Quantity()) {
       errors.push_back({at + "received_quantity", "must be zero or more, with at most 3 decimals"});
     } else if (*q > shipped) {
-      errors.push_back({at + "received_quantity", "may not exceed the " + shipped.to_string() +
-                                                      " shipped; ask for an adjustment of the surplus (POST /requests)"});
+      errors.push_back(
+          {at + "received_quantity", "may not exceed the " + shipped.to_string() +
+                                         " shipped; ask for an adjustment of the surplus (POST /requests)"});
       q.reset();
     }
     if (g.product_id != lines[i].product_id) {
@@ -135,7 +145,8 @@ std::vector<FieldError> check_received(const std::optional<std::vector<ReceivedL
 
 // The write of a move the checks allowed; returns its event type, and whether the stock worker
 // carries it out.
-domain::Result<std::pair<std::string, bool>> write_move(const TransferMove& move, infra::TransferStore& transfers) {
+domain::Result<std::pair<std::string, bool>> write_move(const TransferMove& move,
+                                                        infra::TransferStore& transfers) {
   switch (move.to) {
     case TransferStatus::in_transit:
       transfers.request_step(move.id, "dispatch");
@@ -176,8 +187,9 @@ json transfer_json(const infra::TransferRecord& t) {
               {"updated_at", t.updated_at}};
 }
 
-domain::Result<json> create_transfer(const Caller& by, const CreateTransfer& command, infra::TransferStore& transfers,
-                                     infra::Outbox& outbox, infra::AuditTrail& audit) {
+domain::Result<json> create_transfer(const Caller& by, const CreateTransfer& command,
+                                     infra::TransferStore& transfers, infra::Outbox& outbox,
+                                     infra::AuditTrail& audit) {
   std::vector<infra::NewTransferLine> lines;
   if (auto errors = check_new_transfer(command, transfers, lines); !errors.empty()) {
     return Error::validation(std::move(errors));
@@ -189,7 +201,8 @@ domain::Result<json> create_transfer(const Caller& by, const CreateTransfer& com
   return with_lines(record, transfers);
 }
 
-domain::Result<std::vector<infra::TransferRecord>> list_transfers(const Caller& by, infra::TransferFilter filter,
+domain::Result<std::vector<infra::TransferRecord>> list_transfers(const Caller& by,
+                                                                  infra::TransferFilter filter,
                                                                   infra::TransferStore& transfers) {
   filter.location.reset();
   if (domain::is_location_scoped(by.actor.role)) filter.location = by.actor.location_id.value_or(-1);
@@ -202,14 +215,16 @@ domain::Result<json> get_transfer(const Caller& by, std::int64_t id, infra::Tran
   return with_lines(*t, transfers);
 }
 
-domain::Result<MovedTransfer> move_transfer(const Caller& by, const TransferMove& move, infra::TransferStore& transfers,
-                                            infra::Outbox& outbox, infra::AuditTrail& audit) {
+domain::Result<MovedTransfer> move_transfer(const Caller& by, const TransferMove& move,
+                                            infra::TransferStore& transfers, infra::Outbox& outbox,
+                                            infra::AuditTrail& audit) {
   auto t = transfers.find(move.id, true);
   if (!t || !involved(by.actor, *t)) return not_found();
   if (auto refused = refuse_caller(by.actor, *t, move.to)) return *refused;
   std::optional<Error> busy;
   if (t->pending_step) {
-    busy = Error::of(ErrorCode::conflict, "the stock worker is still carrying out this transfer's " + *t->pending_step);
+    busy = Error::of(ErrorCode::conflict,
+                     "the stock worker is still carrying out this transfer's " + *t->pending_step);
   }
   const auto from = *domain::parse_transfer_status(t->status);
   if (auto refused = refuse_move(move.if_match, t->version, "transfer", from, move.to, busy)) return *refused;

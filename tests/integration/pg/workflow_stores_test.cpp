@@ -36,20 +36,34 @@ struct Rollback {
   std::int64_t oil = product("ZZ-OIL", "raw_material");
 
   std::int64_t location(const std::string& code, const std::string& kind, std::optional<std::int64_t> up) {
-    return txn.exec_params1("INSERT INTO inventory.locations (code, name, kind, upstream_location_id)"
-                            " VALUES ($1, $1, $2, $3) RETURNING id", code, kind, up)[0].as<std::int64_t>();
+    return txn
+        .exec_params1(
+            "INSERT INTO inventory.locations (code, name, kind, upstream_location_id)"
+            " VALUES ($1, $1, $2, $3) RETURNING id",
+            code, kind, up)[0]
+        .as<std::int64_t>();
   }
   std::int64_t product(const std::string& sku, const std::string& kind) {
-    return txn.exec_params1("INSERT INTO catalog.products (sku, name, kind, unit_of_measure, price, cost)"
-                            " VALUES ($1, $1, $2, 'pcs', 3.50, 1.25) RETURNING id", sku, kind)[0].as<std::int64_t>();
+    return txn
+        .exec_params1(
+            "INSERT INTO catalog.products (sku, name, kind, unit_of_measure, price, cost)"
+            " VALUES ($1, $1, $2, 'pcs', 3.50, 1.25) RETURNING id",
+            sku, kind)[0]
+        .as<std::int64_t>();
   }
   std::int64_t lot(std::int64_t product_id, const std::string& code) {
-    return txn.exec_params1("INSERT INTO inventory.lots (product_id, lot_code, expires_on)"
-                            " VALUES ($1, $2, '2099-01-31') RETURNING id", product_id, code)[0].as<std::int64_t>();
+    return txn
+        .exec_params1(
+            "INSERT INTO inventory.lots (product_id, lot_code, expires_on)"
+            " VALUES ($1, $2, '2099-01-31') RETURNING id",
+            product_id, code)[0]
+        .as<std::int64_t>();
   }
-  void stock(std::int64_t product_id, std::int64_t location_id, std::optional<std::int64_t> lot_id, int on_hand) {
-    txn.exec_params("INSERT INTO inventory.stock (product_id, location_id, lot_id, on_hand) VALUES ($1, $2, $3, $4)",
-                    product_id, location_id, lot_id, on_hand);
+  void stock(std::int64_t product_id, std::int64_t location_id, std::optional<std::int64_t> lot_id,
+             int on_hand) {
+    txn.exec_params(
+        "INSERT INTO inventory.stock (product_id, location_id, lot_id, on_hand) VALUES ($1, $2, $3, $4)",
+        product_id, location_id, lot_id, on_hand);
   }
 };
 
@@ -65,7 +79,10 @@ TEST(TransferStore, WritesATransferWithLinesAndMovesIt) {
   EXPECT_TRUE(transfers.lot_of_product(lot, db.soap));
   EXPECT_FALSE(transfers.lot_of_product(lot, db.oil));
 
-  const auto id = transfers.insert({db.factory, db.cfa, db.user, "req-store",
+  const auto id = transfers.insert({db.factory,
+                                    db.cfa,
+                                    db.user,
+                                    "req-store",
                                     {{1, db.soap, lot, "2.5"}, {2, db.oil, std::nullopt, "10"}}});
   auto t = transfers.find(id, true);
   ASSERT_TRUE(t);
@@ -102,8 +119,8 @@ TEST(RequestStore, RecordsDecidesAndCountsHolds) {
   EXPECT_TRUE(requests.source_is_up_the_chain(db.factory, db.cfa));
   EXPECT_FALSE(requests.source_is_up_the_chain(db.cfa, db.factory));
   const auto before = requests.lock_and_count_open_holds(db.user);
-  const auto id = requests.insert({"transfer", db.soap, "4", db.factory, db.cfa, "low", "requested", db.user, 72,
-                                   "req-store"});
+  const auto id = requests.insert(
+      {"transfer", db.soap, "4", db.factory, db.cfa, "low", "requested", db.user, 72, "req-store"});
   EXPECT_EQ(requests.lock_and_count_open_holds(db.user), before + 1);
   auto r = requests.find(id, true);
   ASSERT_TRUE(r);
@@ -119,7 +136,8 @@ TEST(RequestStore, RecordsDecidesAndCountsHolds) {
   EXPECT_TRUE(r->decided_at);
   EXPECT_EQ(r->version, 2);
 
-  const auto adjustment = requests.insert_adjustment({db.soap, db.cfa, "-1.5", "write-off", db.user, "req-store"});
+  const auto adjustment =
+      requests.insert_adjustment({db.soap, db.cfa, "-1.5", "write-off", db.user, "req-store"});
   requests.link_adjustment(id, adjustment);
   EXPECT_EQ(requests.find(id, false)->adjustment_id, adjustment);
   EXPECT_EQ(requests.page({std::nullopt, "denied", db.user, 1}).at(0).id, id);
@@ -131,11 +149,16 @@ TEST(BatchStore, PlansChecksMaterialsAndRecordsACompletion) {
   EXPECT_EQ(batches.product(db.oil)->kind, "raw_material");
   EXPECT_EQ(batches.location_kind(db.cfa), "cfa");
   EXPECT_FALSE(batches.location_kind(-1));
-  db.txn.exec_params("INSERT INTO catalog.bom_lines (product_id, material_id, quantity_per_unit) VALUES ($1, $2, 0.25)",
-                     db.soap, db.oil);
+  db.txn.exec_params(
+      "INSERT INTO catalog.bom_lines (product_id, material_id, quantity_per_unit) VALUES ($1, $2, 0.25)",
+      db.soap, db.oil);
   db.stock(db.oil, db.factory, std::nullopt, 30);
-  const auto expired = db.txn.exec_params1("INSERT INTO inventory.lots (product_id, lot_code, expires_on)"
-                                           " VALUES ($1, 'ZZ-OLD', '2000-01-01') RETURNING id", db.oil)[0].as<std::int64_t>();
+  const auto expired = db.txn
+                           .exec_params1(
+                               "INSERT INTO inventory.lots (product_id, lot_code, expires_on)"
+                               " VALUES ($1, 'ZZ-OLD', '2000-01-01') RETURNING id",
+                               db.oil)[0]
+                           .as<std::int64_t>();
   db.stock(db.oil, db.factory, expired, 100);  // expired: not there to use
   auto materials = batches.materials(db.soap, db.factory);
   ASSERT_EQ(materials.size(), 1u);
@@ -163,8 +186,8 @@ TEST(StockStore, RecordsAnAdjustmentAndReadsStockLotsAndMovements) {
   infra::PgStockStore stock(db.unit);
   EXPECT_EQ(stock.product_active(db.soap), true);
   EXPECT_FALSE(stock.product_active(-1));
-  const auto a = stock.insert_adjustment({db.soap, db.cfa, std::string("ZZ-L2"), std::string("2099-02-28"), "7",
-                                          "count", db.user, "req-store"});
+  const auto a = stock.insert_adjustment(
+      {db.soap, db.cfa, std::string("ZZ-L2"), std::string("2099-02-28"), "7", "count", db.user, "req-store"});
   EXPECT_EQ(a.status, "pending");
   EXPECT_EQ(a.quantity_delta, "7.000");
   EXPECT_EQ(stock.find_adjustment(a.id)->lot_code, "ZZ-L2");

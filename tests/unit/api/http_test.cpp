@@ -53,10 +53,11 @@ TEST(Text, StorableTextIsWellFormedUtf8WithoutNul) {
   EXPECT_TRUE(api::is_storable_text("plain"));
   EXPECT_TRUE(api::is_storable_text("\xe0\xa4\xa6\xe0\xa4\xb5\xe0\xa4\xbe"));  // दवा
   EXPECT_TRUE(api::is_storable_text("\xf0\x9f\x93\xa6"));                      // U+1F4E6
-  for (const std::string& bad : {std::string("\xff"), std::string("a\0b", 3), std::string("\xc0\xaf"),  // overlong '/'
-                                std::string("\xed\xa0\x80"),                                          // a surrogate
-                                std::string("\xf4\x90\x80\x80"),                                      // past U+10FFFF
-                                std::string("\xe0\xa4")}) {                                           // cut short
+  for (const std::string& bad :
+       {std::string("\xff"), std::string("a\0b", 3), std::string("\xc0\xaf"),  // overlong '/'
+        std::string("\xed\xa0\x80"),                                           // a surrogate
+        std::string("\xf4\x90\x80\x80"),                                       // past U+10FFFF
+        std::string("\xe0\xa4")}) {                                            // cut short
     EXPECT_FALSE(api::is_storable_text(bad)) << bad.size();
   }
 }
@@ -77,8 +78,8 @@ TEST(ClientAddress, IsTheForwardedClientOnlyBehindATrustedProxy) {
   api::Request r;
   r.remote_address = "10.0.0.5";
   r.headers["x-forwarded-for"] = "203.0.113.7";
-  EXPECT_EQ(api::client_address(r, {}), "10.0.0.5");             // nobody trusted: the header is anyone's
-  EXPECT_EQ(api::client_address(r, {"10.0.0.9"}), "10.0.0.5");   // another peer
+  EXPECT_EQ(api::client_address(r, {}), "10.0.0.5");            // nobody trusted: the header is anyone's
+  EXPECT_EQ(api::client_address(r, {"10.0.0.9"}), "10.0.0.5");  // another peer
   EXPECT_EQ(api::client_address(r, {"10.0.0.5"}), "203.0.113.7");
   r.headers["x-forwarded-for"] = "198.51.100.1, 203.0.113.7, 10.0.0.6";  // a spoofed first hop, two proxies
   EXPECT_EQ(api::client_address(r, {"10.0.0.5", "10.0.0.6"}), "203.0.113.7");

@@ -94,7 +94,8 @@ TEST(Pipeline, WrongMethodIs405WithAllow) {
 
 TEST(Pipeline, BodyOverOneMebibyteIs413) {
   Fixture f;
-  auto r = f.call("POST", "/api/v1/auth/login", std::string(1024 * 1024 + 1, 'x'), {{"content-type", "application/json"}});
+  auto r = f.call("POST", "/api/v1/auth/login", std::string(1024 * 1024 + 1, 'x'),
+                  {{"content-type", "application/json"}});
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(nlohmann::json::parse(r.body)["status"], 413);
 }
@@ -104,8 +105,10 @@ TEST(Pipeline, ClientRequestIdIsKeptAndInsaneOnesReplaced) {
   auto keep = f.call("GET", "/nowhere", "", {{"x-request-id", "abc-123"}});
   auto replace = f.call("GET", "/nowhere", "", {{"x-request-id", "evil\r\nheader"}});
   std::string kept, replaced;
-  for (const auto& [k, v] : keep.headers) if (k == "X-Request-Id") kept = v;
-  for (const auto& [k, v] : replace.headers) if (k == "X-Request-Id") replaced = v;
+  for (const auto& [k, v] : keep.headers)
+    if (k == "X-Request-Id") kept = v;
+  for (const auto& [k, v] : replace.headers)
+    if (k == "X-Request-Id") replaced = v;
   EXPECT_EQ(kept, "abc-123");
   EXPECT_EQ(replaced.size(), 32u);
 }
@@ -118,7 +121,8 @@ TEST(Pipeline, MissingTokenIs401BeforeAnyDatabaseWork) {
 
 TEST(Pipeline, UnreachableDatabaseIs503NotACrash) {
   Fixture f;
-  auto r = f.call("POST", "/api/v1/auth/refresh", R"({"refresh_token":"x"})", {{"content-type", "application/json"}});
+  auto r = f.call("POST", "/api/v1/auth/refresh", R"({"refresh_token":"x"})",
+                  {{"content-type", "application/json"}});
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(nlohmann::json::parse(r.body)["detail"].get<std::string>().find("postgresql"), std::string::npos);
 }

@@ -27,7 +27,8 @@ bool names(const domain::Error& e, const std::string& field) {
 
 TEST(CreateWebhook, GeneratesASecretShownOnce) {
   FakeWebhookStore store;
-  auto made = api::webhooks::create_webhook(store, admin, input("https://hooks.example.com/ims", {"order.*"}));
+  auto made =
+      api::webhooks::create_webhook(store, admin, input("https://hooks.example.com/ims", {"order.*"}));
   ASSERT_TRUE(made);
   ASSERT_TRUE(made->generated_secret);
   EXPECT_EQ(made->generated_secret->rfind("whsec_", 0), 0u);
@@ -49,7 +50,8 @@ TEST(CreateWebhook, RefusesBadUrlsTypesAndSecrets) {
   auto bad_url = api::webhooks::create_webhook(store, admin, input("ftp://x.example/", {"order.*"}));
   ASSERT_FALSE(bad_url);
   EXPECT_TRUE(names(bad_url.error(), "url"));
-  auto bad_types = api::webhooks::create_webhook(store, admin, input("https://x.example/", {"order.*", "Order"}));
+  auto bad_types =
+      api::webhooks::create_webhook(store, admin, input("https://x.example/", {"order.*", "Order"}));
   ASSERT_FALSE(bad_types);
   EXPECT_TRUE(names(bad_types.error(), "event_types[1]"));
   auto none = api::webhooks::create_webhook(store, admin, input("https://x.example/", {}));

@@ -68,8 +68,9 @@ TEST(AlertUseCases, AStoreSeesItsLocationsAlertsAndOnlyTheEmailsSentToItself) {
   FakeAlertBoard board;
   board.add(1, "stock.low", 30);
   board.add(2, "stock.low", 40);
-  board.emails = {{1, 1, 7, "me@example.com", "Low", "sent", 1, std::nullopt, "m1", "t", "t", std::nullopt},
-                  {2, 1, 1, "admin@example.com", "Low", "sent", 1, std::nullopt, "m2", "t", "t", std::nullopt}};
+  board.emails = {
+      {1, 1, 7, "me@example.com", "Low", "sent", 1, std::nullopt, "m1", "t", "t", std::nullopt},
+      {2, 1, 1, "admin@example.com", "Low", "sent", 1, std::nullopt, "m2", "t", "t", std::nullopt}};
   auto page = list_alerts(store_user, {}, board);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(board.last_filter.location_id, 30);  // the scope is the caller's, whatever was asked

@@ -57,11 +57,13 @@ TEST(BomUseCases, ARawMaterialHasNoBomAndAFinishedGoodIsNoMaterial) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().fields.at(0).field, "product_id");
 
-  refused = replace_bom(admin, {cream, {{glycerin, "1.0000"}, {soap, "1.0000"}, {99, "1.0000"}}}, boms, audit);
+  refused =
+      replace_bom(admin, {cream, {{glycerin, "1.0000"}, {soap, "1.0000"}, {99, "1.0000"}}}, boms, audit);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::validation);
   ASSERT_EQ(refused.error().fields.size(), 2u);
-  EXPECT_EQ(refused.error().fields[0], (domain::FieldError{"lines[1].material_id", "must be a raw material"}));
+  EXPECT_EQ(refused.error().fields[0],
+            (domain::FieldError{"lines[1].material_id", "must be a raw material"}));
   EXPECT_EQ(refused.error().fields[1], (domain::FieldError{"lines[2].material_id", "does not exist"}));
   EXPECT_TRUE(boms.boms.empty());
   EXPECT_TRUE(audit.entries.empty());

@@ -73,7 +73,9 @@ class FakeBomStore final : public infra::BomStore {
     }
     return out;
   }
-  void replace(std::int64_t product_id, const std::vector<infra::BomLine>& lines) override { boms[product_id] = lines; }
+  void replace(std::int64_t product_id, const std::vector<infra::BomLine>& lines) override {
+    boms[product_id] = lines;
+  }
 
   std::map<std::int64_t, std::vector<infra::BomLine>> boms;
 

@@ -23,7 +23,9 @@ class FakeLocationStore final : public infra::LocationStore {
     for (const auto& [id, l] : rows) {
       if (f.after_id && id <= *f.after_id) continue;
       if (f.kind && l.fields.kind != *f.kind) continue;
-      if (f.q && l.fields.code.find(*f.q) == std::string::npos && l.fields.name.find(*f.q) == std::string::npos) continue;
+      if (f.q && l.fields.code.find(*f.q) == std::string::npos &&
+          l.fields.name.find(*f.q) == std::string::npos)
+        continue;
       if (static_cast<int>(out.size()) == f.limit + 1) break;
       out.push_back(l);
     }

@@ -62,7 +62,9 @@ class FakeSupplierStore final : public infra::SupplierStore {
     rows.at(id).is_active = active;
     ++rows.at(id).version;
   }
-  std::int64_t products_supplied(std::int64_t id) override { return products.count(id) ? products.at(id) : 0; }
+  std::int64_t products_supplied(std::int64_t id) override {
+    return products.count(id) ? products.at(id) : 0;
+  }
   void remove(std::int64_t id) override { rows.erase(id); }
 
   std::map<std::int64_t, infra::SupplierRecord> rows;

@@ -97,7 +97,9 @@ class FakeRequestStore final : public infra::RequestStore {
     ++hold_locks;
     int n = 0;
     for (const auto& [id, r] : rows) {
-      if (r.requested_by == requester && r.action == "transfer" && (r.hold == "requested" || r.hold == "held")) ++n;
+      if (r.requested_by == requester && r.action == "transfer" &&
+          (r.hold == "requested" || r.hold == "held"))
+        ++n;
     }
     return n;
   }
@@ -131,7 +133,9 @@ class FakeRequestStore final : public infra::RequestStore {
     }
     return out;
   }
-  void link_transfer(std::int64_t id, std::int64_t transfer_id) override { rows.at(id).transfer_id = transfer_id; }
+  void link_transfer(std::int64_t id, std::int64_t transfer_id) override {
+    rows.at(id).transfer_id = transfer_id;
+  }
   std::int64_t insert_adjustment(const infra::NewAdjustment& a) override {
     adjustments.push_back(a);
     return 500 + static_cast<std::int64_t>(adjustments.size());

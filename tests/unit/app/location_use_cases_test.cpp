@@ -15,7 +15,9 @@ using test::FakeLocationStore;
 
 const Caller admin{{1, domain::Role::admin, std::nullopt}, "req-9"};
 
-infra::LocationFields factory() { return {"FACTORY-01", "Main factory", "factory", std::nullopt}; }
+infra::LocationFields factory() {
+  return {"FACTORY-01", "Main factory", "factory", std::nullopt};
+}
 infra::LocationFields under(std::int64_t upstream, std::string code, std::string kind) {
   return {std::move(code), "Somewhere", std::move(kind), upstream};
 }
@@ -83,10 +85,12 @@ TEST(LocationUseCases, TheChainCannotLoopBackToTheLocation) {
   const auto cfa = locations.insert(under(plant, "CFA-WEST", "cfa"));
   const auto shop = locations.insert(under(cfa, "RET-ANDHERI", "retail"));
   for (const auto target : {shop, plant}) {
-    auto loop = update_location(admin, {plant, std::nullopt, under(target, "FACTORY-01", "cfa")}, locations, audit);
+    auto loop =
+        update_location(admin, {plant, std::nullopt, under(target, "FACTORY-01", "cfa")}, locations, audit);
     ASSERT_FALSE(loop.ok());
     EXPECT_EQ(loop.error().code, ErrorCode::validation);
-    EXPECT_EQ(loop.error().fields, (std::vector<FieldError>{{"upstream_location_id", "would make the chain loop"}}));
+    EXPECT_EQ(loop.error().fields,
+              (std::vector<FieldError>{{"upstream_location_id", "would make the chain loop"}}));
   }
   EXPECT_EQ(locations.rows.at(plant).fields.kind, "factory");
   EXPECT_EQ(locations.rows.at(plant).version, 1);
@@ -121,7 +125,8 @@ TEST(LocationUseCases, UpdateToAnotherLocationsCodeIsAConflict) {
   FakeAuditTrail audit;
   const auto plant = locations.insert(factory());
   const auto cfa = locations.insert(under(plant, "CFA-WEST", "cfa"));
-  auto refused = update_location(admin, {cfa, std::nullopt, under(plant, "FACTORY-01", "cfa")}, locations, audit);
+  auto refused =
+      update_location(admin, {cfa, std::nullopt, under(plant, "FACTORY-01", "cfa")}, locations, audit);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::conflict);
   EXPECT_EQ(locations.rows.at(cfa).fields.code, "CFA-WEST");
@@ -155,7 +160,8 @@ TEST(LocationUseCases, MissingLocationIsNotFoundForEveryVerb) {
   FakeLocationStore locations;
   FakeAuditTrail audit;
   EXPECT_EQ(get_location(9, locations).error().message, "no such location");
-  EXPECT_EQ(update_location(admin, {9, std::nullopt, factory()}, locations, audit).error().code, ErrorCode::not_found);
+  EXPECT_EQ(update_location(admin, {9, std::nullopt, factory()}, locations, audit).error().code,
+            ErrorCode::not_found);
   EXPECT_EQ(delete_location(admin, {9}, locations, audit).error().code, ErrorCode::not_found);
   EXPECT_TRUE(audit.entries.empty());
 }

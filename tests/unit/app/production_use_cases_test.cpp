@@ -79,7 +79,8 @@ TEST_F(ProductionTest, ShortMaterialsRefuseTheCompletionNamingHowMuchIsMissing) 
   auto refused = move(completing(id, 100));  // needs 50 litres, 40 there
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::conflict);
-  EXPECT_EQ(refused.error().fields, (std::vector<FieldError>{{"materials.20", "short by 10 (needs 50, has 40)"}}));
+  EXPECT_EQ(refused.error().fields,
+            (std::vector<FieldError>{{"materials.20", "short by 10 (needs 50, has 40)"}}));
   EXPECT_FALSE(batches.rows.at(id).completion.has_value());
 }
 

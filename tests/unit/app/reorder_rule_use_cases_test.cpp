@@ -20,7 +20,9 @@ const Caller manufacturer{{3, domain::Role::manufacturer, std::nullopt}, "req-3"
 const Caller retailer{{4, domain::Role::retailer, shop}, "req-4"};
 const Caller unplaced_cfa{{5, domain::Role::cfa, std::nullopt}, "req-5"};
 
-Quantity qty(const char* text) { return *Quantity::parse(text); }
+Quantity qty(const char* text) {
+  return *Quantity::parse(text);
+}
 
 FakeReorderRuleStore catalog() {
   FakeReorderRuleStore rules;
@@ -91,7 +93,8 @@ TEST(ReorderRuleUseCases, AScopedCallerListsOnlyItsOwnLocation) {
   ASSERT_EQ(mine->size(), 2u);
   for (const auto& r : *mine) EXPECT_EQ(r.location_id, shop);
 
-  EXPECT_TRUE(list_reorder_rules(unplaced_cfa, {}, rules)->empty()) << "a scoped user with no location sees none";
+  EXPECT_TRUE(list_reorder_rules(unplaced_cfa, {}, rules)->empty())
+      << "a scoped user with no location sees none";
   EXPECT_EQ(list_reorder_rules(manufacturer, {}, rules)->size(), 3u);
   EXPECT_EQ(list_reorder_rules(manufacturer, asks_for_other, rules)->size(), 1u);
 }
@@ -109,8 +112,10 @@ TEST(ReorderRuleUseCases, UpdateWithAStaleVersionIsRefusedAndChangesNothing) {
   auto rules = catalog();
   FakeAuditTrail audit;
   const auto id = rules.insert(soap, shop, qty("5"), qty("40"));
-  ASSERT_TRUE(update_reorder_rule(manufacturer, {id, std::string("\"1\""), qty("6"), qty("50")}, rules, audit).ok());
-  auto stale = update_reorder_rule(manufacturer, {id, std::string("\"1\""), qty("7"), qty("50")}, rules, audit);
+  ASSERT_TRUE(
+      update_reorder_rule(manufacturer, {id, std::string("\"1\""), qty("6"), qty("50")}, rules, audit).ok());
+  auto stale =
+      update_reorder_rule(manufacturer, {id, std::string("\"1\""), qty("7"), qty("50")}, rules, audit);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::precondition_failed);
   EXPECT_EQ(stale.error().message, "the reorder rule has changed (now version 2); fetch it again");
@@ -132,8 +137,9 @@ TEST(ReorderRuleUseCases, DeleteRemovesAndAuditsMissingIsNotFound) {
   EXPECT_FALSE(audit.entries[0].after.has_value());
 
   EXPECT_EQ(delete_reorder_rule(manufacturer, {id}, rules, audit).error().message, "no such reorder rule");
-  EXPECT_EQ(update_reorder_rule(manufacturer, {id, std::nullopt, qty("1"), qty("2")}, rules, audit).error().code,
-            ErrorCode::not_found);
+  EXPECT_EQ(
+      update_reorder_rule(manufacturer, {id, std::nullopt, qty("1"), qty("2")}, rules, audit).error().code,
+      ErrorCode::not_found);
   EXPECT_EQ(audit.entries.size(), 1u);
 }
 

@@ -82,7 +82,8 @@ TEST_F(RequestTest, OneRequesterHoldsOnlySoMuchAtOnce) {
 }
 
 TEST_F(RequestTest, AnAdjustmentNamesAnActiveLocationAndAnActiveProduct) {
-  RequestCommand c{RequestAction::adjustment, 99, Quantity::from_double(-2).value(), 42, std::nullopt, "count"};
+  RequestCommand c{
+      RequestAction::adjustment, 99, Quantity::from_double(-2).value(), 42, std::nullopt, "count"};
   auto refused = ask(c);
   EXPECT_EQ(refused.error().fields,
             (std::vector<FieldError>{{"product_id", "does not exist or is not active"},
@@ -117,7 +118,8 @@ TEST_F(RequestTest, ApprovalWaitsForTheHoldThenCreatesTheTransfer) {
 }
 
 TEST_F(RequestTest, AnApprovedWriteOffBecomesANegativeAdjustmentForTheStockWorker) {
-  RequestCommand c{RequestAction::write_off, soap, Quantity::from_double(3).value(), cfa, std::nullopt, "broken"};
+  RequestCommand c{
+      RequestAction::write_off, soap, Quantity::from_double(3).value(), cfa, std::nullopt, "broken"};
   const auto id = (*ask(c))["id"].get<std::int64_t>();
   outbox.events.clear();
   auto approved = decide(maker, id, RequestStatus::approved);
@@ -141,7 +143,8 @@ TEST_F(RequestTest, OnlyTheRequesterCancelsAndADecidedRequestStaysDecided) {
 
 TEST_F(RequestTest, AStaleIfMatchIsRefused) {
   const auto id = (*ask(transfer_from(factory)))["id"].get<std::int64_t>();
-  auto stale = decide_request(maker, {id, "\"3\"", RequestStatus::denied, std::nullopt}, requests, transfers, outbox, audit);
+  auto stale = decide_request(maker, {id, "\"3\"", RequestStatus::denied, std::nullopt}, requests, transfers,
+                              outbox, audit);
   EXPECT_EQ(stale.error().code, ErrorCode::precondition_failed);
   EXPECT_EQ(requests.rows.at(id).status, "pending");
 }

@@ -13,7 +13,9 @@ using test::FakeSupplierStore;
 
 const Caller admin{{7, domain::Role::admin, std::nullopt}, "req-1"};
 
-infra::SupplierFields acme() { return {"Acme Metals", std::string("sales@acme.test"), std::nullopt, std::string("net 30")}; }
+infra::SupplierFields acme() {
+  return {"Acme Metals", std::string("sales@acme.test"), std::nullopt, std::string("net 30")};
+}
 
 TEST(SupplierUseCases, CreateWritesTheSupplierAndItsAuditRow) {
   FakeSupplierStore suppliers;
@@ -88,8 +90,10 @@ TEST(SupplierUseCases, MissingSupplierIsNotFoundForEveryVerb) {
   FakeSupplierStore suppliers;
   FakeAuditTrail audit;
   EXPECT_EQ(get_supplier(9, suppliers).error().code, ErrorCode::not_found);
-  EXPECT_EQ(update_supplier(admin, {9, std::nullopt, acme()}, suppliers, audit).error().code, ErrorCode::not_found);
-  EXPECT_EQ(set_supplier_status(admin, {9, std::nullopt, false}, suppliers, audit).error().code, ErrorCode::not_found);
+  EXPECT_EQ(update_supplier(admin, {9, std::nullopt, acme()}, suppliers, audit).error().code,
+            ErrorCode::not_found);
+  EXPECT_EQ(set_supplier_status(admin, {9, std::nullopt, false}, suppliers, audit).error().code,
+            ErrorCode::not_found);
   EXPECT_EQ(delete_supplier(admin, {9}, suppliers, audit).error().code, ErrorCode::not_found);
   EXPECT_TRUE(audit.entries.empty());
 }

@@ -36,7 +36,8 @@ struct TransferTest : ::testing::Test {
     transfers.lots[lot_of_soap] = soap;
   }
   CreateTransfer of(double quantity) {
-    return {factory, cfa, std::vector<TransferLineCommand>{{soap, Quantity::from_double(quantity), std::nullopt, false}}};
+    return {factory, cfa,
+            std::vector<TransferLineCommand>{{soap, Quantity::from_double(quantity), std::nullopt, false}}};
   }
   std::int64_t created(double quantity = 5) {
     auto t = create_transfer(maker, of(quantity), transfers, outbox, audit);
@@ -71,24 +72,27 @@ TEST_F(TransferTest, CreateRefusesTheSameLocationTwiceAndWritesNothing) {
   auto refused = create_transfer(maker, command, transfers, outbox, audit);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::validation);
-  EXPECT_EQ(refused.error().fields, (std::vector<FieldError>{{"to_location_id", "must differ from from_location_id"}}));
+  EXPECT_EQ(refused.error().fields,
+            (std::vector<FieldError>{{"to_location_id", "must differ from from_location_id"}}));
   EXPECT_TRUE(transfers.rows.empty());
   EXPECT_TRUE(outbox.events.empty());
 }
 
 TEST_F(TransferTest, CreateNamesEachBadLineField) {
-  CreateTransfer command{factory, cfa,
-                         std::vector<TransferLineCommand>{{soap, Quantity::from_double(0), std::nullopt, false},
-                                                          {std::nullopt, Quantity::from_double(1), std::nullopt, false},
-                                                          {99, Quantity::from_double(1), std::nullopt, false},
-                                                          {soap, Quantity::from_double(1), 12345, false}}};
+  CreateTransfer command{
+      factory, cfa,
+      std::vector<TransferLineCommand>{{soap, Quantity::from_double(0), std::nullopt, false},
+                                       {std::nullopt, Quantity::from_double(1), std::nullopt, false},
+                                       {99, Quantity::from_double(1), std::nullopt, false},
+                                       {soap, Quantity::from_double(1), 12345, false}}};
   auto refused = create_transfer(maker, command, transfers, outbox, audit);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().fields,
-            (std::vector<FieldError>{{"lines[0].quantity", "must be a positive number with at most 3 decimals"},
-                                     {"lines[1].product_id", "is required, a positive integer id"},
-                                     {"lines[2].product_id", "does not exist or is not active"},
-                                     {"lines[3].lot_id", "is not a lot of this product"}}));
+  EXPECT_EQ(
+      refused.error().fields,
+      (std::vector<FieldError>{{"lines[0].quantity", "must be a positive number with at most 3 decimals"},
+                               {"lines[1].product_id", "is required, a positive integer id"},
+                               {"lines[2].product_id", "does not exist or is not active"},
+                               {"lines[3].lot_id", "is not a lot of this product"}}));
   EXPECT_TRUE(transfers.rows.empty());
 }
 
@@ -96,8 +100,9 @@ TEST_F(TransferTest, CreateRefusesNoLinesAndTooManyLines) {
   CreateTransfer none{factory, cfa, std::vector<TransferLineCommand>{}};
   EXPECT_EQ(create_transfer(maker, none, transfers, outbox, audit).error().fields,
             (std::vector<FieldError>{{"lines", "must hold 1 to 200 lines"}}));
-  CreateTransfer many{factory, cfa,
-                      std::vector<TransferLineCommand>(201, {soap, Quantity::from_double(1), std::nullopt, false})};
+  CreateTransfer many{
+      factory, cfa,
+      std::vector<TransferLineCommand>(201, {soap, Quantity::from_double(1), std::nullopt, false})};
   EXPECT_FALSE(create_transfer(maker, many, transfers, outbox, audit).ok());
   EXPECT_TRUE(transfers.rows.empty());
 }
@@ -113,7 +118,8 @@ TEST_F(TransferTest, ListIsScopedToTheCallersLocation) {
   created();
   auto none = list_transfers(outsider, {}, transfers);
   EXPECT_TRUE(none->empty());
-  auto mine = list_transfers(at_cfa, {std::nullopt, std::nullopt, elsewhere, 50}, transfers);  // asks for another
+  auto mine =
+      list_transfers(at_cfa, {std::nullopt, std::nullopt, elsewhere, 50}, transfers);  // asks for another
   EXPECT_EQ(mine->size(), 1u);
 }
 
@@ -157,7 +163,9 @@ TEST_F(TransferTest, CompletionRecordsWhatWasReceivedButNeverMoreThanShipped) {
   const auto id = created(5);
   auto& t = transfers.rows.at(id);
   t.status = "arrived";
-  const auto soap_line = [](double q) { return std::vector<ReceivedLineCommand>{{soap, Quantity::from_double(q)}}; };
+  const auto soap_line = [](double q) {
+    return std::vector<ReceivedLineCommand>{{soap, Quantity::from_double(q)}};
+  };
   auto surplus = move(at_cfa, id, TransferStatus::completed, soap_line(6));
   ASSERT_FALSE(surplus.ok());
   EXPECT_EQ(surplus.error().fields[0].field, "lines[0].received_quantity");

@@ -8,7 +8,8 @@
 using namespace ims::domain;
 
 TEST(AccountEmail, TheVerificationEmailCarriesTheLinkAndHowLongItWorks) {
-  AccountEmailFacts f{"meera", "http://ims.example/", "http://ims.example/api/v1/auth/verify?token=abc&x=1", 24, "", ""};
+  AccountEmailFacts f{
+      "meera", "http://ims.example/", "http://ims.example/api/v1/auth/verify?token=abc&x=1", 24, "", ""};
   auto mail = render_verification_email(f);
   EXPECT_EQ(mail.subject, "[IMS] Confirm your email address");
   EXPECT_NE(mail.text.find("http://ims.example/api/v1/auth/verify?token=abc&x=1"), std::string::npos);

@@ -10,25 +10,27 @@ using namespace ims::domain;
 using S = OrderStatus;
 
 namespace {
-const std::vector<S> statuses{S::draft, S::pending, S::confirmed, S::rejected, S::processing, S::shipped,
-                              S::delivered, S::canceled, S::ordered, S::received};
+const std::vector<S> statuses{S::draft,   S::pending,   S::confirmed, S::rejected, S::processing,
+                              S::shipped, S::delivered, S::canceled,  S::ordered,  S::received};
 
 const std::set<std::pair<S, S>> fulfilment{
     {S::pending, S::confirmed},  {S::pending, S::rejected},    {S::confirmed, S::processing},
-    {S::processing, S::shipped}, {S::shipped, S::delivered},    {S::pending, S::canceled},
+    {S::processing, S::shipped}, {S::shipped, S::delivered},   {S::pending, S::canceled},
     {S::confirmed, S::canceled}, {S::processing, S::canceled}, {S::confirmed, S::shipped}};
 // Drafts (proposed by the inventory check) are restocking orders only: never a sale.
 std::set<std::pair<S, S>> with_drafts(std::set<std::pair<S, S>> moves) {
   moves.insert({{S::draft, S::pending}, {S::draft, S::canceled}});
   return moves;
 }
-const std::set<std::pair<S, S>> purchase_moves{
-    {S::pending, S::ordered}, {S::ordered, S::received}, {S::pending, S::canceled}, {S::ordered, S::canceled}};
+const std::set<std::pair<S, S>> purchase_moves{{S::pending, S::ordered},
+                                               {S::ordered, S::received},
+                                               {S::pending, S::canceled},
+                                               {S::ordered, S::canceled}};
 }  // namespace
 
 TEST(OrderStateMachine, EveryTransitionOfEveryKindMatchesTheDesign) {
   for (auto kind : {OrderKind::sale, OrderKind::replenishment, OrderKind::purchase}) {
-    const auto legal = kind == OrderKind::purchase      ? with_drafts(purchase_moves)
+    const auto legal = kind == OrderKind::purchase        ? with_drafts(purchase_moves)
                        : kind == OrderKind::replenishment ? with_drafts(fulfilment)
                                                           : fulfilment;
     for (S from : statuses) {
@@ -74,7 +76,8 @@ TEST(OrderKinds, NumbersAndNamesRoundTrip) {
   EXPECT_EQ(number_prefix(OrderKind::sale), "SO");
   EXPECT_EQ(number_prefix(OrderKind::replenishment), "RO");
   EXPECT_EQ(number_prefix(OrderKind::purchase), "PO");
-  for (auto k : {OrderKind::sale, OrderKind::replenishment, OrderKind::purchase}) EXPECT_EQ(parse_order_kind(to_string(k)), k);
+  for (auto k : {OrderKind::sale, OrderKind::replenishment, OrderKind::purchase})
+    EXPECT_EQ(parse_order_kind(to_string(k)), k);
   for (S s : statuses) EXPECT_EQ(parse_order_status(to_string(s)), s);
   EXPECT_FALSE(parse_order_status("lost").has_value());
 }
@@ -87,7 +90,9 @@ const OrderLocation stockist{3, LocationKind::stockist, 2, true};
 const OrderLocation retail{4, LocationKind::retail, 3, true};
 const OrderLocation other_retail{5, LocationKind::retail, 3, true};
 
-Actor at(Role role, std::optional<std::int64_t> location) { return Actor{7, role, location}; }
+Actor at(Role role, std::optional<std::int64_t> location) {
+  return Actor{7, role, location};
+}
 
 OrderParties sale_from(const OrderLocation& seller) {
   OrderParties p;
@@ -122,7 +127,8 @@ TEST(OrderParties, SalesAreMadeByRetailAndStockistLocationsOnly) {
   ASSERT_FALSE(from_cfa.ok());
   EXPECT_EQ(from_cfa.error().fields[0].field, "seller_location_id");
   EXPECT_TRUE(check_parties(at(Role::manufacturer, std::nullopt), sale_from(stockist)).ok());
-  EXPECT_EQ(check_parties(at(Role::cfa, 2), sale_from(cfa)).error().code, ErrorCode::forbidden);  // cfa does not sell
+  EXPECT_EQ(check_parties(at(Role::cfa, 2), sale_from(cfa)).error().code,
+            ErrorCode::forbidden);  // cfa does not sell
 }
 
 TEST(OrderParties, AReplenishmentIsSuppliedByTheBuyersUpstreamLocation) {
@@ -132,8 +138,10 @@ TEST(OrderParties, AReplenishmentIsSuppliedByTheBuyersUpstreamLocation) {
   EXPECT_EQ(r->buyer_id, 3);
   auto skipping = check_parties(at(Role::stockist, 3), replenish(stockist, factory));
   ASSERT_FALSE(skipping.ok());
-  EXPECT_EQ(skipping.error().fields[0], (FieldError{"seller_location_id", "must be the buyer's upstream location"}));
-  EXPECT_EQ(check_parties(at(Role::admin, std::nullopt), replenish(factory)).error().code, ErrorCode::validation);
+  EXPECT_EQ(skipping.error().fields[0],
+            (FieldError{"seller_location_id", "must be the buyer's upstream location"}));
+  EXPECT_EQ(check_parties(at(Role::admin, std::nullopt), replenish(factory)).error().code,
+            ErrorCode::validation);
   EXPECT_EQ(check_parties(at(Role::retailer, 4), replenish(other_retail)).error().code, ErrorCode::forbidden);
 }
 
@@ -177,7 +185,8 @@ TEST(OrderVisibility, TheSellerShipsAndTheBuyerConfirmsArrival) {
   EXPECT_TRUE(can_move_order(at(Role::stockist, 3), OrderKind::replenishment, OrderStatus::delivered, 2, 3));
   EXPECT_TRUE(can_move_order(at(Role::stockist, 3), OrderKind::replenishment, OrderStatus::canceled, 2, 3));
   EXPECT_FALSE(can_move_order(at(Role::cfa, 2), OrderKind::replenishment, OrderStatus::confirmed, 2, 3));
-  EXPECT_TRUE(can_move_order(at(Role::admin, std::nullopt), OrderKind::sale, OrderStatus::shipped, 4, std::nullopt));
+  EXPECT_TRUE(
+      can_move_order(at(Role::admin, std::nullopt), OrderKind::sale, OrderStatus::shipped, 4, std::nullopt));
 }
 
 TEST(OrderDrafts, OnlyTheBuyerOrAnUnscopedRoleDecidesADraft) {

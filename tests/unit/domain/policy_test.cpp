@@ -53,7 +53,8 @@ const std::vector<Row> design_matrix{
 }  // namespace
 
 TEST(Policy, MatrixMatchesDesignForEveryRoleAndPermission) {
-  ASSERT_EQ(design_matrix.size(), static_cast<std::size_t>(permission_count)) << "a permission is missing from the table";
+  ASSERT_EQ(design_matrix.size(), static_cast<std::size_t>(permission_count))
+      << "a permission is missing from the table";
   for (const auto& row : design_matrix) {
     for (Role role : all_roles) {
       EXPECT_EQ(allows(role, row.permission), row.allowed.contains(role))
@@ -62,7 +63,9 @@ TEST(Policy, MatrixMatchesDesignForEveryRoleAndPermission) {
   }
 }
 
-TEST(Policy, RetailerCannotManageUsers) { EXPECT_FALSE(allows(Role::retailer, P::manage_users)); }
+TEST(Policy, RetailerCannotManageUsers) {
+  EXPECT_FALSE(allows(Role::retailer, P::manage_users));
+}
 
 TEST(Policy, ScopedRolesSeeOnlyTheirOwnLocation) {
   for (Role role : {Role::cfa, Role::stockist, Role::retailer}) {
@@ -92,7 +95,8 @@ TEST(Policy, AShopFloorSessionDoesTheDaysWorkButNoAdministration) {
   for (P p : {P::manage_users, P::write_locations, P::manage_schedules, P::read_audit, P::manage_webhooks}) {
     EXPECT_FALSE(allowed_on_shop_floor(p)) << to_string(p);
   }
-  for (P p : {P::read_stock, P::create_sale_order, P::read_orders, P::manage_customers, P::use_labels, P::read_alerts}) {
+  for (P p : {P::read_stock, P::create_sale_order, P::read_orders, P::manage_customers, P::use_labels,
+              P::read_alerts}) {
     EXPECT_TRUE(allowed_on_shop_floor(p)) << to_string(p);
   }
 }

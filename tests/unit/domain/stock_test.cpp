@@ -5,8 +5,11 @@
 using namespace ims::domain;
 
 namespace {
-Quantity q(const char* text) { return *Quantity::parse(text); }
-StockSlot slot(std::int64_t id, std::optional<std::string> expiry, const char* on_hand, const char* reserved = "0") {
+Quantity q(const char* text) {
+  return *Quantity::parse(text);
+}
+StockSlot slot(std::int64_t id, std::optional<std::string> expiry, const char* on_hand,
+               const char* reserved = "0") {
   return StockSlot{id, id * 10, std::move(expiry), q(on_hand), q(reserved)};
 }
 }  // namespace
@@ -41,8 +44,9 @@ TEST(Quantity, FromJsonNumberOnlyWhenExact) {
 }
 
 TEST(Fefo, TakesEarliestExpiryFirstAndLotlessLast) {
-  auto takes = allocate_fefo({slot(1, std::nullopt, "100"), slot(2, "2027-05-01", "10"), slot(3, "2027-01-01", "4")},
-                             q("20"), "2026-11-23", true);
+  auto takes =
+      allocate_fefo({slot(1, std::nullopt, "100"), slot(2, "2027-05-01", "10"), slot(3, "2027-01-01", "4")},
+                    q("20"), "2026-11-23", true);
   ASSERT_TRUE(takes.ok());
   ASSERT_EQ(takes->size(), 3u);
   EXPECT_EQ((*takes)[0].stock_id, 3);
@@ -54,7 +58,8 @@ TEST(Fefo, TakesEarliestExpiryFirstAndLotlessLast) {
 }
 
 TEST(Fefo, NeverAllocatesExpiredLotsWhenAskedNotTo) {
-  auto takes = allocate_fefo({slot(1, "2026-01-01", "50"), slot(2, "2027-01-01", "5")}, q("6"), "2026-11-23", true);
+  auto takes =
+      allocate_fefo({slot(1, "2026-01-01", "50"), slot(2, "2027-01-01", "5")}, q("6"), "2026-11-23", true);
   ASSERT_FALSE(takes.ok());
   EXPECT_EQ(takes.error().code, ErrorCode::conflict);
   EXPECT_EQ(takes.error().message, "only 5 available, 6 needed");

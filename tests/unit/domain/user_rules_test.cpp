@@ -77,7 +77,8 @@ TEST(UserRules, PhonesAreStoredAsDigitsWithAnOptionalPlus) {
   EXPECT_EQ(normalize_phone("(022) 2634.5678"), "02226345678");
   EXPECT_EQ(normalize_phone("  +44 20 7946 0958"), "+442079460958");
   EXPECT_EQ(normalize_phone("123456"), "123456");
-  for (const char* bad : {"", "12345", "+", "98200+12345", "9820x12345", "123456789012345678901", "++911234567"}) {
+  for (const char* bad :
+       {"", "12345", "+", "98200+12345", "9820x12345", "123456789012345678901", "++911234567"}) {
     EXPECT_EQ(normalize_phone(bad), std::nullopt) << bad;
   }
 }

@@ -9,8 +9,12 @@
 using namespace ims::domain;
 
 namespace {
-Quantity q(const char* text) { return *Quantity::parse(text); }
-std::int64_t e4(const char* text) { return *parse_per_unit(text); }
+Quantity q(const char* text) {
+  return *Quantity::parse(text);
+}
+std::int64_t e4(const char* text) {
+  return *parse_per_unit(text);
+}
 
 template <typename S>
 void expect_exactly(const std::vector<S>& all, const std::set<std::pair<S, S>>& legal) {
@@ -30,33 +34,46 @@ void expect_exactly(const std::vector<S>& all, const std::set<std::pair<S, S>>& 
 TEST(BatchStateMachine, EveryMoveMatchesTheDesign) {
   using B = BatchStatus;
   expect_exactly<B>({B::planned, B::in_progress, B::completed, B::qc_failed, B::canceled},
-                    {{B::planned, B::in_progress}, {B::in_progress, B::completed}, {B::in_progress, B::qc_failed},
-                     {B::completed, B::qc_failed}, {B::planned, B::canceled}});
+                    {{B::planned, B::in_progress},
+                     {B::in_progress, B::completed},
+                     {B::in_progress, B::qc_failed},
+                     {B::completed, B::qc_failed},
+                     {B::planned, B::canceled}});
 }
 
 TEST(RequestStateMachine, EveryMoveMatchesTheDesignAndDecidingTwiceIsAConflict) {
   using R = RequestStatus;
   expect_exactly<R>({R::pending, R::approved, R::executed, R::failed, R::denied, R::canceled, R::expired},
-                    {{R::pending, R::approved}, {R::approved, R::executed}, {R::approved, R::failed},
-                     {R::pending, R::denied}, {R::pending, R::canceled}, {R::pending, R::expired}});
-  EXPECT_EQ(transition(R::approved, R::approved).error().message, "a request cannot go from approved to approved");
+                    {{R::pending, R::approved},
+                     {R::approved, R::executed},
+                     {R::approved, R::failed},
+                     {R::pending, R::denied},
+                     {R::pending, R::canceled},
+                     {R::pending, R::expired}});
+  EXPECT_EQ(transition(R::approved, R::approved).error().message,
+            "a request cannot go from approved to approved");
   EXPECT_FALSE(transition(R::denied, R::approved).ok());
 }
 
 TEST(RequestStateMachine, OnlyPendingAndApprovedRequestsHoldStock) {
   using R = RequestStatus;
   for (auto s : {R::pending, R::approved}) EXPECT_TRUE(holds_stock(s)) << to_string(s);
-  for (auto s : {R::executed, R::failed, R::denied, R::canceled, R::expired}) EXPECT_FALSE(holds_stock(s)) << to_string(s);
+  for (auto s : {R::executed, R::failed, R::denied, R::canceled, R::expired})
+    EXPECT_FALSE(holds_stock(s)) << to_string(s);
 }
 
 TEST(TransferStateMachine, EveryMoveMatchesTheDesign) {
   using T = TransferStatus;
   expect_exactly<T>({T::pending, T::in_transit, T::arrived, T::completed, T::canceled},
-                    {{T::pending, T::in_transit}, {T::in_transit, T::arrived}, {T::arrived, T::completed}, {T::pending, T::canceled}});
+                    {{T::pending, T::in_transit},
+                     {T::in_transit, T::arrived},
+                     {T::arrived, T::completed},
+                     {T::pending, T::canceled}});
 }
 
 TEST(Workflow, NamesRoundTrip) {
-  for (auto s : {BatchStatus::planned, BatchStatus::in_progress, BatchStatus::completed, BatchStatus::qc_failed, BatchStatus::canceled}) {
+  for (auto s : {BatchStatus::planned, BatchStatus::in_progress, BatchStatus::completed,
+                 BatchStatus::qc_failed, BatchStatus::canceled}) {
     EXPECT_EQ(parse_batch_status(to_string(s)), s);
   }
   for (auto a : {RequestAction::transfer, RequestAction::adjustment, RequestAction::write_off}) {
@@ -77,7 +94,8 @@ TEST(Production, ABatchOfAHundredNeedingThreeKgEachIsShortByFiftyWithTwoHundredF
   ASSERT_EQ(short_ones.size(), 1u);
   EXPECT_EQ(short_ones[0].material_id, 7);
   EXPECT_EQ(short_ones[0].shortage(), q("50"));
-  EXPECT_EQ(describe_shortages(short_ones, {{7, "RM-NEEM-OIL"}}), "RM-NEEM-OIL short by 50 (needs 300, has 250)");
+  EXPECT_EQ(describe_shortages(short_ones, {{7, "RM-NEEM-OIL"}}),
+            "RM-NEEM-OIL short by 50 (needs 300, has 250)");
   // With 300 kg nothing is short.
   EXPECT_TRUE(shortages(material_needs(bom, q("100"), {{7, q("300")}, {8, q("5")}})).empty());
 }
@@ -94,7 +112,8 @@ TEST(Production, QuantitiesPerUnitHaveUpToFourDecimalsLikeTheBom) {
   EXPECT_EQ(e4("0.0005"), 5);
   EXPECT_EQ(e4("3"), 30000);
   EXPECT_EQ(e4(".25"), 2500);
-  for (const char* bad : {"", ".", "0.00001", "-1", "1e3", "abc"}) EXPECT_FALSE(parse_per_unit(bad).has_value()) << bad;
+  for (const char* bad : {"", ".", "0.00001", "-1", "1e3", "abc"})
+    EXPECT_FALSE(parse_per_unit(bad).has_value()) << bad;
 }
 
 TEST(Production, CostPerUnitIsTheSumOfMaterialCostsExactToTheCent) {

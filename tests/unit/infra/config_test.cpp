@@ -46,7 +46,8 @@ TEST(Config, ProductionRefusesTheDefaultSecret) {
 }
 
 TEST(Config, ShortSecretIsRefused) {
-  auto c = load_config(env({{"IMS_ENV", "production"}, {"IMS_JWT_SECRET", "only-31-bytes-long-secret-12345"}}));
+  auto c =
+      load_config(env({{"IMS_ENV", "production"}, {"IMS_JWT_SECRET", "only-31-bytes-long-secret-12345"}}));
   ASSERT_FALSE(c.ok());
   EXPECT_TRUE(names(c.error(), "IMS_JWT_SECRET"));
 }

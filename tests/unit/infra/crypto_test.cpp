@@ -33,5 +33,6 @@ TEST(RandomTokens, AreUrlSafeAndDistinct) {
 }
 
 TEST(Sha256, MatchesKnownVector) {
-  EXPECT_EQ(ims::infra::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(ims::infra::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -78,7 +78,8 @@ TEST(AccessToken, OtherIssuerIsRejected) {
 
 TEST(AccessToken, GarbageIsRejected) {
   TokenCodec codec(secret, "ims", 900);
-  for (const char* junk : {"", "abc", "a.b.c", "...", "eyJ.eyJ.sig"}) EXPECT_FALSE(codec.verify(junk, now).ok()) << junk;
+  for (const char* junk : {"", "abc", "a.b.c", "...", "eyJ.eyJ.sig"})
+    EXPECT_FALSE(codec.verify(junk, now).ok()) << junk;
 }
 
 // Spotted while writing fuzz_jwt: std::stoll read "42abc" as user 42 and "0x10" as user 0. A token
@@ -96,7 +97,8 @@ TEST(AccessToken, SubjectMustBeExactlyAPositiveUserId) {
     jwt_add_grant(raw, "typ", "access");
     jwt_add_grant_int(raw, "iat", now - 10);
     jwt_add_grant_int(raw, "exp", now + 600);
-    jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()), static_cast<int>(secret.size()));
+    jwt_set_alg(raw, JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
+                static_cast<int>(secret.size()));
     char* text = jwt_encode_str(raw);
     std::string token = text ? text : "";
     std::free(text);

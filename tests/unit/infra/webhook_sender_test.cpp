@@ -29,7 +29,8 @@ TEST(WebhookPoster, RefusesLoopbackUnlessAllowed) {
   auto out = poster.post({"http://127.0.0.1:9/hook", generate_webhook_secret(), "evt", 1, "{}"});
   EXPECT_FALSE(out.status_code);
   EXPECT_NE(out.error.find("loopback address 127.0.0.1"), std::string::npos) << out.error;
-  auto meta = poster.post({"http://169.254.169.254/latest/meta-data", generate_webhook_secret(), "evt", 1, "{}"});
+  auto meta =
+      poster.post({"http://169.254.169.254/latest/meta-data", generate_webhook_secret(), "evt", 1, "{}"});
   EXPECT_NE(meta.error.find("metadata address"), std::string::npos) << meta.error;
   auto localhost = poster.post({"http://localhost:9/", generate_webhook_secret(), "evt", 1, "{}"});
   EXPECT_NE(localhost.error.find("loopback"), std::string::npos) << localhost.error;

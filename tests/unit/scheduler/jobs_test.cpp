@@ -381,8 +381,10 @@ TEST(Scheduler, PruneKeepsWhatTheRetentionSettingsSay) {
   EXPECT_EQ(db.state.prunes[0].idempotency_key_hours, 24);
   EXPECT_EQ(db.state.prunes[0].job_run_days, 30);
   EXPECT_EQ(db.state.prunes[0].signup_days, 7);
-  EXPECT_EQ(report->detail,
-            (json{{"outbox", 3}, {"inbox", 2}, {"idempotency_keys", 1}, {"job_runs", 0}, {"abandoned_signups", 2}}));
+  EXPECT_EQ(
+      report->detail,
+      (json{
+          {"outbox", 3}, {"inbox", 2}, {"idempotency_keys", 1}, {"job_runs", 0}, {"abandoned_signups", 2}}));
   // Each removed sign-up is announced, so the admins' alert about it closes.
   std::vector<json> expired;
   for (const auto& e : db.state.outbox) {

@@ -50,7 +50,8 @@ class FakeAlerts final : public infra::AlertStore {
     r.data = a.data;
     return r;
   }
-  int close(const domain::AlertKey& key, const std::string& event_id, const std::string&, const std::string& reason) override {
+  int close(const domain::AlertKey& key, const std::string& event_id, const std::string&,
+            const std::string& reason) override {
     for (auto& r : rows) {
       if (!r.closed_at && key_of(r) == key) {
         r.closed_at = "now";
@@ -128,8 +129,10 @@ TEST(RaiseAlert, OpensOnceAndEmailsEveryRecipientOnce) {
 TEST(RaiseAlert, AClearedConditionThatReturnsIsANewAlertWithNewEmails) {
   FakeAlerts store;
   raise_alert(store, low(4), figures(), settings);
-  EXPECT_TRUE(clear_alert(store, domain::stock_low_key(10, 20), "event-2", "2026-12-01T00:00:01Z", "restocked"));
-  EXPECT_FALSE(clear_alert(store, domain::stock_low_key(10, 20), "event-3", "2026-12-01T00:00:02Z", "restocked"));
+  EXPECT_TRUE(
+      clear_alert(store, domain::stock_low_key(10, 20), "event-2", "2026-12-01T00:00:01Z", "restocked"));
+  EXPECT_FALSE(
+      clear_alert(store, domain::stock_low_key(10, 20), "event-3", "2026-12-01T00:00:02Z", "restocked"));
   EXPECT_EQ(store.rows[0].closed_by_event, "event-2");
   auto again = raise_alert(store, low(2), figures(), settings);
   EXPECT_TRUE(again.opened);

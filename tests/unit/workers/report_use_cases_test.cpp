@@ -48,11 +48,12 @@ class FakeReports final : public infra::ReportStore {
     if (it == rows.end()) return std::nullopt;
     return it->second;
   }
-  std::vector<infra::ReportRecord> list(std::optional<std::int64_t> location, std::optional<std::int64_t> before,
-                                        int limit) override {
+  std::vector<infra::ReportRecord> list(std::optional<std::int64_t> location,
+                                        std::optional<std::int64_t> before, int limit) override {
     std::vector<infra::ReportRecord> out;
     for (auto it = rows.rbegin(); it != rows.rend() && static_cast<int>(out.size()) < limit; ++it) {
-      if ((!location || it->second.location_id == location) && (!before || it->first < *before)) out.push_back(it->second);
+      if ((!location || it->second.location_id == location) && (!before || it->first < *before))
+        out.push_back(it->second);
     }
     return out;
   }

@@ -50,8 +50,14 @@ class FakePoster final : public infra::WebhookPoster {
 const SendClock fixed_clock{[] { return 1'700'000'000LL; }, [] { return 1.0; }};
 
 infra::DueDelivery due_delivery(std::int64_t elapsed_ms = 0) {
-  return {7, 3, "https://hooks.example.com/x", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "evt-1", R"({"id":"evt-1"})",
-          0, elapsed_ms};
+  return {7,
+          3,
+          "https://hooks.example.com/x",
+          "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          "evt-1",
+          R"({"id":"evt-1"})",
+          0,
+          elapsed_ms};
 }
 
 }  // namespace
@@ -96,10 +102,12 @@ TEST(SendNextDelivery, A5xxOrNoAnswerIsRetriedWithBackoff) {
   queue.due = due_delivery();
   FakePoster poster;
   poster.answer.status_code = 503;
-  EXPECT_EQ(send_next_delivery(queue, poster, {24 * 3'600'000LL, 1000}, fixed_clock), AttemptResult::retry_later);
+  EXPECT_EQ(send_next_delivery(queue, poster, {24 * 3'600'000LL, 1000}, fixed_clock),
+            AttemptResult::retry_later);
   EXPECT_EQ(queue.delay, 1000);
   poster.answer = {std::nullopt, 5, "", "Connection refused"};
-  EXPECT_EQ(send_next_delivery(queue, poster, {24 * 3'600'000LL, 1000}, fixed_clock), AttemptResult::retry_later);
+  EXPECT_EQ(send_next_delivery(queue, poster, {24 * 3'600'000LL, 1000}, fixed_clock),
+            AttemptResult::retry_later);
   EXPECT_EQ(queue.delay, 2000);
   EXPECT_EQ(queue.state, "pending");
   EXPECT_EQ(queue.recorded.size(), 2u);
@@ -124,6 +132,7 @@ TEST(SendNextDelivery, ARefusedAddressIsRecordedWithItsRule) {
   queue.due->url = "http://127.0.0.1:1/hook";
   EXPECT_EQ(send_next_delivery(queue, poster, {1000, 2000}, fixed_clock), AttemptResult::failed);
   ASSERT_EQ(queue.recorded.size(), 1u);
-  EXPECT_NE(queue.recorded[0].error.find("loopback address 127.0.0.1"), std::string::npos) << queue.recorded[0].error;
+  EXPECT_NE(queue.recorded[0].error.find("loopback address 127.0.0.1"), std::string::npos)
+      << queue.recorded[0].error;
   EXPECT_NE(queue.reason.find("loopback address"), std::string::npos) << queue.reason;
 }

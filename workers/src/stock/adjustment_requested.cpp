@@ -40,18 +40,24 @@ std::optional<std::int64_t> find_or_create_lot(pqxx::work& txn, const Adjustment
       "INSERT INTO inventory.lots (product_id, lot_code, expires_on) VALUES ($1, $2, $3::date)"
       " ON CONFLICT (product_id, lot_code) DO NOTHING",
       a.product_id, *a.lot_code, a.expires_on);
-  return txn.exec_params1("SELECT id FROM inventory.lots WHERE product_id = $1 AND lot_code = $2", a.product_id, *a.lot_code)[0]
+  return txn
+      .exec_params1("SELECT id FROM inventory.lots WHERE product_id = $1 AND lot_code = $2", a.product_id,
+                    *a.lot_code)[0]
       .as<std::int64_t>();
 }
 
 void reject(MessageContext& ctx, const Adjustment& a, const std::string& reason) {
   ctx.txn.exec_params(
-      "UPDATE inventory.adjustments SET status = 'rejected', rejection_reason = $2, decided_at = now() WHERE id = $1",
+      "UPDATE inventory.adjustments SET status = 'rejected', rejection_reason = $2, decided_at = now() WHERE "
+      "id = $1",
       a.id, reason);
   infra::append_event(ctx.txn, {"stock.adjustment.rejected",
-                                {{"adjustment_id", a.id}, {"product_id", a.product_id}, {"location_id", a.location_id},
+                                {{"adjustment_id", a.id},
+                                 {"product_id", a.product_id},
+                                 {"location_id", a.location_id},
                                  {"reason", reason}},
-                                ctx.event.correlation_id, a.requested_by});
+                                ctx.event.correlation_id,
+                                a.requested_by});
 }
 
 }  // namespace
@@ -80,8 +86,8 @@ void adjustment_requested(MessageContext& ctx) {
     for (auto& t : *planned) t.quantity = -t.quantity;
     takes = std::move(*planned);
   }
-  const auto first_movement =
-      book_movements(ctx, takes, a.product_id, a.location_id, "adjustment", "ADJ-" + std::to_string(a.id), a.requested_by);
+  const auto first_movement = book_movements(ctx, takes, a.product_id, a.location_id, "adjustment",
+                                             "ADJ-" + std::to_string(a.id), a.requested_by);
   ctx.txn.exec_prepared("adjustment_applied", a.id, first_movement);
   announce_stock_change(ctx, a.product_id, a.location_id, a.requested_by,
                         {{"adjustment_id", a.id}, {"quantity_delta", a.delta.to_double()}});

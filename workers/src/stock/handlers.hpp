@@ -51,7 +51,8 @@ void order_status_changed(MessageContext& ctx);
 void inventory_check_requested(MessageContext& ctx, int expiry_warning_days);
 infra::PreparedStatements order_statements();
 // order.created for several orders at once: one round trip per step instead of per order.
-void handle_orders_created(pqxx::work& txn, std::vector<MessageContext>& messages, const OrderDecisions& decisions);
+void handle_orders_created(pqxx::work& txn, std::vector<MessageContext>& messages,
+                           const OrderDecisions& decisions);
 
 // A PostgreSQL array literal of texts (NULL for absent ones), for unnest() parameters.
 std::string text_array(const std::vector<std::optional<std::string>>& values);
@@ -72,9 +73,9 @@ std::vector<domain::StockSlot> lock_slots(pqxx::work& txn, std::int64_t product_
                                           std::optional<std::int64_t> lot_id, bool only_lot);
 // One movement per take (signed quantity) and the matching change of on_hand. Returns the first
 // movement's id.
-std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>& takes, std::int64_t product_id,
-                            std::int64_t location_id, const std::string& reason, const std::string& reference,
-                            std::optional<std::int64_t> actor_id);
+std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>& takes,
+                            std::int64_t product_id, std::int64_t location_id, const std::string& reason,
+                            const std::string& reference, std::optional<std::int64_t> actor_id);
 // stock.changed for live feeds and webhooks; stock.low once per fall to or below a reorder min.
 void announce_stock_change(MessageContext& ctx, std::int64_t product_id, std::int64_t location_id,
                            std::optional<std::int64_t> actor_id, nlohmann::json cause);

@@ -21,19 +21,29 @@ struct Request {
 
 Request lock_request(MessageContext& ctx) {
   const auto& data = ctx.event.data;
-  if (!data.contains("request_id") || !data["request_id"].is_number_integer()) throw MalformedMessage("data.request_id is missing");
+  if (!data.contains("request_id") || !data["request_id"].is_number_integer())
+    throw MalformedMessage("data.request_id is missing");
   const auto id = data["request_id"].get<std::int64_t>();
   auto rows = ctx.txn.exec_params(
-      "SELECT number, action, status, hold, product_id, from_location_id, quantity::text, requested_by FROM inventory.requests"
+      "SELECT number, action, status, hold, product_id, from_location_id, quantity::text, requested_by FROM "
+      "inventory.requests"
       " WHERE id = $1 FOR UPDATE",
       id);
   if (rows.empty()) throw MalformedMessage("request " + std::to_string(id) + " does not exist");
   const auto& r = rows[0];
-  return {id, r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-          r[4].as<std::int64_t>(), r[5].as<std::int64_t>(), *Quantity::parse(r[6].as<std::string>()), r[7].as<std::int64_t>()};
+  return {id,
+          r[0].as<std::string>(),
+          r[1].as<std::string>(),
+          r[2].as<std::string>(),
+          r[3].as<std::string>(),
+          r[4].as<std::int64_t>(),
+          r[5].as<std::int64_t>(),
+          *Quantity::parse(r[6].as<std::string>()),
+          r[7].as<std::int64_t>()};
 }
 
-void announce_request(MessageContext& ctx, const Request& r, const std::string& type, nlohmann::json extra = nlohmann::json::object()) {
+void announce_request(MessageContext& ctx, const Request& r, const std::string& type,
+                      nlohmann::json extra = nlohmann::json::object()) {
   extra["request_id"] = r.id;
   extra["number"] = r.number;
   extra["product_id"] = r.product_id;
@@ -42,21 +52,27 @@ void announce_request(MessageContext& ctx, const Request& r, const std::string& 
 }
 
 // Gives a request's held stock back; returns whether anything was held.
-bool release(MessageContext& ctx, std::int64_t request, const std::string& hold_becomes, std::optional<std::int64_t> actor) {
+bool release(MessageContext& ctx, std::int64_t request, const std::string& hold_becomes,
+             std::optional<std::int64_t> actor) {
   auto released = ctx.txn.exec_params(
       "WITH r AS (UPDATE inventory.reservations SET state = 'released', updated_at = now()"
-      "   WHERE request_id = $1 AND state = 'reserved' RETURNING stock_id, location_id, product_id, quantity),"
+      "   WHERE request_id = $1 AND state = 'reserved' RETURNING stock_id, location_id, product_id, "
+      "quantity),"
       " s AS (UPDATE inventory.stock s SET reserved = s.reserved - x.quantity, updated_at = now()"
-      "   FROM (SELECT stock_id, sum(quantity) AS quantity FROM r GROUP BY stock_id) x WHERE s.id = x.stock_id),"
+      "   FROM (SELECT stock_id, sum(quantity) AS quantity FROM r GROUP BY stock_id) x WHERE s.id = "
+      "x.stock_id),"
       " v AS (INSERT INTO inventory.stock_versions (location_id) SELECT DISTINCT location_id FROM r"
       "   ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
       " SELECT DISTINCT product_id, location_id FROM r",
       request);
-  ctx.txn.exec_params("UPDATE inventory.requests SET hold = $2, updated_at = now() WHERE id = $1 AND hold IN ('held', 'requested')",
-                      request, hold_becomes);
+  ctx.txn.exec_params(
+      "UPDATE inventory.requests SET hold = $2, updated_at = now() WHERE id = $1 AND hold IN ('held', "
+      "'requested')",
+      request, hold_becomes);
   for (const auto& row : released) {
-    announce_stock_change(ctx, row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), actor,
-                          {{"event", hold_becomes == "used" ? "hold_used" : "hold_released"}, {"request_id", request}});
+    announce_stock_change(
+        ctx, row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), actor,
+        {{"event", hold_becomes == "used" ? "hold_used" : "hold_released"}, {"request_id", request}});
   }
   return !released.empty();
 }
@@ -67,7 +83,8 @@ void request_created(MessageContext& ctx) {
   const auto r = lock_request(ctx);
   if (r.hold != "requested") return;  // nothing to hold, or held already
   if (r.status != "pending") {        // decided before the hold was placed: there is nothing to give back
-    ctx.txn.exec_params("UPDATE inventory.requests SET hold = 'released', updated_at = now() WHERE id = $1", r.id);
+    ctx.txn.exec_params("UPDATE inventory.requests SET hold = 'released', updated_at = now() WHERE id = $1",
+                        r.id);
     return;
   }
   auto slots = lock_slots(ctx.txn, r.product_id, r.from, std::nullopt, false);
@@ -76,7 +93,8 @@ void request_created(MessageContext& ctx) {
     // No figures: the requester may not be allowed to read the source's stock.
     const std::string reason = "not enough usable stock at the source to hold";
     ctx.txn.exec_params(
-        "UPDATE inventory.requests SET status = 'failed', hold = 'none', failure_reason = $2, updated_at = now(),"
+        "UPDATE inventory.requests SET status = 'failed', hold = 'none', failure_reason = $2, updated_at = "
+        "now(),"
         " version = version + 1 WHERE id = $1",
         r.id, reason);
     announce_request(ctx, r, "request.failed", {{"reason", reason}});
@@ -85,16 +103,19 @@ void request_created(MessageContext& ctx) {
   }
   for (const auto& t : *takes) {
     ctx.txn.exec_params(
-        "WITH h AS (INSERT INTO inventory.reservations (request_id, stock_id, product_id, location_id, lot_id, quantity)"
+        "WITH h AS (INSERT INTO inventory.reservations (request_id, stock_id, product_id, location_id, "
+        "lot_id, quantity)"
         "   VALUES ($1, $2, $3, $4, $5, $6::numeric) RETURNING 1),"
-        " s AS (UPDATE inventory.stock SET reserved = reserved + $6::numeric, updated_at = now() WHERE id = $2),"
+        " s AS (UPDATE inventory.stock SET reserved = reserved + $6::numeric, updated_at = now() WHERE id = "
+        "$2),"
         " v AS (INSERT INTO inventory.stock_versions (location_id) VALUES ($4)"
         "   ON CONFLICT (location_id) DO UPDATE SET version = inventory.stock_versions.version + 1)"
         " SELECT count(*) FROM h",
         r.id, t.stock_id, r.product_id, r.from, t.lot_id, t.quantity.to_string());
   }
   ctx.txn.exec_params("UPDATE inventory.requests SET hold = 'held', updated_at = now() WHERE id = $1", r.id);
-  announce_stock_change(ctx, r.product_id, r.from, r.requested_by, {{"event", "hold_placed"}, {"request_id", r.id}});
+  announce_stock_change(ctx, r.product_id, r.from, r.requested_by,
+                        {{"event", "hold_placed"}, {"request_id", r.id}});
   announce_request(ctx, r, "request.held", {{"quantity", r.quantity.to_double()}});
   ctx.log.info("request hold placed", {{"request", r.number}});
 }
@@ -107,15 +128,17 @@ void request_closed(MessageContext& ctx) {
 }
 
 void release_request_holds(MessageContext& ctx, std::int64_t transfer_id, bool used) {
-  for (const auto& row : ctx.txn.exec_params(
-           "SELECT id FROM inventory.requests WHERE transfer_id = $1 AND hold = 'held' ORDER BY id FOR UPDATE", transfer_id)) {
+  for (const auto& row : ctx.txn.exec_params("SELECT id FROM inventory.requests WHERE transfer_id = $1 AND "
+                                             "hold = 'held' ORDER BY id FOR UPDATE",
+                                             transfer_id)) {
     release(ctx, row[0].as<std::int64_t>(), used ? "used" : "released", std::nullopt);
   }
 }
 
 void transfer_canceled(MessageContext& ctx) {
   const auto& data = ctx.event.data;
-  if (!data.contains("transfer_id") || !data["transfer_id"].is_number_integer()) throw MalformedMessage("data.transfer_id is missing");
+  if (!data.contains("transfer_id") || !data["transfer_id"].is_number_integer())
+    throw MalformedMessage("data.transfer_id is missing");
   release_request_holds(ctx, data["transfer_id"].get<std::int64_t>(), false);
 }
 

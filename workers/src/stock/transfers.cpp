@@ -34,34 +34,48 @@ struct TransferLine {
 
 Transfer lock_transfer(MessageContext& ctx) {
   const auto& data = ctx.event.data;
-  if (!data.contains("transfer_id") || !data["transfer_id"].is_number_integer()) throw MalformedMessage("data.transfer_id is missing");
+  if (!data.contains("transfer_id") || !data["transfer_id"].is_number_integer())
+    throw MalformedMessage("data.transfer_id is missing");
   const auto id = data["transfer_id"].get<std::int64_t>();
   auto rows = ctx.txn.exec_params(
-      "SELECT number, from_location_id, to_location_id, status, pending_step, created_by FROM inventory.transfers"
+      "SELECT number, from_location_id, to_location_id, status, pending_step, created_by FROM "
+      "inventory.transfers"
       " WHERE id = $1 FOR UPDATE",
       id);
   if (rows.empty()) throw MalformedMessage("transfer " + std::to_string(id) + " does not exist");
   const auto& r = rows[0];
-  return {id, r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(), r[3].as<std::string>(),
-          infra::nullable<std::string>(r[4]), infra::nullable<std::int64_t>(r[5])};
+  return {id,
+          r[0].as<std::string>(),
+          r[1].as<std::int64_t>(),
+          r[2].as<std::int64_t>(),
+          r[3].as<std::string>(),
+          infra::nullable<std::string>(r[4]),
+          infra::nullable<std::int64_t>(r[5])};
 }
 
 std::vector<TransferLine> lines_of(pqxx::work& txn, std::int64_t transfer) {
   std::vector<TransferLine> lines;
-  for (const auto& r : txn.exec_params(
-           "SELECT l.id, l.line_no, l.product_id, p.sku, l.lot_id, l.quantity::text, l.received_quantity::text"
-           " FROM inventory.transfer_lines l JOIN catalog.products p ON p.id = l.product_id WHERE l.transfer_id = $1"
-           " ORDER BY l.line_no",
-           transfer)) {
-    TransferLine l{r[0].as<std::int64_t>(), r[1].as<int>(), r[2].as<std::int64_t>(), r[3].as<std::string>(),
-                   infra::nullable<std::int64_t>(r[4]), *Quantity::parse(r[5].as<std::string>()), std::nullopt};
+  for (const auto& r : txn.exec_params("SELECT l.id, l.line_no, l.product_id, p.sku, l.lot_id, "
+                                       "l.quantity::text, l.received_quantity::text"
+                                       " FROM inventory.transfer_lines l JOIN catalog.products p ON p.id = "
+                                       "l.product_id WHERE l.transfer_id = $1"
+                                       " ORDER BY l.line_no",
+                                       transfer)) {
+    TransferLine l{r[0].as<std::int64_t>(),
+                   r[1].as<int>(),
+                   r[2].as<std::int64_t>(),
+                   r[3].as<std::string>(),
+                   infra::nullable<std::int64_t>(r[4]),
+                   *Quantity::parse(r[5].as<std::string>()),
+                   std::nullopt};
     if (!r[6].is_null()) l.received = Quantity::parse(r[6].as<std::string>());
     lines.push_back(std::move(l));
   }
   return lines;
 }
 
-void announce_transfer(MessageContext& ctx, const Transfer& t, const std::string& type, nlohmann::json extra = nlohmann::json::object()) {
+void announce_transfer(MessageContext& ctx, const Transfer& t, const std::string& type,
+                       nlohmann::json extra = nlohmann::json::object()) {
   extra["transfer_id"] = t.id;
   extra["number"] = t.number;
   extra["from_location_id"] = t.from;
@@ -85,7 +99,9 @@ void transfer_dispatch_requested(MessageContext& ctx) {
   for (const auto& l : lines) {
     // A named lot is taken as asked (expired or not: it may be going back for destruction);
     // otherwise first expiry first out among lots that have not expired.
-    auto& product_slots = slots.try_emplace(l.product_id, lock_slots(ctx.txn, l.product_id, t.from, std::nullopt, false)).first->second;
+    auto& product_slots =
+        slots.try_emplace(l.product_id, lock_slots(ctx.txn, l.product_id, t.from, std::nullopt, false))
+            .first->second;
     std::vector<domain::StockSlot> candidates;
     for (const auto& s : product_slots) {
       if (!l.lot_id || s.lot_id == l.lot_id) candidates.push_back(s);
@@ -106,7 +122,8 @@ void transfer_dispatch_requested(MessageContext& ctx) {
     std::string reason;
     for (const auto& r : reasons) reason += (reason.empty() ? "" : "; ") + r;
     ctx.txn.exec_params(
-        "UPDATE inventory.transfers SET pending_step = NULL, failure_reason = $2, updated_at = now(), version = version + 1"
+        "UPDATE inventory.transfers SET pending_step = NULL, failure_reason = $2, updated_at = now(), "
+        "version = version + 1"
         " WHERE id = $1",
         t.id, reason);
     announce_transfer(ctx, t, "transfer.dispatch_failed", {{"reason", reason}});
@@ -116,18 +133,23 @@ void transfer_dispatch_requested(MessageContext& ctx) {
   std::set<std::int64_t> products;
   for (auto& [line, takes] : plan) {
     for (const auto& take : takes) {
-      ctx.txn.exec_params("INSERT INTO inventory.transfer_picks (transfer_line_id, lot_id, quantity) VALUES ($1, $2, $3::numeric)",
-                          line->id, take.lot_id, take.quantity.to_string());
+      ctx.txn.exec_params(
+          "INSERT INTO inventory.transfer_picks (transfer_line_id, lot_id, quantity) VALUES ($1, $2, "
+          "$3::numeric)",
+          line->id, take.lot_id, take.quantity.to_string());
     }
     for (auto& take : takes) take.quantity = -take.quantity;
     book_movements(ctx, takes, line->product_id, t.from, "transfer_out", t.number, t.created_by);
     products.insert(line->product_id);
   }
   ctx.txn.exec_params(
-      "UPDATE inventory.transfers SET status = 'in_transit', pending_step = NULL, failure_reason = NULL, dispatched_at = now(),"
+      "UPDATE inventory.transfers SET status = 'in_transit', pending_step = NULL, failure_reason = NULL, "
+      "dispatched_at = now(),"
       " updated_at = now(), version = version + 1 WHERE id = $1",
       t.id);
-  for (auto product : products) announce_stock_change(ctx, product, t.from, t.created_by, {{"event", "transfer_out"}, {"transfer", t.number}});
+  for (auto product : products)
+    announce_stock_change(ctx, product, t.from, t.created_by,
+                          {{"event", "transfer_out"}, {"transfer", t.number}});
   announce_transfer(ctx, t, "transfer.dispatched");
   ctx.log.info("transfer dispatched", {{"transfer", t.number}});
 }
@@ -138,7 +160,9 @@ void transfer_completion_requested(MessageContext& ctx) {
   std::set<std::int64_t> products;
   for (const auto& l : lines_of(ctx.txn, t.id)) {
     // What was sent enters the destination in the lots it left the source in.
-    auto picks = ctx.txn.exec_params("SELECT lot_id, quantity::text FROM inventory.transfer_picks WHERE transfer_line_id = $1 ORDER BY id", l.id);
+    auto picks = ctx.txn.exec_params(
+        "SELECT lot_id, quantity::text FROM inventory.transfer_picks WHERE transfer_line_id = $1 ORDER BY id",
+        l.id);
     Quantity shipped;
     std::vector<domain::Take> arrivals;
     for (const auto& p : picks) {
@@ -147,7 +171,8 @@ void transfer_completion_requested(MessageContext& ctx) {
       arrivals.push_back({ensure_stock_row(ctx.txn, l.product_id, t.to, lot), lot, q});
       shipped = shipped + q;
     }
-    if (!arrivals.empty()) book_movements(ctx, arrivals, l.product_id, t.to, "transfer_in", t.number, t.created_by);
+    if (!arrivals.empty())
+      book_movements(ctx, arrivals, l.product_id, t.to, "transfer_in", t.number, t.created_by);
     products.insert(l.product_id);
     const auto received = l.received.value_or(shipped);
     const auto difference = received - shipped;
@@ -165,25 +190,40 @@ void transfer_completion_requested(MessageContext& ctx) {
         left = left - q;
       }
     }
-    const auto movement = book_movements(ctx, correction, l.product_id, t.to, difference > Quantity() ? "adjustment" : "write_off",
-                                         t.number, t.created_by);
-    ctx.txn.exec_params("INSERT INTO inventory.transfer_discrepancies (transfer_line_id, quantity, movement_id) VALUES ($1, $2::numeric, $3)",
-                        l.id, difference.to_string(), movement);
-    const auto message = t.number + ": " + l.sku + " arrived " + received.to_string() + " of " + shipped.to_string() + " (" +
-                         (difference > Quantity() ? "excess " + difference.to_string() : "short " + (-difference).to_string()) + ")";
-    const nlohmann::json data{{"transfer_id", t.id},       {"number", t.number},          {"product_id", l.product_id},
-                              {"sku", l.sku},              {"shipped", shipped.to_double()}, {"received", received.to_double()},
-                              {"discrepancy", difference.to_double()}, {"location_id", t.to}, {"from_location_id", t.from},
+    const auto movement =
+        book_movements(ctx, correction, l.product_id, t.to,
+                       difference > Quantity() ? "adjustment" : "write_off", t.number, t.created_by);
+    ctx.txn.exec_params(
+        "INSERT INTO inventory.transfer_discrepancies (transfer_line_id, quantity, movement_id) VALUES ($1, "
+        "$2::numeric, $3)",
+        l.id, difference.to_string(), movement);
+    const auto message = t.number + ": " + l.sku + " arrived " + received.to_string() + " of " +
+                         shipped.to_string() + " (" +
+                         (difference > Quantity() ? "excess " + difference.to_string()
+                                                  : "short " + (-difference).to_string()) +
+                         ")";
+    const nlohmann::json data{{"transfer_id", t.id},
+                              {"number", t.number},
+                              {"product_id", l.product_id},
+                              {"sku", l.sku},
+                              {"shipped", shipped.to_double()},
+                              {"received", received.to_double()},
+                              {"discrepancy", difference.to_double()},
+                              {"location_id", t.to},
+                              {"from_location_id", t.from},
                               {"message", message}};
     // The alerts worker raises the alert (and its email) from this event: one writer of alerts.
     infra::append_event(ctx.txn, {"transfer.discrepancy", data, ctx.event.correlation_id, t.created_by});
     ctx.log.warn("transfer discrepancy", {{"transfer", t.number}, {"message", message}});
   }
   ctx.txn.exec_params(
-      "UPDATE inventory.transfers SET status = 'completed', pending_step = NULL, failure_reason = NULL, completed_at = now(),"
+      "UPDATE inventory.transfers SET status = 'completed', pending_step = NULL, failure_reason = NULL, "
+      "completed_at = now(),"
       " updated_at = now(), version = version + 1 WHERE id = $1",
       t.id);
-  for (auto product : products) announce_stock_change(ctx, product, t.to, t.created_by, {{"event", "transfer_in"}, {"transfer", t.number}});
+  for (auto product : products)
+    announce_stock_change(ctx, product, t.to, t.created_by,
+                          {{"event", "transfer_in"}, {"transfer", t.number}});
   announce_transfer(ctx, t, "transfer.completed");
   ctx.log.info("transfer completed", {{"transfer", t.number}});
 }

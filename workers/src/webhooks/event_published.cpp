@@ -7,7 +7,8 @@ namespace ims::workers::webhooks {
 void event_published(MessageContext& ctx) {
   infra::PgWebhookStore store(ctx.txn);
   if (const int created = fan_out_event(store, ctx.event, ctx.body); created > 0)
-    ctx.log.debug("webhook deliveries queued", {{"type", ctx.event.type}, {"deliveries", std::to_string(created)}});
+    ctx.log.debug("webhook deliveries queued",
+                  {{"type", ctx.event.type}, {"deliveries", std::to_string(created)}});
 }
 
 }  // namespace ims::workers::webhooks

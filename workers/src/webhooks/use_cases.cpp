@@ -34,8 +34,9 @@ AttemptResult send_next_delivery(infra::DeliveryQueue& queue, infra::WebhookPost
     return AttemptResult::delivered;
   }
   const int attempts = due->attempts + 1;
-  if (auto delay = domain::webhook_retry_delay_ms(attempts, due->series_elapsed_ms + outcome.duration_ms,
-                                                  settings.retry_window_ms, settings.retry_base_ms, clock.jitter())) {
+  if (auto delay =
+          domain::webhook_retry_delay_ms(attempts, due->series_elapsed_ms + outcome.duration_ms,
+                                         settings.retry_window_ms, settings.retry_base_ms, clock.jitter())) {
     queue.mark_retry(due->id, *delay);
     return AttemptResult::retry_later;
   }

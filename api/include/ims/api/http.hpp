@@ -22,8 +22,8 @@ struct Request {
   std::string remote_address;
   std::string request_id;
   std::map<std::string, std::string> path_params;  // filled by the router
-  std::size_t target_size = 0;   // bytes of the request target (path and query) as sent
-  std::size_t header_count = 0;  // header fields as sent
+  std::size_t target_size = 0;                     // bytes of the request target (path and query) as sent
+  std::size_t header_count = 0;                    // header fields as sent
 
   std::optional<std::string> header(const std::string& lower_name) const;
   std::optional<std::string> query_param(const std::string& name) const;

@@ -14,7 +14,8 @@ struct IdempotencyLookup {
   enum class Kind { run, replay, refused } kind;
   Response response;  // for replay and refused
 };
-IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id, const Request& request);
+IdempotencyLookup look_up_idempotency_key(Resources& resources, std::int64_t actor_id,
+                                          const Request& request);
 // The answer for a key whose effect committed but whose response could not be stored.
 Response answer_lost();
 

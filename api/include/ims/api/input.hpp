@@ -33,7 +33,8 @@ class FieldReader {
 
   // One of `parse`'s names, required; `names` lists them for the message ("png, svg, zpl").
   template <typename E>
-  std::optional<E> required_choice(const char* name, std::optional<E> (*parse)(std::string_view), const char* names) {
+  std::optional<E> required_choice(const char* name, std::optional<E> (*parse)(std::string_view),
+                                   const char* names) {
     if (!object_.contains(name) || object_[name].is_null()) {
       fail(name, std::string("is required, one of ") + names);
       return std::nullopt;
@@ -43,7 +44,9 @@ class FieldReader {
     return value;
   }
 
-  void fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+  void fail(std::string field, std::string message) {
+    errors_.push_back({std::move(field), std::move(message)});
+  }
   bool ok() const { return errors_.empty(); }
   domain::Error error() const { return domain::Error::validation(errors_); }
   const std::vector<domain::FieldError>& errors() const { return errors_; }

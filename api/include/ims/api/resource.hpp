@@ -53,7 +53,9 @@ void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const st
                   const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after);
 
 // The caller of a use case: the authenticated actor and this request's id.
-inline Caller caller(const Context& ctx, const Authenticated& auth) { return Caller{auth.actor, ctx.request.request_id}; }
+inline Caller caller(const Context& ctx, const Authenticated& auth) {
+  return Caller{auth.actor, ctx.request.request_id};
+}
 
 // A 409 when a field is "is taken", else the 422 of the reader's errors.
 Response refusal_for(const FieldReader& in);

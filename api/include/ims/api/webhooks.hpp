@@ -18,7 +18,7 @@ struct WebhookInput {
   std::vector<std::string> event_types;
   std::optional<std::string> secret;  // create only; generated when absent
   std::optional<std::string> description;
-  std::optional<bool> enabled;        // update only
+  std::optional<bool> enabled;  // update only
 };
 
 // 422 with the field at fault: the URL (http/https, length, host, port), the event types, the secret.

@@ -40,7 +40,8 @@ Response order_stats(Context& ctx) {
   std::vector<domain::FieldError> errors;
   const auto period = read_period(ctx, errors);
   const auto unit = ctx.request.query_param("period").value_or("day");
-  if (unit != "day" && unit != "week" && unit != "month") errors.push_back({"period", "must be day, week or month"});
+  if (unit != "day" && unit != "week" && unit != "month")
+    errors.push_back({"period", "must be day, week or month"});
   if (auto n = ctx.request.query_param("number"); n && n->size() > 32) {
     errors.push_back({"number", "must be at most 32 characters"});
   }

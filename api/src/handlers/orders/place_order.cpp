@@ -48,7 +48,8 @@ void read_lines(FieldReader& in, const json& body, PlaceOrder& out) {
       continue;
     }
     OrderLineCommand line;
-    if (!l.contains("product_id") || !l["product_id"].is_number_integer() || l["product_id"].get<std::int64_t>() < 1) {
+    if (!l.contains("product_id") || !l["product_id"].is_number_integer() ||
+        l["product_id"].get<std::int64_t>() < 1) {
       in.fail(at + "product_id", "is required, a positive integer id");
     } else {
       line.product_id = l["product_id"].get<std::int64_t>();
@@ -69,14 +70,17 @@ void read_lines(FieldReader& in, const json& body, PlaceOrder& out) {
     for (const char* name : {"lot_code", "expires_on"}) {
       if (!l.contains(name) || l[name].is_null()) continue;
       if (out.kind != OrderKind::purchase) {
-        in.fail(at + name, "is only for purchase orders (the stock worker picks lots first-expiry-first-out)");
-      } else if (!l[name].is_string() || l[name].get<std::string>().empty() || l[name].get<std::string>().size() > 64) {
+        in.fail(at + name,
+                "is only for purchase orders (the stock worker picks lots first-expiry-first-out)");
+      } else if (!l[name].is_string() || l[name].get<std::string>().empty() ||
+                 l[name].get<std::string>().size() > 64) {
         in.fail(at + name, "must be a non-empty string");
       } else {
         (std::string(name) == "lot_code" ? line.lot_code : line.expires_on) = l[name].get<std::string>();
       }
     }
-    if (line.expires_on && !is_calendar_date(*line.expires_on)) in.fail(at + "expires_on", "must be a date, YYYY-MM-DD");
+    if (line.expires_on && !is_calendar_date(*line.expires_on))
+      in.fail(at + "expires_on", "must be a date, YYYY-MM-DD");
     if (line.expires_on && !line.lot_code) in.fail(at + "expires_on", "needs a lot_code");
     out.lines.push_back(std::move(line));
   }
@@ -147,10 +151,11 @@ Response place_order(Context& ctx) {
     infra::PgCustomerStore customers(u);
     return api::place_order(caller(ctx, *auth), *cmd, orders, customers);
   });
-  static auto& orders_total = prometheus::BuildCounter()
-                                  .Name("ims_orders_total")
-                                  .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
-                                  .Register(ctx.services.metrics.registry());
+  static auto& orders_total =
+      prometheus::BuildCounter()
+          .Name("ims_orders_total")
+          .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
+          .Register(ctx.services.metrics.registry());
   orders_total.Add({{"kind", kind}, {"outcome", placed ? "recorded" : "refused"}}).Increment();
   if (!placed) return problem(placed.error());
   const auto id = std::to_string((*placed)["id"].get<std::int64_t>());

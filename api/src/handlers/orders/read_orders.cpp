@@ -18,8 +18,10 @@ domain::Result<infra::OrderFilter> read_filter(const Request& request, const Pag
   f.limit = page.limit;
   f.kind = request.query_param("kind");
   f.status = request.query_param("status");
-  if (f.kind && !domain::parse_order_kind(*f.kind)) errors.push_back({"kind", "must be sale, replenishment or purchase"});
-  if (f.status && !domain::parse_order_status(*f.status)) errors.push_back({"status", "is not an order status"});
+  if (f.kind && !domain::parse_order_kind(*f.kind))
+    errors.push_back({"kind", "must be sale, replenishment or purchase"});
+  if (f.status && !domain::parse_order_status(*f.status))
+    errors.push_back({"status", "is not an order status"});
   if (auto l = request.query_param("location_id"); l && !l->empty()) {
     f.location = parse_id(*l);
     if (!f.location) errors.push_back({"location_id", "must be a positive integer id"});
@@ -66,7 +68,8 @@ Response list_orders(Context& ctx) {
   return page_response(ctx.resources.db.unit([&](infra::UnitOfWork& u) {
     infra::PgOrderStore orders(u);
     return api::list_orders(caller(ctx, *auth), *filter, orders);
-  }), page->limit);
+  }),
+                       page->limit);
 }
 
 // A customer's orders: 404 for a customer the caller may not see, like the customer itself.
@@ -84,7 +87,8 @@ Response list_customer_orders(Context& ctx) {
     infra::PgOrderStore orders(u);
     infra::PgCustomerStore customers(u);
     return api::list_customer_orders(caller(ctx, *auth), *id, filter, orders, customers);
-  }), page->limit);
+  }),
+                       page->limit);
 }
 
 }  // namespace ims::api::order_handlers

@@ -10,11 +10,11 @@ namespace ims::domain {
 
 struct AccountEmailFacts {
   std::string username;
-  std::string dashboard_url;     // e.g. http://127.0.0.1:8080; a trailing slash is fine
-  std::string verify_link;       // verification: the single-use link
-  int verify_valid_hours = 24;   // verification: how long the link works
-  std::string role;              // activated: the role given
-  std::string location;          // activated: "CODE (Name)" or empty
+  std::string dashboard_url;    // e.g. http://127.0.0.1:8080; a trailing slash is fine
+  std::string verify_link;      // verification: the single-use link
+  int verify_valid_hours = 24;  // verification: how long the link works
+  std::string role;             // activated: the role given
+  std::string location;         // activated: "CODE (Name)" or empty
 };
 
 RenderedEmail render_verification_email(const AccountEmailFacts& facts);

@@ -22,7 +22,7 @@ struct AlertEmailFacts {
   std::string request_number, due_at;        // request.overdue
   std::string transfer_number, discrepancy;  // transfer.discrepancy
   std::string account_username, account_email, requested_role, requested_location, note;  // account.pending
-  std::string dashboard_url;                 // e.g. http://127.0.0.1:8080; a trailing slash is fine
+  std::string dashboard_url;  // e.g. http://127.0.0.1:8080; a trailing slash is fine
 };
 
 struct RenderedEmail {

@@ -14,7 +14,18 @@
 namespace ims::domain {
 
 enum class OrderKind { sale, replenishment, purchase };
-enum class OrderStatus { draft, pending, confirmed, rejected, processing, shipped, delivered, canceled, ordered, received };
+enum class OrderStatus {
+  draft,
+  pending,
+  confirmed,
+  rejected,
+  processing,
+  shipped,
+  delivered,
+  canceled,
+  ordered,
+  received
+};
 
 std::string_view to_string(OrderKind kind);
 std::string_view to_string(OrderStatus status);
@@ -73,7 +84,8 @@ std::optional<std::int64_t> default_buyer(const Actor& actor, OrderKind kind);
 Result<ResolvedParties> check_parties(const Actor& actor, const OrderParties& parties);
 
 // Who sees an order: its buyer and seller locations, and unscoped roles.
-bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id, std::optional<std::int64_t> buyer_id);
+bool can_see_order(const Actor& actor, std::optional<std::int64_t> seller_id,
+                   std::optional<std::int64_t> buyer_id);
 
 // Who may move an order to `to`: the seller confirms its shipping (processing, shipped); the buyer
 // confirms arrival (delivered, received) and places a purchase (ordered); either side may cancel.

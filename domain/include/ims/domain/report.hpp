@@ -1,7 +1,8 @@
 #pragma once
 // Reports (issue 11): what can be asked for, in which file format, and the report's lifecycle
-// pending → ready | failed, and ready → expired when its file passes the retention period. The rows themselves come from the database; the rules of a request
-// (which parameters a type takes, whose location it covers) live here.
+// pending → ready | failed, and ready → expired when its file passes the retention period. The rows
+// themselves come from the database; the rules of a request (which parameters a type takes, whose location it
+// covers) live here.
 #include <cstdint>
 #include <optional>
 #include <string>

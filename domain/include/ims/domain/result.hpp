@@ -9,15 +9,15 @@
 namespace ims::domain {
 
 enum class ErrorCode {
-  bad_request,          // malformed input that is not about a field (e.g. not JSON)
-  validation,           // one or more fields are invalid
-  unauthenticated,      // no or invalid credentials
-  forbidden,            // authenticated, but role or scope does not allow it
+  bad_request,      // malformed input that is not about a field (e.g. not JSON)
+  validation,       // one or more fields are invalid
+  unauthenticated,  // no or invalid credentials
+  forbidden,        // authenticated, but role or scope does not allow it
   not_found,
   conflict,             // duplicate, illegal state transition, referenced record
   precondition_failed,  // optimistic-lock version mismatch
   rate_limited,
-  unavailable,          // a dependency is down
+  unavailable,  // a dependency is down
 };
 
 struct FieldError {
@@ -41,8 +41,8 @@ const char* to_string(ErrorCode code);
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}    // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
@@ -62,10 +62,13 @@ class Result {
 // Optimistic locking: the If-Match a command carries against the record's version. Absent or "*"
 // matches anything; otherwise the version, quoted or not, weak (W/) or strong. A mismatch is
 // precondition_failed naming `what` and its current version.
-std::optional<Error> stale_version(const std::optional<std::string>& if_match, int version, const std::string& what);
+std::optional<Error> stale_version(const std::optional<std::string>& if_match, int version,
+                                   const std::string& what);
 
 struct Unit {};
 using Status = Result<Unit>;
-inline Status ok_status() { return Unit{}; }
+inline Status ok_status() {
+  return Unit{};
+}
 
 }  // namespace ims::domain

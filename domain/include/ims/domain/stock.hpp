@@ -57,7 +57,7 @@ struct Take {
 // Picks `wanted` from the slots' available stock, earliest expiry first, lot-less stock last.
 // With skip_expired, lots expiring before `today` are never used. Error (conflict) naming how much
 // is available when there is not enough; nothing is taken then.
-Result<std::vector<Take>> allocate_fefo(std::vector<StockSlot> slots, Quantity wanted, const std::string& today,
-                                        bool skip_expired);
+Result<std::vector<Take>> allocate_fefo(std::vector<StockSlot> slots, Quantity wanted,
+                                        const std::string& today, bool skip_expired);
 
 }  // namespace ims::domain

@@ -30,7 +30,9 @@ bool is_requestable_role(Role role);
 std::optional<std::string> check_pin(const std::string& pin);
 
 // After how many wrong PINs in a row the PIN locks (the `max_failures`th wrong one locks it).
-inline bool pin_locks_after(int failures_so_far, int max_failures) { return failures_so_far + 1 >= max_failures; }
+inline bool pin_locks_after(int failures_so_far, int max_failures) {
+  return failures_so_far + 1 >= max_failures;
+}
 
 // A customer's phone as stored: digits with an optional leading '+', spaces, dashes, dots and
 // parentheses dropped ("+91 98200-12345" -> "+919820012345"); nullopt when it is not 6 to 20 digits.

@@ -45,8 +45,9 @@ std::optional<std::string> refused_webhook_address(const IpAddress& address);
 // Milliseconds until the next attempt after `attempts` failed ones of a series that began
 // `elapsed_ms` ago: base × 2^(attempts−1), capped at an hour, scaled by 0.5 + jitter/2
 // (jitter in [0, 1)); nullopt when that attempt would fall outside the retry window.
-std::optional<std::int64_t> webhook_retry_delay_ms(int attempts, std::int64_t elapsed_ms, std::int64_t window_ms,
-                                                   std::int64_t base_ms, double jitter);
+std::optional<std::int64_t> webhook_retry_delay_ms(int attempts, std::int64_t elapsed_ms,
+                                                   std::int64_t window_ms, std::int64_t base_ms,
+                                                   double jitter);
 
 enum class DeliveryStatus { pending, delivered, failed };
 std::string_view to_string(DeliveryStatus status);

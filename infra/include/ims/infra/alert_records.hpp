@@ -51,7 +51,7 @@ struct AlertFilter {
   std::optional<std::string> kind;
   std::optional<bool> open;  // true: not closed; false: closed
   std::optional<std::int64_t> product_id;
-  bool accounts = true;                    // account.* alerts too (admins only)
+  bool accounts = true;                   // account.* alerts too (admins only)
   std::optional<std::int64_t> before_id;  // cursor: ids below this
   int limit = 50;
 };

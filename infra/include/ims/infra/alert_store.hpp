@@ -135,5 +135,4 @@ class PgEmailQueue final : public EmailQueue {
   pqxx::work& txn_;
 };
 
-
 }  // namespace ims::infra

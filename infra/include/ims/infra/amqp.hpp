@@ -28,7 +28,7 @@ struct Delivery {
   std::string body;
   std::string message_id;
   bool redelivered = false;
-  long long delivery_count = 0;  // x-delivery-count of quorum queues: earlier failed deliveries
+  long long delivery_count = 0;                // x-delivery-count of quorum queues: earlier failed deliveries
   std::map<std::string, std::string> headers;  // the text-valued ones
 };
 

@@ -14,8 +14,8 @@ class UnitOfWork;
 
 struct AuditEntry {
   std::optional<std::int64_t> actor_id;
-  std::string action;     // e.g. user.create
-  std::string entity;     // e.g. user
+  std::string action;  // e.g. user.create
+  std::string entity;  // e.g. user
   std::string entity_id;
   std::optional<std::string> before;  // JSON
   std::optional<std::string> after;   // JSON

@@ -18,7 +18,7 @@ struct BatchRecord {
   std::string number;
   std::int64_t product_id = 0;
   std::int64_t location_id = 0;
-  std::string planned_quantity;                  // decimals as PostgreSQL prints them
+  std::string planned_quantity;  // decimals as PostgreSQL prints them
   std::optional<std::string> produced_quantity;
   std::string status;
   std::optional<std::string> completion;  // requested | booked | failed: the stock worker's side

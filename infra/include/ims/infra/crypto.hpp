@@ -18,7 +18,7 @@ class PasswordHasher {
   std::string dummy_hash_;
 };
 
-std::string random_token(std::size_t bytes);   // url-safe base64, no padding
+std::string random_token(std::size_t bytes);  // url-safe base64, no padding
 std::string random_hex(std::size_t bytes);
 std::string sha256_hex(const std::string& data);
 std::string base64url_encode(const std::string& data);

@@ -39,8 +39,8 @@ struct CustomerFields {
 struct CustomerFilter {
   std::optional<std::int64_t> location_id;  // the caller's scope or the asked-for location
   std::optional<bool> is_active;
-  std::optional<std::string> q;              // name contains (phone or email too when q_personal)
-  bool q_personal = true;                    // the caller may see phones and emails, so search them
+  std::optional<std::string> q;  // name contains (phone or email too when q_personal)
+  bool q_personal = true;        // the caller may see phones and emails, so search them
   std::optional<std::int64_t> after_id;
   int limit = 50;
 };
@@ -50,7 +50,8 @@ class CustomerStore {
   virtual ~CustomerStore() = default;
   virtual std::optional<CustomerRecord> find(std::int64_t id) = 0;
   // The location's customer with this phone, else with this email (case-insensitive), else none.
-  virtual std::optional<CustomerRecord> match(std::int64_t location_id, const std::optional<std::string>& phone,
+  virtual std::optional<CustomerRecord> match(std::int64_t location_id,
+                                              const std::optional<std::string>& phone,
                                               const std::optional<std::string>& email) = 0;
   // nullopt when the phone is already another customer's at the location.
   virtual std::optional<std::int64_t> insert(std::int64_t location_id, const CustomerFields& fields,

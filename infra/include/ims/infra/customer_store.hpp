@@ -23,7 +23,8 @@ bool update(pqxx::work& txn, std::int64_t id, const CustomerFields& fields);
 void deactivate(pqxx::work& txn, std::int64_t id);
 void anonymize(pqxx::work& txn, std::int64_t id);
 // The location's customer with this phone, else with this email (case-insensitive), else none.
-std::optional<CustomerRecord> match(pqxx::work& txn, std::int64_t location_id, const std::optional<std::string>& phone,
+std::optional<CustomerRecord> match(pqxx::work& txn, std::int64_t location_id,
+                                    const std::optional<std::string>& phone,
                                     const std::optional<std::string>& email);
 // The customer as JSON; phone, email, address and tax id only when `personal` (their location's
 // users and admins), null otherwise.

@@ -13,9 +13,9 @@ inline constexpr int event_version = 1;
 inline constexpr const char* outbox_channel = "ims_outbox";
 
 struct EventDraft {
-  std::string type;                 // also the routing key, e.g. stock.adjustment.requested
-  nlohmann::json data;              // the event's own fields
-  std::string correlation_id;       // the HTTP request id, carried through every worker
+  std::string type;            // also the routing key, e.g. stock.adjustment.requested
+  nlohmann::json data;         // the event's own fields
+  std::string correlation_id;  // the HTTP request id, carried through every worker
   std::optional<std::int64_t> actor_id;
 };
 
@@ -42,7 +42,6 @@ struct Envelope {
 std::optional<Envelope> parse_envelope(const std::string& body, std::string& why);
 
 std::string uuid_v4();
-
 
 // Where a use case announces what happened; in production the outbox of the use case's own
 // transaction, in unit tests a list.

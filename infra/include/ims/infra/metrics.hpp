@@ -30,7 +30,8 @@ class Metrics {
 class HttpMetrics {
  public:
   explicit HttpMetrics(Metrics& metrics);
-  void observe(const std::string& method, const std::string& route, int status, std::chrono::duration<double> d);
+  void observe(const std::string& method, const std::string& route, int status,
+               std::chrono::duration<double> d);
   void rejected_saturated();
   void set_queue_depth(std::size_t depth);
 

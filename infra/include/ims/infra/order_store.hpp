@@ -135,13 +135,15 @@ class OrderStore {
   virtual void move(const OrderMove& move) = 0;  // status, timestamps, version, history row
   virtual std::vector<OrderStatsRow> stats(const OrderPeriod& period, const std::string& unit,
                                            std::optional<std::int64_t> scope) = 0;
-  virtual std::vector<DailySalesRow> daily_sales(const OrderPeriod& period, std::optional<std::int64_t> location) = 0;
+  virtual std::vector<DailySalesRow> daily_sales(const OrderPeriod& period,
+                                                 std::optional<std::int64_t> location) = 0;
 };
 
 class PgOrderStore final : public OrderStore {
  public:
   explicit PgOrderStore(UnitOfWork& unit) : unit_(unit) {}
-  OrderNames look_up(const std::vector<std::int64_t>& product_ids, const std::vector<std::int64_t>& location_ids,
+  OrderNames look_up(const std::vector<std::int64_t>& product_ids,
+                     const std::vector<std::int64_t>& location_ids,
                      std::optional<std::int64_t> supplier_id) override;
   std::optional<domain::OrderLocation> location(std::int64_t id) override;
   PlacedOrder insert(const NewOrder& order) override;
@@ -152,7 +154,8 @@ class PgOrderStore final : public OrderStore {
   void move(const OrderMove& move) override;
   std::vector<OrderStatsRow> stats(const OrderPeriod& period, const std::string& unit,
                                    std::optional<std::int64_t> scope) override;
-  std::vector<DailySalesRow> daily_sales(const OrderPeriod& period, std::optional<std::int64_t> location) override;
+  std::vector<DailySalesRow> daily_sales(const OrderPeriod& period,
+                                         std::optional<std::int64_t> location) override;
 
   static PreparedStatements statements();
 

@@ -28,7 +28,6 @@ std::optional<T> nullable(const pqxx::field& f) {
 // Adds connect_timeout to a libpq URI unless it has one.
 std::string with_connect_timeout(const std::string& url, int seconds);
 
-
 // The transaction one use case runs in (PgSession::unit). Stores are built on it; use cases and
 // handlers only pass it along, so libpqxx stays inside infra.
 class UnitOfWork {
@@ -56,10 +55,16 @@ class PgSession {
   auto transact(Fn&& fn) -> decltype(fn(std::declval<pqxx::work&>())) {
     using R = decltype(fn(std::declval<pqxx::work&>()));
     if constexpr (std::is_void_v<R>) {
-      attempt([&](pqxx::work& txn) { fn(txn); return true; });
+      attempt([&](pqxx::work& txn) {
+        fn(txn);
+        return true;
+      });
     } else {
       std::optional<R> result;
-      attempt([&](pqxx::work& txn) { result.emplace(fn(txn)); return true; });
+      attempt([&](pqxx::work& txn) {
+        result.emplace(fn(txn));
+        return true;
+      });
       return std::move(*result);
     }
   }

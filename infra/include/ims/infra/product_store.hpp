@@ -37,8 +37,8 @@ struct ProductFilter {
   std::optional<std::int64_t> after_id;
   std::optional<std::string> kind;
   std::optional<std::string> category;
-  std::optional<std::string> q;  // name or SKU contains
-  bool low_stock = false;        // only products with a reorder rule currently low
+  std::optional<std::string> q;                    // name or SKU contains
+  bool low_stock = false;                          // only products with a reorder rule currently low
   std::optional<std::int64_t> low_stock_location;  // …at this location (none: at any)
   int limit = 50;
 };

@@ -80,8 +80,8 @@ class ReportStore {
   virtual std::optional<ReportRecord> find(std::int64_t id, bool for_update = false) = 0;
   // Newest first: reports of one location (or every report when location_id is empty) with an
   // id below before_id, at most limit of them.
-  virtual std::vector<ReportRecord> list(std::optional<std::int64_t> location_id, std::optional<std::int64_t> before_id,
-                                         int limit) = 0;
+  virtual std::vector<ReportRecord> list(std::optional<std::int64_t> location_id,
+                                         std::optional<std::int64_t> before_id, int limit) = 0;
   virtual bool location_exists(std::int64_t id) = 0;
   // The locations that sell (stockist and retail), for the nightly daily_sales reports.
   virtual std::vector<std::int64_t> selling_locations() = 0;
@@ -110,8 +110,8 @@ class PgReportStore final : public ReportStore {
   explicit PgReportStore(UnitOfWork& unit);  // a use case's
   std::optional<ReportRecord> create(const NewReport& report) override;
   std::optional<ReportRecord> find(std::int64_t id, bool for_update = false) override;
-  std::vector<ReportRecord> list(std::optional<std::int64_t> location_id, std::optional<std::int64_t> before_id,
-                                 int limit) override;
+  std::vector<ReportRecord> list(std::optional<std::int64_t> location_id,
+                                 std::optional<std::int64_t> before_id, int limit) override;
   bool location_exists(std::int64_t id) override;
   std::vector<std::int64_t> selling_locations() override;
   void mark_ready(std::int64_t id, const std::string& file_name, std::int64_t row_count,

@@ -99,7 +99,7 @@ class StockStore {
   virtual std::optional<AdjustmentRecord> find_adjustment(std::int64_t id) = 0;
   // Bumped by the stock worker with every change at the location (the stock cache's key).
   virtual std::int64_t stock_version(std::int64_t location_id) = 0;
-  virtual std::vector<StockRowRecord> stock(const StockFilter& filter) = 0;        // by id, limit + 1
+  virtual std::vector<StockRowRecord> stock(const StockFilter& filter) = 0;         // by id, limit + 1
   virtual std::vector<MovementRecord> movements(const MovementFilter& filter) = 0;  // newest first, limit + 1
   virtual std::vector<LotRecord> lots(const LotFilter& filter) = 0;                 // by id, limit + 1
 };

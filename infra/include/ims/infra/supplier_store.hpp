@@ -41,7 +41,7 @@ class SupplierStore {
   virtual std::int64_t insert(const SupplierFields& fields) = 0;
   virtual void update(std::int64_t id, const SupplierFields& fields) = 0;  // bumps the version
   virtual void set_active(std::int64_t id, bool active) = 0;               // bumps the version
-  virtual std::int64_t products_supplied(std::int64_t id) = 0;  // products naming the supplier
+  virtual std::int64_t products_supplied(std::int64_t id) = 0;             // products naming the supplier
   virtual void remove(std::int64_t id) = 0;
 };
 

@@ -37,11 +37,16 @@ class LoginThrottle {
  public:
   // `kind` keeps counters apart: "login" (passwords) or "pin" (shop-floor PINs), so wrong PINs at
   // a shared terminal never lock its address out of password sign-in.
-  LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s, std::string kind = "login")
-      : redis_(redis), max_user_(max_per_user), max_address_(max_per_address), window_(window_s), kind_(std::move(kind)) {}
+  LoginThrottle(RedisClient& redis, int max_per_user, int max_per_address, int window_s,
+                std::string kind = "login")
+      : redis_(redis),
+        max_user_(max_per_user),
+        max_address_(max_per_address),
+        window_(window_s),
+        kind_(std::move(kind)) {}
 
   struct Block {
-    int retry_after_s = 0;  // 0: the attempt may go ahead
+    int retry_after_s = 0;   // 0: the attempt may go ahead
     const char* scope = "";  // "user_address" or "address"
   };
   Block check(const std::string& username, const std::string& address);

@@ -40,7 +40,7 @@ struct TransferLineRecord {
   std::optional<std::string> lot_code;
   std::string quantity;
   std::optional<std::string> received_quantity;
-  std::vector<TransferPickRecord> picks;  // the lots the stock worker took at dispatch
+  std::vector<TransferPickRecord> picks;   // the lots the stock worker took at dispatch
   std::optional<std::string> discrepancy;  // shipped − received, once completed
 };
 

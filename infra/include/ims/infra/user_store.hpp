@@ -56,7 +56,7 @@ struct UserFilter {
   std::optional<domain::Role> role;
   std::optional<std::int64_t> location_id;
   std::optional<bool> is_active;
-  std::optional<std::string> q;  // matches username or email
+  std::optional<std::string> q;       // matches username or email
   std::optional<std::string> status;  // active | pending_activation
   std::optional<std::int64_t> after_id;
   int limit = 50;
@@ -131,7 +131,6 @@ namespace account_mail {
 void queue(pqxx::work& txn, const AccountEmail& email);
 }
 
-
 struct RefreshTokenRow {
   std::int64_t id = 0;
   std::string family_id;
@@ -161,8 +160,7 @@ struct LocationSummary {
 namespace locations {
 std::optional<LocationSummary> find(pqxx::work& txn, std::int64_t id);
 std::optional<LocationSummary> find_by_code(pqxx::work& txn, const std::string& code);  // active ones only
-}
-
+}  // namespace locations
 
 namespace audit {
 void record(pqxx::work& txn, const AuditEntry& entry);

@@ -72,9 +72,10 @@ class WebhookStore {
   virtual std::vector<WebhookRecord> enabled() = 0;
   // A pending delivery; nullopt when this webhook has this event already (a redelivered event).
   virtual std::optional<DeliveryRecord> add_delivery(std::int64_t webhook_id, const std::string& event_id,
-                                                     const std::string& event_type, const std::string& body) = 0;
-  virtual std::vector<DeliveryRecord> deliveries(std::int64_t webhook_id, std::optional<std::int64_t> before_id,
-                                                 int limit) = 0;
+                                                     const std::string& event_type,
+                                                     const std::string& body) = 0;
+  virtual std::vector<DeliveryRecord> deliveries(std::int64_t webhook_id,
+                                                 std::optional<std::int64_t> before_id, int limit) = 0;
   virtual std::vector<AttemptRecord> attempts(std::int64_t delivery_id, int limit) = 0;
   virtual std::optional<DeliveryRecord> find_delivery(std::int64_t webhook_id, std::int64_t delivery_id,
                                                       bool for_update = false) = 0;

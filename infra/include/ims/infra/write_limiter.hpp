@@ -9,7 +9,8 @@ namespace ims::infra {
 
 class WriteLimiter {
  public:
-  WriteLimiter(RedisClient& redis, int per_minute, int burst) : redis_(redis), per_minute_(per_minute), burst_(burst) {}
+  WriteLimiter(RedisClient& redis, int per_minute, int burst)
+      : redis_(redis), per_minute_(per_minute), burst_(burst) {}
 
   // Takes one token of the user's bucket: 0 when the write may go ahead, else the seconds to wait.
   int take(std::int64_t user_id);

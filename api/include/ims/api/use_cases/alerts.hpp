@@ -15,9 +15,11 @@
 namespace ims::api {
 
 // {items, next_cursor}; the filter's scope (location, account alerts) is set here.
-domain::Result<nlohmann::json> list_alerts(const Caller& by, infra::AlertFilter filter, infra::AlertBoard& board);
+domain::Result<nlohmann::json> list_alerts(const Caller& by, infra::AlertFilter filter,
+                                           infra::AlertBoard& board);
 domain::Result<nlohmann::json> get_alert(const Caller& by, std::int64_t id, infra::AlertBoard& board);
-// forbidden for a transfer discrepancy unless the caller may adjust stock; conflict when acknowledged already.
+// forbidden for a transfer discrepancy unless the caller may adjust stock; conflict when acknowledged
+// already.
 domain::Result<nlohmann::json> acknowledge_alert(const Caller& by, std::int64_t id, infra::AlertBoard& board,
                                                  infra::AuditTrail& audit);
 

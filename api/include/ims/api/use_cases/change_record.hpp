@@ -41,7 +41,8 @@ nlohmann::json page_of(const std::vector<Record>& records, int limit, ToJson to_
 
 // The audit row of `action` on `entity` `id`, by the caller, in the caller's unit of work.
 inline void record_change(const Caller& by, infra::AuditTrail& audit, const std::string& action,
-                          const std::string& entity, std::int64_t id, const std::optional<nlohmann::json>& before,
+                          const std::string& entity, std::int64_t id,
+                          const std::optional<nlohmann::json>& before,
                           const std::optional<nlohmann::json>& after) {
   audit.record({by.actor.user_id, action, entity, std::to_string(id),
                 before ? std::optional(before->dump()) : std::nullopt,

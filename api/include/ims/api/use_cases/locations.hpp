@@ -33,11 +33,13 @@ domain::Result<infra::LocationRecord> get_location(std::int64_t id, infra::Locat
 // Refused with 422 when the upstream does not exist (or, on update, would make the chain loop) and
 // with 409 "code is taken" when another location has the code.
 domain::Result<infra::LocationRecord> create_location(const Caller& by, const infra::LocationFields& fields,
-                                                      infra::LocationStore& locations, infra::AuditTrail& audit);
+                                                      infra::LocationStore& locations,
+                                                      infra::AuditTrail& audit);
 domain::Result<infra::LocationRecord> update_location(const Caller& by, const LocationChange& change,
-                                                      infra::LocationStore& locations, infra::AuditTrail& audit);
+                                                      infra::LocationStore& locations,
+                                                      infra::AuditTrail& audit);
 // Refused (409) while users, stock, movements, orders or downstream locations refer to it.
-domain::Status delete_location(const Caller& by, const LocationRemoval& removal, infra::LocationStore& locations,
-                               infra::AuditTrail& audit);
+domain::Status delete_location(const Caller& by, const LocationRemoval& removal,
+                               infra::LocationStore& locations, infra::AuditTrail& audit);
 
 }  // namespace ims::api

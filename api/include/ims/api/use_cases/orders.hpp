@@ -51,7 +51,7 @@ struct OrderStatusChange {
 };
 
 struct MovedOrder {
-  nlohmann::json order;  // with lines and history
+  nlohmann::json order;     // with lines and history
   bool stock_work = false;  // the stock worker still has to carry out the stock side (202)
 };
 
@@ -67,8 +67,10 @@ domain::Result<nlohmann::json> get_order(const Caller& by, std::int64_t id, infr
 domain::Result<std::vector<infra::OrderRecord>> list_orders(const Caller& by, infra::OrderFilter filter,
                                                             infra::OrderStore& orders);
 // A customer's orders; not_found for a customer the caller may not see.
-domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by, std::int64_t customer_id,
-                                                                     const infra::OrderFilter& page, infra::OrderStore& orders,
+domain::Result<std::vector<infra::OrderRecord>> list_customer_orders(const Caller& by,
+                                                                     std::int64_t customer_id,
+                                                                     const infra::OrderFilter& page,
+                                                                     infra::OrderStore& orders,
                                                                      infra::CustomerStore& customers);
 domain::Result<MovedOrder> change_order_status(const Caller& by, const OrderStatusChange& change,
                                                infra::OrderStore& orders, infra::Outbox& outbox,

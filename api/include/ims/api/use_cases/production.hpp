@@ -47,8 +47,9 @@ struct MovedBatch {
 
 nlohmann::json batch_json(const infra::BatchRecord& b);
 
-domain::Result<infra::BatchRecord> plan_batch(const Caller& by, const PlanBatch& command, infra::BatchStore& batches,
-                                              infra::Outbox& outbox, infra::AuditTrail& audit);
+domain::Result<infra::BatchRecord> plan_batch(const Caller& by, const PlanBatch& command,
+                                              infra::BatchStore& batches, infra::Outbox& outbox,
+                                              infra::AuditTrail& audit);
 domain::Result<std::vector<infra::BatchRecord>> list_batches(const infra::BatchFilter& filter,
                                                              infra::BatchStore& batches);
 domain::Result<infra::BatchRecord> get_batch(std::int64_t id, infra::BatchStore& batches);

@@ -55,7 +55,7 @@ struct BomReplacement {
 
 domain::Result<BillOfMaterials> get_bom(std::int64_t product_id, infra::BomStore& boms);
 // Only a finished good has one, and only raw materials go in it (422 naming the line otherwise).
-domain::Result<BillOfMaterials> replace_bom(const Caller& by, const BomReplacement& replacement, infra::BomStore& boms,
-                                            infra::AuditTrail& audit);
+domain::Result<BillOfMaterials> replace_bom(const Caller& by, const BomReplacement& replacement,
+                                            infra::BomStore& boms, infra::AuditTrail& audit);
 
 }  // namespace ims::api

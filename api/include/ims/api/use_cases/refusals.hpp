@@ -9,7 +9,8 @@ namespace ims::api {
 
 inline domain::Error field_refusal(const std::vector<domain::FieldError>& errors) {
   for (const auto& f : errors) {
-    if (f.message == "is taken") return domain::Error{domain::ErrorCode::conflict, f.field + " is taken", errors, 0};
+    if (f.message == "is taken")
+      return domain::Error{domain::ErrorCode::conflict, f.field + " is taken", errors, 0};
   }
   return domain::Error::validation(errors);
 }

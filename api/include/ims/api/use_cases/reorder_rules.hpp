@@ -48,10 +48,13 @@ domain::Result<infra::ReorderRuleRecord> get_reorder_rule(const Caller& by, std:
 // Refused with 422 when the product or the location does not exist, 409 "product_id is taken" when
 // the product already has a rule at the location.
 domain::Result<infra::ReorderRuleRecord> create_reorder_rule(const Caller& by, const NewReorderRule& rule,
-                                                             infra::ReorderRuleStore& rules, infra::AuditTrail& audit);
-domain::Result<infra::ReorderRuleRecord> update_reorder_rule(const Caller& by, const ReorderRuleChange& change,
-                                                             infra::ReorderRuleStore& rules, infra::AuditTrail& audit);
-domain::Status delete_reorder_rule(const Caller& by, const ReorderRuleRemoval& removal, infra::ReorderRuleStore& rules,
-                                   infra::AuditTrail& audit);
+                                                             infra::ReorderRuleStore& rules,
+                                                             infra::AuditTrail& audit);
+domain::Result<infra::ReorderRuleRecord> update_reorder_rule(const Caller& by,
+                                                             const ReorderRuleChange& change,
+                                                             infra::ReorderRuleStore& rules,
+                                                             infra::AuditTrail& audit);
+domain::Status delete_reorder_rule(const Caller& by, const ReorderRuleRemoval& removal,
+                                   infra::ReorderRuleStore& rules, infra::AuditTrail& audit);
 
 }  // namespace ims::api

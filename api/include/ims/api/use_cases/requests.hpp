@@ -55,11 +55,13 @@ domain::Result<nlohmann::json> create_request(const Caller& by, const RequestCom
 // The caller's own requests, or all of them for a decider; forbidden for other roles.
 domain::Result<std::vector<infra::RequestRecord>> list_requests(const Caller& by, infra::RequestFilter filter,
                                                                 infra::RequestStore& requests);
-domain::Result<infra::RequestRecord> get_request(const Caller& by, std::int64_t id, infra::RequestStore& requests);
+domain::Result<infra::RequestRecord> get_request(const Caller& by, std::int64_t id,
+                                                 infra::RequestStore& requests);
 // Lock, visible (404), who (403), If-Match (412), legal move (409); approval also refuses while the
 // hold is still being placed (409) and carries the request out.
 domain::Result<infra::RequestRecord> decide_request(const Caller& by, const RequestDecision& decision,
-                                                    infra::RequestStore& requests, infra::TransferStore& transfers,
-                                                    infra::Outbox& outbox, infra::AuditTrail& audit);
+                                                    infra::RequestStore& requests,
+                                                    infra::TransferStore& transfers, infra::Outbox& outbox,
+                                                    infra::AuditTrail& audit);
 
 }  // namespace ims::api

@@ -48,7 +48,8 @@ domain::Result<infra::AdjustmentRecord> request_adjustment(const Caller& by, con
                                                            infra::StockStore& stock, infra::Outbox& outbox,
                                                            infra::AuditTrail& audit);
 // not_found outside the caller's scope.
-domain::Result<infra::AdjustmentRecord> get_adjustment(const Caller& by, std::int64_t id, infra::StockStore& stock);
+domain::Result<infra::AdjustmentRecord> get_adjustment(const Caller& by, std::int64_t id,
+                                                       infra::StockStore& stock);
 // A page of stock rows; one location's pages come from `cache` while its stock version is unchanged
 // (the version is read before the rows, so a cached body is never older than its key).
 domain::Result<StockListing> list_stock(const Caller& by, infra::StockFilter filter, infra::StockStore& stock,
@@ -56,7 +57,8 @@ domain::Result<StockListing> list_stock(const Caller& by, infra::StockFilter fil
 // A page of movements, newest first; `product_path_id` is the product of /products/{id}/movements
 // (not_found when there is no such product).
 domain::Result<nlohmann::json> list_movements(const Caller& by, infra::MovementFilter filter,
-                                              std::optional<std::int64_t> product_path_id, infra::StockStore& stock);
+                                              std::optional<std::int64_t> product_path_id,
+                                              infra::StockStore& stock);
 domain::Result<nlohmann::json> list_lots(const Caller& by, infra::LotFilter filter, infra::StockStore& stock);
 
 }  // namespace ims::api

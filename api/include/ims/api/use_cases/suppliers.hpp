@@ -37,13 +37,17 @@ domain::Result<std::vector<infra::SupplierRecord>> list_suppliers(const infra::S
                                                                   infra::SupplierStore& suppliers);
 domain::Result<infra::SupplierRecord> get_supplier(std::int64_t id, infra::SupplierStore& suppliers);
 domain::Result<infra::SupplierRecord> create_supplier(const Caller& by, const infra::SupplierFields& fields,
-                                                      infra::SupplierStore& suppliers, infra::AuditTrail& audit);
+                                                      infra::SupplierStore& suppliers,
+                                                      infra::AuditTrail& audit);
 domain::Result<infra::SupplierRecord> update_supplier(const Caller& by, const SupplierChange& change,
-                                                      infra::SupplierStore& suppliers, infra::AuditTrail& audit);
-domain::Result<infra::SupplierRecord> set_supplier_status(const Caller& by, const SupplierStatusChange& change,
-                                                          infra::SupplierStore& suppliers, infra::AuditTrail& audit);
+                                                      infra::SupplierStore& suppliers,
+                                                      infra::AuditTrail& audit);
+domain::Result<infra::SupplierRecord> set_supplier_status(const Caller& by,
+                                                          const SupplierStatusChange& change,
+                                                          infra::SupplierStore& suppliers,
+                                                          infra::AuditTrail& audit);
 // Refused while a product names the supplier: deactivating keeps the history intact.
-domain::Status delete_supplier(const Caller& by, const SupplierRemoval& removal, infra::SupplierStore& suppliers,
-                               infra::AuditTrail& audit);
+domain::Status delete_supplier(const Caller& by, const SupplierRemoval& removal,
+                               infra::SupplierStore& suppliers, infra::AuditTrail& audit);
 
 }  // namespace ims::api

@@ -58,9 +58,11 @@ nlohmann::json transfer_json(const infra::TransferRecord& t);
 domain::Result<nlohmann::json> create_transfer(const Caller& by, const CreateTransfer& command,
                                                infra::TransferStore& transfers, infra::Outbox& outbox,
                                                infra::AuditTrail& audit);
-domain::Result<std::vector<infra::TransferRecord>> list_transfers(const Caller& by, infra::TransferFilter filter,
+domain::Result<std::vector<infra::TransferRecord>> list_transfers(const Caller& by,
+                                                                  infra::TransferFilter filter,
                                                                   infra::TransferStore& transfers);
-domain::Result<nlohmann::json> get_transfer(const Caller& by, std::int64_t id, infra::TransferStore& transfers);
+domain::Result<nlohmann::json> get_transfer(const Caller& by, std::int64_t id,
+                                            infra::TransferStore& transfers);
 // Lock, scope (404), who (403), If-Match (412), a step still with the stock worker (409), legal
 // move (409), then the move and its event.
 domain::Result<MovedTransfer> move_transfer(const Caller& by, const TransferMove& move,
