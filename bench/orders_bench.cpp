@@ -31,9 +31,10 @@
 #include <thread>
 #include <vector>
 
+#include "ims/infra/order_ledger.hpp"
 #include "ims/infra/order_statements.hpp"
 #include "ims/infra/pg.hpp"
-#include "stock/handlers.hpp"
+#include "ims/infra/stock_ledger.hpp"
 #include "support/http_client.hpp"
 
 using namespace ims::test;
@@ -182,6 +183,7 @@ LoadResult load(const Setup& s, int clients, double seconds, double rate, const 
     }
   });
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(clients));
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       Client client;
@@ -255,7 +257,12 @@ std::string bind(const std::string& sql, const std::vector<std::string>& args) {
 }
 
 std::string statement(const std::string& name) {
-  static const auto all = ims::workers::stock::prepared_statements();
+  static const auto all = [] {
+    auto out = ims::infra::PgOrderLedger::statements();
+    auto stock = ims::infra::PgStockLedger::statements();
+    out.insert(out.end(), stock.begin(), stock.end());
+    return out;
+  }();
   for (const auto& [n, sql] : all) {
     if (n == name) return sql;
   }
@@ -311,22 +318,24 @@ std::string confirm_script() {
   // worker is handed it by its message; here a sequence deals them out, one per transaction).
   s += "SELECT q.id AS oid, (SELECT count(*) FROM sales.order_lines x WHERE x.order_id = q.id) AS n"
        " FROM public.ims_bench_queue q WHERE q.n = (SELECT nextval('public.ims_bench_pick'))\n\\gset\n";
-  s += one_line(bind(statement("order_lock_with_lines"), {":oid"})) + ";\n";
+  s += one_line(bind(statement("ledger_order_lock_with_lines"), {":oid"})) + ";\n";
   const std::string products =
       "(SELECT array_agg(product_id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)";
-  s += one_line(bind(statement("order_stock_lock"), {":loc", products})) + ";\n";
+  s += one_line(bind(statement("ledger_seller_stock_lock"), {":loc", products})) + ";\n";
+  const std::string stock_ids =
+      "(SELECT array_agg(s.id ORDER BY l.line_no) FROM sales.order_lines l JOIN inventory.stock s"
+      " ON s.product_id = l.product_id AND s.location_id = :loc AND s.lot_id IS NULL WHERE l.order_id = "
+      ":oid)";
   s += one_line(
-           bind(statement("reservations_make"),
+           bind(statement("ledger_reservations_make"),
                 {"(SELECT array_agg(id ORDER BY line_no) FROM sales.order_lines WHERE order_id = :oid)",
-                 "(SELECT array_agg(s.id ORDER BY l.line_no) FROM sales.order_lines l JOIN inventory.stock s"
-                 " ON s.product_id = l.product_id AND s.location_id = :loc AND s.lot_id IS NULL WHERE "
-                 "l.order_id = :oid)",
-                 products, "array_fill(NULL::bigint, ARRAY[(:n)::int])",
-                 "array_fill(1::numeric, ARRAY[(:n)::int])", ":loc"})) +
+                 stock_ids, products, "array_fill((:loc)::bigint, ARRAY[(:n)::int])",
+                 "array_fill(NULL::bigint, ARRAY[(:n)::int])", "array_fill(1::numeric, ARRAY[(:n)::int])"})) +
        ";\n";
-  s += one_line(
-           bind(statement("order_decide"), {":oid", "'confirmed'", "NULL::text", "'pending'", "'pgbench'",
-                                            "gen_random_uuid()", "'order.confirmed'", "'{\"data\": {}}'"})) +
+  s += one_line(bind(statement("ledger_orders_decide"),
+                     {"ARRAY[(:oid)::bigint]", "ARRAY['confirmed']", "ARRAY[NULL::text]", "ARRAY['pending']",
+                      "ARRAY['pgbench']", "ARRAY[gen_random_uuid()]", "ARRAY['order.confirmed']",
+                      "ARRAY['{\"data\": {}}']"})) +
        ";\n";
   for (int i = 1; i <= 3; ++i) {
     const auto p = ":p" + std::to_string(i);

@@ -9,7 +9,8 @@ std::string batch_columns() {
   return "b.id, b.number, b.product_id, b.location_id, b.planned_quantity::text, b.produced_quantity::text,"
          " b.status, b.completion, b.failure_reason, b.lot_code, b.expires_on::text, b.lot_id,"
          " b.cost_per_unit::text, b.qc_reason, b.version, " +
-         utc_text("b.created_at") + ", " + utc_text("b.updated_at") + ", " + utc_text("b.completed_at");
+         utc_text("b.created_at") + ", " + utc_text("b.updated_at") + ", " + utc_text("b.completed_at") +
+         ", b.created_by";
 }
 
 BatchRecord read_batch(const pqxx::row& r) {
@@ -32,6 +33,7 @@ BatchRecord read_batch(const pqxx::row& r) {
   b.created_at = r[15].as<std::string>();
   b.updated_at = r[16].as<std::string>();
   b.completed_at = nullable<std::string>(r[17]);
+  b.created_by = nullable<std::int64_t>(r[18]);
   return b;
 }
 

@@ -4,11 +4,13 @@
 #include "ims/infra/batch_store.hpp"
 #include "ims/infra/bom_store.hpp"
 #include "ims/infra/location_store.hpp"
+#include "ims/infra/order_ledger.hpp"
 #include "ims/infra/order_store.hpp"
 #include "ims/infra/pg.hpp"
 #include "ims/infra/product_store.hpp"
 #include "ims/infra/reorder_rule_store.hpp"
 #include "ims/infra/request_store.hpp"
+#include "ims/infra/stock_ledger.hpp"
 #include "ims/infra/stock_store.hpp"
 #include "ims/infra/supplier_store.hpp"
 #include "ims/infra/transfer_store.hpp"
@@ -22,7 +24,8 @@ PreparedStatements all_store_statements() {
        {PgOrderStore::statements(), PgSupplierStore::statements(), PgLocationStore::statements(),
         PgReorderRuleStore::statements(), PgProductStore::statements(), PgBomStore::statements(),
         PgAuditLog::statements(), PgTransferStore::statements(), PgRequestStore::statements(),
-        PgBatchStore::statements(), PgStockStore::statements()}) {
+        PgBatchStore::statements(), PgStockStore::statements(), PgStockLedger::statements(),
+        PgOrderLedger::statements()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

@@ -10,14 +10,16 @@ namespace {
 std::string transfer_columns() {
   return "t.id, t.number, t.from_location_id, t.to_location_id, t.status, t.pending_step, t.failure_reason,"
          " t.version, " +
-         utc_text("t.created_at") + ", " + utc_text("t.updated_at");
+         utc_text("t.created_at") + ", " + utc_text("t.updated_at") + ", t.created_by";
 }
 
 TransferRecord read_transfer(const pqxx::row& r) {
-  return {r[0].as<std::int64_t>(),     r[1].as<std::string>(), r[2].as<std::int64_t>(),
-          r[3].as<std::int64_t>(),     r[4].as<std::string>(), nullable<std::string>(r[5]),
-          nullable<std::string>(r[6]), r[7].as<int>(),         r[8].as<std::string>(),
-          r[9].as<std::string>()};
+  return {r[0].as<std::int64_t>(),      r[1].as<std::string>(),
+          r[2].as<std::int64_t>(),      r[3].as<std::int64_t>(),
+          r[4].as<std::string>(),       nullable<std::string>(r[5]),
+          nullable<std::string>(r[6]),  r[7].as<int>(),
+          r[8].as<std::string>(),       r[9].as<std::string>(),
+          nullable<std::int64_t>(r[10])};
 }
 
 // [{lot_id, lot_code, quantity}] as the transfer_lines statement aggregates them.

@@ -48,10 +48,9 @@ int main(int argc, char** argv) {
   if (role == "stock") {
     order_decisions = std::make_unique<workers::stock::OrderDecisions>(metrics);
     handlers = workers::stock::handlers(*config, *order_decisions);
-    statements = workers::stock::prepared_statements();
     batch_handlers = {{"order.created", [decisions = order_decisions.get()](
-                                            pqxx::work& txn, std::vector<workers::MessageContext>& messages) {
-                         workers::stock::handle_orders_created(txn, messages, *decisions);
+                                            pqxx::work&, std::vector<workers::MessageContext>& messages) {
+                         workers::stock::orders_created(messages, *decisions);
                        }}};
   } else if (role == "alerts") {
     handlers = workers::alerts::handlers(workers::alerts::settings_from(*config));

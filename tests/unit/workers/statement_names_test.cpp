@@ -1,17 +1,16 @@
 // Prepared statements share one namespace per connection: a name used twice would make PostgreSQL
 // refuse the second PREPARE and the connection unusable. Every store's and the stock worker's
-// statements together must have distinct names (the stock worker registers both on one connection).
+// statements together must have distinct names (every session registers them all on one connection).
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "ims/infra/pg.hpp"
-#include "stock/handlers.hpp"
 
 namespace ims::workers {
 namespace {
 
-TEST(PreparedStatements, EveryNameIsUsedOnceAcrossTheStoresAndTheStockWorker) {
+TEST(PreparedStatements, EveryNameIsUsedOnceAcrossTheStores) {
   std::set<std::string> seen;
   std::vector<std::string> twice;
   auto collect = [&](const infra::PreparedStatements& statements) {
@@ -21,7 +20,6 @@ TEST(PreparedStatements, EveryNameIsUsedOnceAcrossTheStoresAndTheStockWorker) {
     }
   };
   collect(infra::store_statements());
-  collect(stock::prepared_statements());
   EXPECT_TRUE(twice.empty()) << "used twice: " << ::testing::PrintToString(twice);
   EXPECT_GT(seen.size(), 30u);  // the stores are really registered
 }

@@ -32,6 +32,7 @@ struct BatchRecord {
   std::string created_at;
   std::string updated_at;
   std::optional<std::string> completed_at;
+  std::optional<std::int64_t> created_by;  // who planned it: the actor of the stock worker's events
 };
 
 struct NewBatch {

@@ -23,6 +23,7 @@ struct TransferRecord {
   int version = 1;
   std::string created_at;
   std::string updated_at;
+  std::optional<std::int64_t> created_by;  // the actor of the stock worker's events
 };
 
 struct TransferPickRecord {
