@@ -29,7 +29,7 @@ App::App(Services services)
                          .Register(services_.metrics.registry())
                          .Add({})) {
   add_system_routes(router_);
-  add_auth_routes(router_);
+  add_auth_routes(router_, services_.metrics);
   add_user_routes(router_);
   add_product_routes(router_);
   add_stock_routes(router_);
@@ -37,7 +37,7 @@ App::App(Services services)
   add_location_routes(router_);
   add_reorder_rule_routes(router_);
   add_bom_and_audit_routes(router_);
-  add_order_routes(router_);
+  add_order_routes(router_, services_.metrics);
   add_event_routes(router_);
   add_production_routes(router_);
   add_transfer_routes(router_);
@@ -47,7 +47,7 @@ App::App(Services services)
   add_report_routes(router_);
   add_webhook_routes(router_);
   add_schedule_routes(router_);
-  add_account_routes(router_);
+  add_account_routes(router_, services_.metrics);
   add_customer_routes(router_);
 }
 
@@ -177,8 +177,7 @@ Response App::run_write(Context& ctx, const Handler& handler, std::int64_t write
   }
 }
 
-Response App::dispatch(Request& request, Resources& resources, std::string& route) {
-  auto log = services_.log.with("request_id", request.request_id);
+std::optional<Response> App::refuse_oversized(const Request& request) const {
   if (request.body.size() > services_.config.max_body_bytes) {
     return problem_status(
         413, "payload_too_large",
@@ -196,7 +195,12 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
                               " header fields or one longer than " + std::to_string(max_header_value_bytes) +
                               " bytes");
   }
-  if (auto refusal = refuse_unstorable_text(request)) return *refusal;
+  return refuse_unstorable_text(request);
+}
+
+Response App::dispatch(Request& request, Resources& resources, std::string& route) {
+  auto log = services_.log.with("request_id", request.request_id);
+  if (auto refusal = refuse_oversized(request)) return *refusal;
   auto match = router_.match(request.method, request.path);
   if (match.kind == Router<Handler>::Match::Kind::not_found) {
     return problem(domain::Error::of(domain::ErrorCode::not_found, "no such resource: " + request.path));
@@ -211,17 +215,23 @@ Response App::dispatch(Request& request, Resources& resources, std::string& rout
   route = match.route->pattern;
   request.path_params = std::move(match.params);
   Context ctx{request, resources, services_, log};
+  return call_handler(ctx, match.route->handler, route);
+}
+
+Response App::call_handler(Context& ctx, const Handler& handler, const std::string& route) {
+  const auto& request = ctx.request;
+  const auto& log = ctx.log;
   // The one translating catch of the HTTP boundary. Whatever a refused value did inside a
   // transaction was rolled back with it, so a 4xx here has changed nothing.
   try {
     // Signed-in writes (sign-in itself has its own throttle); anything else gets the handler's 401.
     if (is_write(request.method) && request.path.rfind("/api/v1/auth/", 0) != 0) {
-      if (auto writer = signed_in_writer(request, resources)) {
+      if (auto writer = signed_in_writer(request, ctx.resources)) {
         ctx.verified_claims = *writer;
-        return run_write(ctx, match.route->handler, writer->user_id);
+        return run_write(ctx, handler, writer->user_id);
       }
     }
-    return match.route->handler(ctx);
+    return handler(ctx);
   } catch (const infra::DependencyUnavailable& e) {
     log.warn("dependency unavailable", {{"dependency", e.dependency()}, {"error", e.what()}});
     auto err =

@@ -2,8 +2,6 @@
 
 #include <cctype>
 
-#include "ims/infra/user_store.hpp"
-
 namespace ims::api {
 
 std::string utc_timestamp(const std::string& column) {
@@ -44,14 +42,6 @@ std::optional<Response> precondition(const Request& request, int version, const 
 Response versioned(int status, const nlohmann::json& body) {
   return json_response(status, body.dump())
       .header("ETag", "\"" + std::to_string(body["version"].get<int>()) + "\"");
-}
-
-void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
-                  const std::string& entity, std::int64_t entity_id,
-                  const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after) {
-  infra::audit::record(txn, {actor_id, action, entity, std::to_string(entity_id),
-                             before ? std::optional(before->dump()) : std::nullopt,
-                             after ? std::optional(after->dump()) : std::nullopt, ctx.request.request_id});
 }
 
 Response refusal_for(const FieldReader& in) {

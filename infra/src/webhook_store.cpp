@@ -7,18 +7,15 @@
 namespace ims::infra {
 namespace {
 
-std::string utc(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-}
-
 const std::string webhook_columns = "w.id, w.url, to_jsonb(w.event_types)::text, w.secret, w.description, " +
-                                    utc("w.disabled_at") + ", w.disabled_reason, w.created_by, " +
-                                    utc("w.created_at") + ", " + utc("w.updated_at") + ", w.version";
+                                    utc_text("w.disabled_at") + ", w.disabled_reason, w.created_by, " +
+                                    utc_text("w.created_at") + ", " + utc_text("w.updated_at") +
+                                    ", w.version";
 
 const std::string delivery_columns =
     "d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts, "
     "d.last_status_code, d.last_error, " +
-    utc("d.created_at") + ", " + utc("d.next_attempt_at") + ", " + utc("d.delivered_at");
+    utc_text("d.created_at") + ", " + utc_text("d.next_attempt_at") + ", " + utc_text("d.delivered_at");
 
 WebhookRecord read_webhook(const pqxx::row& r) {
   WebhookRecord w;
@@ -59,59 +56,86 @@ std::string types_json(const std::vector<std::string>& types) {
 
 }  // namespace
 
+PgWebhookStore::PgWebhookStore(UnitOfWork& unit) : txn_(unit.txn()) {}
+
+PreparedStatements PgWebhookStore::statements() {
+  const std::string webhooks = "SELECT " + webhook_columns + " FROM messaging.webhooks w";
+  const std::string deliveries = "SELECT " + delivery_columns + " FROM messaging.webhook_deliveries d";
+  return {
+      {"webhook_insert",
+       "WITH w AS (INSERT INTO messaging.webhooks (url, event_types, secret, description, created_by)"
+       " VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3, $4, $5) RETURNING *)"
+       " SELECT " +
+           webhook_columns + " FROM w"},
+      {"webhook_list", webhooks + " WHERE ($1::bigint IS NULL OR w.id > $1) ORDER BY w.id LIMIT $2"},
+      {"webhook_find", webhooks + " WHERE w.id = $1"},
+      {"webhook_find_locked", webhooks + " WHERE w.id = $1 FOR UPDATE"},
+      {"webhook_update",
+       "WITH w AS (UPDATE messaging.webhooks SET url = $2,"
+       " event_types = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), description = $4,"
+       " disabled_at = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN coalesce(disabled_at, now())"
+       "                    ELSE disabled_at END,"
+       " disabled_reason = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN "
+       "coalesce(disabled_reason, $6)"
+       "                    ELSE disabled_reason END,"
+       " version = version + 1, updated_at = now() WHERE id = $1 RETURNING *)"
+       " SELECT " +
+           webhook_columns + " FROM w"},
+      {"webhook_delete", "DELETE FROM messaging.webhooks WHERE id = $1"},
+      {"webhook_enabled", webhooks + " WHERE w.disabled_at IS NULL ORDER BY w.id"},
+      {"webhook_delivery_insert",
+       "WITH d AS (INSERT INTO messaging.webhook_deliveries (webhook_id, event_id, event_type, body)"
+       " VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id, event_id) DO NOTHING RETURNING *)"
+       " SELECT " +
+           delivery_columns + " FROM d"},
+      {"webhook_deliveries", deliveries +
+                                 " WHERE d.webhook_id = $1"
+                                 " AND ($2::bigint IS NULL OR d.id < $2) ORDER BY d.id DESC LIMIT $3"},
+      {"webhook_attempts",
+       "SELECT id, " + utc_text("attempted_at") +
+           ", status_code, duration_ms, response_body, error FROM messaging.webhook_attempts"
+           " WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2"},
+      {"webhook_delivery_find", deliveries + " WHERE d.webhook_id = $1 AND d.id = $2"},
+      {"webhook_delivery_find_locked", deliveries + " WHERE d.webhook_id = $1 AND d.id = $2 FOR UPDATE"},
+      {"webhook_delivery_restart",
+       "WITH d AS (UPDATE messaging.webhook_deliveries SET status = 'pending', delivered_at = NULL,"
+       " series_started_at = now(), next_attempt_at = now() WHERE id = $1 RETURNING *)"
+       " SELECT " +
+           delivery_columns + " FROM d"},
+  };
+}
+
 WebhookRecord PgWebhookStore::create(const WebhookFields& f, const std::string& secret,
                                      std::optional<std::int64_t> created_by) {
-  return read_webhook(txn_.exec_params1(
-      "WITH w AS (INSERT INTO messaging.webhooks (url, event_types, secret, description, created_by)"
-      " VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3, $4, $5) RETURNING *)"
-      " SELECT " +
-          webhook_columns + " FROM w",
-      f.url, types_json(f.event_types), secret, f.description, created_by));
+  return read_webhook(txn_.exec_prepared1("webhook_insert", f.url, types_json(f.event_types), secret,
+                                          f.description, created_by));
 }
 
 std::vector<WebhookRecord> PgWebhookStore::list(std::optional<std::int64_t> after_id, int limit) {
-  auto rows = txn_.exec_params("SELECT " + webhook_columns +
-                                   " FROM messaging.webhooks w WHERE ($1::bigint IS NULL OR w.id > $1)"
-                                   " ORDER BY w.id LIMIT $2",
-                               after_id, limit);
   std::vector<WebhookRecord> out;
-  for (const auto& r : rows) out.push_back(read_webhook(r));
+  for (const auto& r : txn_.exec_prepared("webhook_list", after_id, limit)) out.push_back(read_webhook(r));
   return out;
 }
 
 std::optional<WebhookRecord> PgWebhookStore::find(std::int64_t id, bool for_update) {
-  auto rows = txn_.exec_params("SELECT " + webhook_columns + " FROM messaging.webhooks w WHERE w.id = $1" +
-                                   (for_update ? " FOR UPDATE" : ""),
-                               id);
+  auto rows = txn_.exec_prepared(for_update ? "webhook_find_locked" : "webhook_find", id);
   if (rows.empty()) return std::nullopt;
   return read_webhook(rows[0]);
 }
 
 WebhookRecord PgWebhookStore::update(std::int64_t id, const WebhookFields& f, std::optional<bool> enabled,
                                      const std::string& reason) {
-  return read_webhook(txn_.exec_params1(
-      "WITH w AS (UPDATE messaging.webhooks SET url = $2,"
-      " event_types = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), description = $4,"
-      " disabled_at = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN coalesce(disabled_at, now())"
-      "                    ELSE disabled_at END,"
-      " disabled_reason = CASE WHEN $5::boolean THEN NULL WHEN NOT $5::boolean THEN "
-      "coalesce(disabled_reason, $6)"
-      "                    ELSE disabled_reason END,"
-      " version = version + 1, updated_at = now() WHERE id = $1 RETURNING *)"
-      " SELECT " +
-          webhook_columns + " FROM w",
-      id, f.url, types_json(f.event_types), f.description, enabled, reason));
+  return read_webhook(txn_.exec_prepared1("webhook_update", id, f.url, types_json(f.event_types),
+                                          f.description, enabled, reason));
 }
 
 void PgWebhookStore::remove(std::int64_t id) {
-  txn_.exec_params("DELETE FROM messaging.webhooks WHERE id = $1", id);
+  txn_.exec_prepared("webhook_delete", id);
 }
 
 std::vector<WebhookRecord> PgWebhookStore::enabled() {
-  auto rows = txn_.exec("SELECT " + webhook_columns +
-                        " FROM messaging.webhooks w WHERE w.disabled_at IS NULL ORDER BY w.id");
   std::vector<WebhookRecord> out;
-  for (const auto& r : rows) out.push_back(read_webhook(r));
+  for (const auto& r : txn_.exec_prepared("webhook_enabled")) out.push_back(read_webhook(r));
   return out;
 }
 
@@ -119,35 +143,22 @@ std::optional<DeliveryRecord> PgWebhookStore::add_delivery(std::int64_t webhook_
                                                            const std::string& event_id,
                                                            const std::string& event_type,
                                                            const std::string& body) {
-  auto rows = txn_.exec_params(
-      "WITH d AS (INSERT INTO messaging.webhook_deliveries (webhook_id, event_id, event_type, body)"
-      " VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id, event_id) DO NOTHING RETURNING *)"
-      " SELECT " +
-          delivery_columns + " FROM d",
-      webhook_id, event_id, event_type, body);
+  auto rows = txn_.exec_prepared("webhook_delivery_insert", webhook_id, event_id, event_type, body);
   if (rows.empty()) return std::nullopt;
   return read_delivery(rows[0]);
 }
 
 std::vector<DeliveryRecord> PgWebhookStore::deliveries(std::int64_t webhook_id,
                                                        std::optional<std::int64_t> before_id, int limit) {
-  auto rows = txn_.exec_params("SELECT " + delivery_columns +
-                                   " FROM messaging.webhook_deliveries d WHERE d.webhook_id = $1"
-                                   " AND ($2::bigint IS NULL OR d.id < $2) ORDER BY d.id DESC LIMIT $3",
-                               webhook_id, before_id, limit);
   std::vector<DeliveryRecord> out;
-  for (const auto& r : rows) out.push_back(read_delivery(r));
+  for (const auto& r : txn_.exec_prepared("webhook_deliveries", webhook_id, before_id, limit))
+    out.push_back(read_delivery(r));
   return out;
 }
 
 std::vector<AttemptRecord> PgWebhookStore::attempts(std::int64_t delivery_id, int limit) {
-  auto rows =
-      txn_.exec_params("SELECT id, " + utc("attempted_at") +
-                           ", status_code, duration_ms, response_body, error FROM messaging.webhook_attempts"
-                           " WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2",
-                       delivery_id, limit);
   std::vector<AttemptRecord> out;
-  for (const auto& r : rows) {
+  for (const auto& r : txn_.exec_prepared("webhook_attempts", delivery_id, limit)) {
     out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), nullable<int>(r[2]), r[3].as<int>(),
                    nullable<std::string>(r[4]), nullable<std::string>(r[5])});
   }
@@ -156,22 +167,14 @@ std::vector<AttemptRecord> PgWebhookStore::attempts(std::int64_t delivery_id, in
 
 std::optional<DeliveryRecord> PgWebhookStore::find_delivery(std::int64_t webhook_id, std::int64_t delivery_id,
                                                             bool for_update) {
-  auto rows =
-      txn_.exec_params("SELECT " + delivery_columns +
-                           " FROM messaging.webhook_deliveries d WHERE d.webhook_id = $1 AND d.id = $2" +
-                           (for_update ? " FOR UPDATE" : ""),
-                       webhook_id, delivery_id);
+  auto rows = txn_.exec_prepared(for_update ? "webhook_delivery_find_locked" : "webhook_delivery_find",
+                                 webhook_id, delivery_id);
   if (rows.empty()) return std::nullopt;
   return read_delivery(rows[0]);
 }
 
 DeliveryRecord PgWebhookStore::restart(std::int64_t delivery_id) {
-  return read_delivery(txn_.exec_params1(
-      "WITH d AS (UPDATE messaging.webhook_deliveries SET status = 'pending', delivered_at = NULL,"
-      " series_started_at = now(), next_attempt_at = now() WHERE id = $1 RETURNING *)"
-      " SELECT " +
-          delivery_columns + " FROM d",
-      delivery_id));
+  return read_delivery(txn_.exec_prepared1("webhook_delivery_restart", delivery_id));
 }
 
 std::optional<DueDelivery> PgDeliveryQueue::claim_due() {

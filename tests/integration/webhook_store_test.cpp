@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "ims/infra/pg.hpp"
 #include "ims/infra/webhook_store.hpp"
 
 using namespace ims;
@@ -15,9 +16,15 @@ std::string database_url() {
   return url ? url : "postgresql://ims:ims@127.0.0.1:26432/ims";
 }
 
+// The connection with every store's prepared statements, as a PgSession registers them.
+pqxx::connection& prepared(pqxx::connection& conn) {
+  for (const auto& [name, sql] : infra::store_statements()) conn.prepare(name, sql);
+  return conn;
+}
+
 struct Rollback {
   pqxx::connection conn{database_url()};
-  pqxx::work txn{conn};  // destroyed without commit: rolled back
+  pqxx::work txn{prepared(conn)};  // destroyed without commit: rolled back
   infra::PgWebhookStore store{txn};
   infra::PgDeliveryQueue queue{txn};
   Rollback() {

@@ -1,61 +1,62 @@
 // Accounts people ask for and the shop floor's PINs (issue 13): /auth/register, /auth/verify,
 // /auth/pin, /users/me/pin, /users/{id}/pin, /locations/{id}/terminals.
-// Every email is a row written in the transaction of its cause; the alerts worker sends it.
+// Decode → use case (api/src/use_cases/accounts.cpp) → encode. The sign-up and PIN throttles
+// (Redis) answer 429 before any use case runs.
+#include <memory>
+
 #include <nlohmann/json.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
-#include "ims/api/input.hpp"
+#include "ims/api/account_services.hpp"
+#include "ims/api/resource.hpp"
+#include "ims/api/use_cases/accounts.hpp"
 #include "ims/domain/account_email.hpp"
 #include "ims/domain/user_rules.hpp"
 #include "ims/infra/outbox.hpp"
-#include "ims/infra/token_revocation.hpp"
-#include "ims/infra/user_store.hpp"
+#include "ims/infra/pg.hpp"
 
 namespace ims::api {
 namespace {
 
 using domain::Error;
 using domain::ErrorCode;
+using infra::UnitOfWork;
 using nlohmann::json;
 
 constexpr const char* registered_message =
     "Thank you. If the details are new, we sent an email with a link to confirm your address; an "
     "administrator "
     "then activates your account and you get another email.";
-constexpr const char* bad_pin = "invalid location, username or PIN";
 
-std::string location_label(const infra::LocationSummary& l) {
-  return l.code + " (" + l.name + ")";
-}
+// ims_pin_signins_total, registered once with the routes.
+struct PinMetrics {
+  explicit PinMetrics(infra::Metrics& metrics)
+      : signins(
+            prometheus::BuildCounter()
+                .Name("ims_pin_signins_total")
+                .Help("Shop-floor PIN sign-ins by outcome (success, wrong_pin, locked, refused, throttled)")
+                .Register(metrics.registry())) {}
+  void count(const char* outcome) { signins.Add({{"outcome", outcome}}).Increment(); }
+  prometheus::Family<prometheus::Counter>& signins;
+};
 
-void queue_mail(pqxx::work& txn, std::optional<std::int64_t> user_id, const std::string& to,
-                const char* event, const domain::RenderedEmail& mail) {
-  infra::account_mail::queue(txn, {user_id, to, event, mail.subject, mail.text, mail.html});
-}
-
-void audit(Context& ctx, pqxx::work& txn, std::optional<std::int64_t> actor, const char* action,
-           const char* entity, std::int64_t id, std::optional<std::string> before,
-           std::optional<std::string> after) {
-  infra::audit::record(txn, {actor, action, entity, std::to_string(id), std::move(before), std::move(after),
-                             ctx.request.request_id});
+Response rate_limited(const char* message, int retry_after_seconds) {
+  auto err = Error::of(ErrorCode::rate_limited, message);
+  err.retry_after_seconds = retry_after_seconds;
+  return problem(err);
 }
 
 // --- self-registration ---
 
-struct Registration {
-  infra::NewRegistration row;
-  std::string password;
-  std::optional<std::string> location_code;
-};
-
-std::optional<Response> read_registration(Context& ctx, Registration& out) {
+// The sign-up's fields, checked (422); the password is hashed once the throttle lets it in.
+std::optional<Response> read_registration(const Request& request, Registration& out, std::string& password) {
   json body;
-  if (auto failure = read_json_object(ctx.request, body)) return failure;
+  if (auto failure = read_json_object(request, body)) return failure;
   FieldReader in(body);
   out.row.username = in.required_string("username", 64);
   out.row.email = in.required_string("email", 254);
-  out.password = in.required_string("password", domain::max_password_length);
+  password = in.required_string("password", domain::max_password_length);
   const auto role_text = in.required_string("requested_role", 32);
   out.location_code = in.optional_string("location_code", 32);
   out.row.note = in.optional_string("note", 500);
@@ -67,7 +68,7 @@ std::optional<Response> read_registration(Context& ctx, Registration& out) {
     if (auto why = domain::check_email(out.row.email)) in.fail("email", *why);
   }
   if (in.has("password")) {
-    if (auto why = domain::check_password(out.password)) in.fail("password", *why);
+    if (auto why = domain::check_password(password)) in.fail("password", *why);
   }
   if (in.has("requested_role") && body["requested_role"].is_string()) {
     auto role = domain::parse_role(role_text);
@@ -82,76 +83,37 @@ std::optional<Response> read_registration(Context& ctx, Registration& out) {
   return std::nullopt;
 }
 
-// Someone asked again for a name or address that has an account: its owner hears of it, nothing else.
-void tell_owners(Context& ctx, pqxx::work& txn, const std::vector<infra::UserRecord>& owners) {
-  for (std::size_t i = 0; i < owners.size(); ++i) {
-    if (i == 1 && owners[1].id == owners[0].id) break;
-    domain::AccountEmailFacts facts{owners[i].username, ctx.services.config.dashboard_url, "", 0, "", ""};
-    queue_mail(txn, owners[i].id, owners[i].email, "taken", domain::render_taken_email(facts));
-  }
-  ctx.log.info("sign-up for an existing username or email; the owner was emailed");
-}
-
-void start_registration(Context& ctx, pqxx::work& txn, const Registration& r, std::int64_t id,
-                        const std::optional<infra::LocationSummary>& location) {
-  const auto token = infra::random_token(32);
-  const auto& cfg = ctx.services.config;
-  infra::email_verifications::create(txn, id, infra::sha256_hex(token), cfg.email_verification_ttl_s);
-  std::string base = cfg.dashboard_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  domain::AccountEmailFacts facts{r.row.username,
-                                  cfg.dashboard_url,
-                                  base + "/api/v1/auth/verify?token=" + token,
-                                  std::max(1, cfg.email_verification_ttl_s / 3600),
-                                  "",
-                                  ""};
-  queue_mail(txn, id, r.row.email, "verify", domain::render_verification_email(facts));
-  json data{{"user_id", id},
-            {"username", r.row.username},
-            {"requested_role", std::string(domain::to_string(r.row.requested_role))},
-            {"requested_location_id", nullptr},
-            {"requested_location", ""}};
-  if (location) {
-    data["requested_location_id"] = location->id;
-    data["requested_location"] = location_label(*location);
-  }
-  infra::append_event(txn, {"account.registered", data, ctx.request.request_id, std::nullopt});
-  auto user = infra::users::find_by_id(txn, id);
-  audit(ctx, txn, std::nullopt, "user.register", "user", id, std::nullopt, infra::users::to_json(*user));
-}
-
-Response register_account(Context& ctx) {
-  Registration r;
-  if (auto refusal = read_registration(ctx, r)) return *refusal;
+// Sign-ups per client address in the login window: the 429 once they are used up.
+std::optional<Response> throttle_sign_ups(Context& ctx) {
   const auto& cfg = ctx.services.config;
   infra::RequestThrottle throttle(ctx.resources.redis, "register", cfg.registration_max_per_address,
                                   cfg.login_window_s);
-  if (auto wait = throttle.admit(ctx.request.remote_address); wait > 0) {
-    auto err = Error::of(ErrorCode::rate_limited, "too many sign-ups from this address; try again later");
-    err.retry_after_seconds = wait;
-    return problem(err);
-  }
-  r.row.password_hash = ctx.services.passwords.hash(r.password);  // also when taken: the same time either way
-  std::optional<Error> refusal;
-  ctx.resources.db.transact([&](pqxx::work& txn) {
-    std::optional<infra::LocationSummary> location;
-    if (r.location_code) {
-      location = infra::locations::find_by_code(txn, *r.location_code);
-      if (!location) {
-        refusal = Error::validation({{"location_code", "does not name an active location"}});
-        return;
-      }
-      r.row.requested_location_id = location->id;
-    }
-    std::vector<infra::UserRecord> owners;
-    if (auto u = infra::users::find_by_username(txn, r.row.username)) owners.push_back(*u);
-    if (auto u = infra::users::find_by_email(txn, r.row.email)) owners.push_back(*u);
-    if (!owners.empty()) return tell_owners(ctx, txn, owners);
-    auto id = infra::users::insert_pending(txn, r.row);
-    if (!id) return;  // a concurrent sign-up took it a moment ago: answered the same way
-    start_registration(ctx, txn, r, *id, location);
+  if (auto wait = throttle.admit(ctx.request.remote_address); wait > 0)
+    return rate_limited("too many sign-ups from this address; try again later", wait);
+  return std::nullopt;
+}
+
+Response sign_up(Context& ctx) {
+  Registration r;
+  std::string password;
+  if (auto refusal = read_registration(ctx.request, r, password)) return *refusal;
+  if (auto refusal = throttle_sign_ups(ctx)) return *refusal;
+  r.row.password_hash = ctx.services.passwords.hash(password);  // also when taken: the same time either way
+  const RegistrationSettings settings{ctx.services.config.dashboard_url,
+                                      ctx.services.config.email_verification_ttl_s};
+  ServiceCredentials credentials(ctx.services);
+  auto done = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgLocationLookup locations(u);
+    infra::PgEmailVerificationStore verifications(u);
+    infra::PgAccountMailbox mailbox(u);
+    infra::PgOutbox outbox(u);
+    infra::PgAuditTrail audit(u);
+    return register_account({ctx.request.request_id}, r, settings, users, locations, verifications, mailbox,
+                            outbox, audit, credentials);
   });
-  if (refusal) return problem(*refusal);
+  if (!done) return problem(done.error());
+  if (done->owners_told) ctx.log.info("sign-up for an existing username or email; the owner was emailed");
   return json_response(202, json{{"status", "pending_activation"}, {"message", registered_message}}.dump());
 }
 
@@ -173,22 +135,16 @@ Response html_page(int status, const std::string& title, const std::string& text
   return r;
 }
 
-Response verify_email(Context& ctx) {
+Response confirm_email(Context& ctx) {
   const auto token = ctx.request.query_param("token").value_or("");
-  std::optional<std::int64_t> verified;
-  if (!token.empty() && token.size() <= 200) {
-    verified = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<std::int64_t> {
-      auto id = infra::email_verifications::consume(txn, infra::sha256_hex(token));
-      if (!id) return std::nullopt;
-      infra::users::mark_email_verified(txn, *id);
-      audit(ctx, txn, *id, "user.verify_email", "user", *id, std::nullopt, std::nullopt);
-      return id;
-    });
-  }
-  if (!verified) {
-    // Refusals stay problem+json for every client, browsers included (the detail reads as a sentence).
-    return problem(Error::validation({{"token", "the link is invalid, was used already or has expired"}}));
-  }
+  auto verified = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgEmailVerificationStore verifications(u);
+    infra::PgAuditTrail audit(u);
+    return verify_email({ctx.request.request_id}, token, users, verifications, audit);
+  });
+  // Refusals stay problem+json for every client, browsers included (the detail reads as a sentence).
+  if (!verified) return problem(verified.error());
   if (wants_html(ctx.request)) {
     return html_page(
         200, "Email address confirmed",
@@ -201,15 +157,6 @@ Response verify_email(Context& ctx) {
 
 Response not_found() {
   return problem(Error::of(ErrorCode::not_found, "no such user"));
-}
-
-prometheus::Family<prometheus::Counter>& pin_signins(Context& ctx) {
-  static auto& family =
-      prometheus::BuildCounter()
-          .Name("ims_pin_signins_total")
-          .Help("Shop-floor PIN sign-ins by outcome (success, wrong_pin, locked, refused, throttled)")
-          .Register(ctx.services.metrics.registry());
-  return family;
 }
 
 std::optional<Response> refuse_shop_floor(const Authenticated& auth) {
@@ -229,7 +176,7 @@ std::optional<std::string> read_pin(Context& ctx, FieldReader& in) {
   return ctx.services.passwords.hash(pin);
 }
 
-Response set_my_pin(Context& ctx) {
+Response put_my_pin(Context& ctx) {
   auto auth = authenticate(ctx);
   if (!auth) return problem(auth.error());
   if (auto refusal = refuse_shop_floor(*auth)) return *refusal;
@@ -239,33 +186,28 @@ Response set_my_pin(Context& ctx) {
   const auto password = in.required_string("password", domain::max_password_length);
   auto hash = read_pin(ctx, in);
   if (!hash) return problem(in.error());
-  auto user = ctx.resources.db.transact(
-      [&](pqxx::work& txn) { return infra::users::find_by_id(txn, auth->actor.user_id); });
-  if (!user || !user->is_active)
-    return problem(Error::of(ErrorCode::unauthenticated, "the account no longer exists or is inactive"));
-  if (!ctx.services.passwords.verify(user->password_hash, password)) {
-    return problem(Error::validation({{"password", "is not your current password"}}));
-  }
-  ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::users::set_pin(txn, user->id, *hash);
-    audit(ctx, txn, user->id, "user.set_pin", "user", user->id, std::nullopt, std::nullopt);
+  ServiceCredentials credentials(ctx.services);
+  auto done = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgAuditTrail audit(u);
+    return set_my_pin(caller(ctx, *auth), {password, *hash}, users, audit, credentials);
   });
-  return no_content();
+  return done ? no_content() : problem(done.error());
 }
 
-Response remove_my_pin(Context& ctx) {
+Response delete_my_pin(Context& ctx) {
   auto auth = authenticate(ctx);
   if (!auth) return problem(auth.error());
   if (auto refusal = refuse_shop_floor(*auth)) return *refusal;
-  ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::users::set_pin(txn, auth->actor.user_id, std::nullopt);
-    audit(ctx, txn, auth->actor.user_id, "user.remove_pin", "user", auth->actor.user_id, std::nullopt,
-          std::nullopt);
+  auto done = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgAuditTrail audit(u);
+    return remove_my_pin(caller(ctx, *auth), users, audit);
   });
-  return no_content();
+  return done ? no_content() : problem(done.error());
 }
 
-Response reset_pin(Context& ctx) {
+Response put_user_pin(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_users);
   if (!auth) return problem(auth.error());
   auto id = parse_id(ctx.request.path_params.at("id"));
@@ -275,113 +217,70 @@ Response reset_pin(Context& ctx) {
   FieldReader in(body);
   auto hash = read_pin(ctx, in);
   if (!hash) return problem(in.error());
-  bool found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    if (!infra::users::find_by_id(txn, *id, true)) return false;
-    infra::users::set_pin(txn, *id, *hash);
-    audit(ctx, txn, auth->actor.user_id, "user.reset_pin", "user", *id, std::nullopt, std::nullopt);
-    return true;
+  auto done = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgAuditTrail audit(u);
+    return reset_pin(caller(ctx, *auth), {*id, *hash}, users, audit);
   });
-  return found ? no_content() : not_found();
+  return done ? no_content() : problem(done.error());
 }
 
-struct PinAttempt {
-  std::string location_code;
-  std::string username;
-  std::string pin;
-  std::optional<std::string> terminal_secret;
+// The failed-PIN counters of one attempt (Redis): per location, username and address, and per
+// address; kept apart from the password sign-in's.
+class PinThrottle {
+ public:
+  PinThrottle(Context& ctx, const PinAttempt& a)
+      : throttle_(ctx.resources.redis, ctx.services.config.login_max_failures_per_user,
+                  ctx.services.config.login_max_failures_per_address, ctx.services.config.login_window_s,
+                  "pin"),
+        key_(a.location_code + ":" + a.username),
+        address_(ctx.request.remote_address) {}
+  int retry_after() { return throttle_.check(key_, address_).retry_after_s; }
+  void failed() { throttle_.record_failure(key_, address_); }
+  void succeeded() { throttle_.record_success(key_, address_); }
+
+ private:
+  infra::LoginThrottle throttle_;
+  std::string key_;
+  std::string address_;
 };
 
-enum class PinOutcome { success, wrong_pin, locked, refused };
-
-// Decides one PIN sign-in inside txn; failures and the lock are committed with it.
-PinOutcome decide_pin(Context& ctx, pqxx::work& txn, const PinAttempt& a, infra::UserRecord& user,
-                      std::optional<infra::TerminalRecord>& terminal) {
-  const auto& cfg = ctx.services.config;
-  auto location = infra::locations::find_by_code(txn, a.location_code);
-  if (!location) return PinOutcome::refused;
-  if (a.terminal_secret || cfg.pin_require_terminal) {
-    if (a.terminal_secret)
-      terminal = infra::terminals::use(txn, location->id, infra::sha256_hex(*a.terminal_secret));
-    if (!terminal) return PinOutcome::refused;
-  }
-  auto found = infra::users::find_by_username(txn, a.username);
-  if (found) found = infra::users::find_by_id(txn, found->id, true);
-  if (!found || !found->is_active || found->status != "active" || found->location_id != location->id ||
-      !found->pin_hash) {
-    return PinOutcome::refused;
-  }
-  user = *found;
-  if (user.pin_locked) return PinOutcome::locked;
-  if (!ctx.services.passwords.verify(*user.pin_hash, a.pin)) {
-    const bool lock = domain::pin_locks_after(user.pin_failures, cfg.pin_max_failures);
-    infra::users::record_pin_failure(txn, user.id, lock);
-    audit(ctx, txn, user.id, lock ? "auth.pin_locked" : "auth.pin_failed", "user", user.id, std::nullopt,
-          json{{"location_id", location->id}, {"failures", user.pin_failures + 1}}.dump());
-    return lock ? PinOutcome::locked : PinOutcome::wrong_pin;
-  }
-  infra::users::clear_pin_failures(txn, user.id);
-  audit(ctx, txn, user.id, "auth.pin_login", "user", user.id, std::nullopt,
-        json{{"location_id", location->id}, {"terminal_id", terminal ? json(terminal->id) : json(nullptr)}}
-            .dump());
-  return PinOutcome::success;
+// A refused PIN sign-in counts against the attempt's throttle; a locked PIN is logged.
+Response refused_pin(Context& ctx, PinThrottle& throttle, const PinSignIn& signed_in) {
+  throttle.failed();
+  if (signed_in.outcome == PinOutcome::locked)
+    ctx.log.warn("PIN sign-in refused: the PIN is locked", {{"user_id", std::to_string(signed_in.user.id)}});
+  return problem(*signed_in.refused);
 }
 
-Response pin_sign_in(Context& ctx) {
+Response pin_sign_in(Context& ctx, PinMetrics& metrics) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  PinAttempt a;
-  a.location_code = in.required_string("location_code", 32);
-  a.username = in.required_string("username", 64);
-  a.pin = in.required_string("pin", 16);
+  PinAttempt a{in.required_string("location_code", 32), in.required_string("username", 64),
+               in.required_string("pin", 16), std::nullopt};
   if (!in.ok()) return problem(in.error());
   if (auto t = ctx.request.header("x-ims-terminal"); t && !t->empty()) a.terminal_secret = t->substr(0, 200);
+  PinThrottle throttle(ctx, a);
+  if (const auto wait = throttle.retry_after(); wait > 0) {
+    metrics.count("throttled");
+    return rate_limited("too many failed sign-ins; try again later", wait);
+  }
   const auto& cfg = ctx.services.config;
-  auto& metric = pin_signins(ctx);
-  infra::LoginThrottle throttle(ctx.resources.redis, cfg.login_max_failures_per_user,
-                                cfg.login_max_failures_per_address, cfg.login_window_s, "pin");
-  const auto throttle_key = a.location_code + ":" + a.username;
-  if (auto block = throttle.check(throttle_key, ctx.request.remote_address); block.retry_after_s > 0) {
-    metric.Add({{"outcome", "throttled"}}).Increment();
-    auto err = Error::of(ErrorCode::rate_limited, "too many failed sign-ins; try again later");
-    err.retry_after_seconds = block.retry_after_s;
-    return problem(err);
-  }
-  infra::UserRecord user;
-  std::optional<infra::TerminalRecord> terminal;
-  const bool well_formed = !domain::check_pin(a.pin).has_value();
-  auto outcome = well_formed ? ctx.resources.db.transact(
-                                   [&](pqxx::work& txn) { return decide_pin(ctx, txn, a, user, terminal); })
-                             : PinOutcome::refused;
-  if (outcome == PinOutcome::refused)
-    ctx.services.passwords.verify_dummy(a.pin);  // the same cost as a real check
-  static const char* names[] = {"success", "wrong_pin", "locked", "refused"};
-  metric.Add({{"outcome", names[static_cast<int>(outcome)]}}).Increment();
-  if (outcome == PinOutcome::locked) {
-    throttle.record_failure(throttle_key, ctx.request.remote_address);
-    ctx.log.warn("PIN sign-in refused: the PIN is locked", {{"user_id", std::to_string(user.id)}});
-    return problem(
-        Error::of(ErrorCode::unauthenticated,
-                  "the PIN is locked after too many wrong attempts; set a new one after signing in with "
-                  "your password, or ask an administrator"));
-  }
-  if (outcome != PinOutcome::success) {
-    throttle.record_failure(throttle_key, ctx.request.remote_address);
-    return problem(Error::of(ErrorCode::unauthenticated, bad_pin));
-  }
-  throttle.record_success(throttle_key, ctx.request.remote_address);
-  infra::AccessClaims claims{user.id, user.role, user.location_id, {}, 0, 0, true};
-  const auto token = ctx.services.tokens.issue(claims, ctx.services.now(), cfg.pin_token_ttl_s);
-  json summary{{"id", user.id},
-               {"username", user.username},
-               {"role", std::string(domain::to_string(user.role))},
-               {"location_id", *user.location_id}};
-  return json_response(200, json{{"access_token", token},
-                                 {"token_type", "Bearer"},
-                                 {"expires_in", cfg.pin_token_ttl_s},
-                                 {"scope", "shop_floor"},
-                                 {"user", summary}}
-                                .dump());
+  const PinRules rules{cfg.pin_require_terminal, cfg.pin_max_failures, cfg.pin_token_ttl_s};
+  ServiceCredentials credentials(ctx.services);
+  auto signed_in = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgUserStore users(u);
+    infra::PgLocationLookup locations(u);
+    infra::PgTerminalStore terminals(u);
+    infra::PgAuditTrail audit(u);
+    return sign_in_with_pin({ctx.request.request_id}, a, rules, users, locations, terminals, audit,
+                            credentials);
+  });
+  metrics.count(outcome_label(signed_in->outcome));
+  if (signed_in->refused) return refused_pin(ctx, throttle, *signed_in);
+  throttle.succeeded();
+  return json_response(200, pin_session_json(*signed_in).dump());
 }
 
 // --- terminals ---
@@ -390,7 +289,7 @@ Response location_not_found() {
   return problem(Error::of(ErrorCode::not_found, "no such location"));
 }
 
-Response create_terminal(Context& ctx) {
+Response post_terminal(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_locations);
   if (!auth) return problem(auth.error());
   auto location_id = parse_id(ctx.request.path_params.at("id"));
@@ -398,70 +297,67 @@ Response create_terminal(Context& ctx) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  const auto name = in.required_string("name", 100);
-  if (in.has("name") && name.empty()) in.fail("name", "must not be empty");
+  const NewTerminal terminal{*location_id, in.required_string("name", 100)};
+  if (in.has("name") && terminal.name.empty()) in.fail("name", "must not be empty");
   if (!in.ok()) return problem(in.error());
-  const auto secret = infra::random_token(32);
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<infra::TerminalRecord> {
-    if (!infra::locations::find(txn, *location_id)) return std::nullopt;
-    const auto id =
-        infra::terminals::create(txn, *location_id, name, infra::sha256_hex(secret), auth->actor.user_id);
-    auto t = infra::terminals::find(txn, *location_id, id);
-    audit(ctx, txn, auth->actor.user_id, "terminal.create", "terminal", id, std::nullopt,
-          infra::terminals::to_json(*t));
-    return t;
+  ServiceCredentials credentials(ctx.services);
+  auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgLocationLookup locations(u);
+    infra::PgTerminalStore terminals(u);
+    infra::PgAuditTrail audit(u);
+    return create_terminal(caller(ctx, *auth), terminal, locations, terminals, audit, credentials);
   });
-  if (!created) return location_not_found();
-  auto j = json::parse(infra::terminals::to_json(*created));
-  j["secret"] = secret;
+  if (!created) return problem(created.error());
+  auto j = terminal_json(created->terminal);
+  j["secret"] = created->secret;
   return json_response(201, j.dump())
       .header("Location", "/api/v1/locations/" + std::to_string(*location_id) + "/terminals/" +
-                              std::to_string(created->id));
+                              std::to_string(created->terminal.id));
 }
 
-Response list_terminals(Context& ctx) {
+Response get_terminals(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_locations);
   if (!auth) return problem(auth.error());
   auto location_id = parse_id(ctx.request.path_params.at("id"));
   if (!location_id) return location_not_found();
-  auto found =
-      ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<std::vector<infra::TerminalRecord>> {
-        if (!infra::locations::find(txn, *location_id)) return std::nullopt;
-        return infra::terminals::list(txn, *location_id);
-      });
-  if (!found) return location_not_found();
+  auto found = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgLocationLookup locations(u);
+    infra::PgTerminalStore terminals(u);
+    return list_terminals(*location_id, locations, terminals);
+  });
+  if (!found) return problem(found.error());
   json out{{"items", json::array()}};
-  for (const auto& t : *found) out["items"].push_back(json::parse(infra::terminals::to_json(t)));
+  for (const auto& t : *found) out["items"].push_back(terminal_json(t));
   return json_response(200, out.dump());
 }
 
-Response revoke_terminal(Context& ctx) {
+Response delete_terminal(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::write_locations);
   if (!auth) return problem(auth.error());
   auto location_id = parse_id(ctx.request.path_params.at("id"));
   auto terminal_id = parse_id(ctx.request.path_params.at("terminal_id"));
   if (!location_id || !terminal_id) return problem(Error::of(ErrorCode::not_found, "no such terminal"));
-  bool revoked = ctx.resources.db.transact([&](pqxx::work& txn) {
-    if (!infra::terminals::revoke(txn, *location_id, *terminal_id)) return false;
-    audit(ctx, txn, auth->actor.user_id, "terminal.revoke", "terminal", *terminal_id, std::nullopt,
-          std::nullopt);
-    return true;
+  auto revoked = ctx.resources.db.unit([&](UnitOfWork& u) {
+    infra::PgTerminalStore terminals(u);
+    infra::PgAuditTrail audit(u);
+    return revoke_terminal(caller(ctx, *auth), {*location_id, *terminal_id}, terminals, audit);
   });
-  return revoked ? no_content() : problem(Error::of(ErrorCode::not_found, "no such terminal"));
+  return revoked ? no_content() : problem(revoked.error());
 }
 
 }  // namespace
 
-void add_account_routes(Router<Handler>& router) {
-  router.add("POST", "/api/v1/auth/register", register_account);
-  router.add("GET", "/api/v1/auth/verify", verify_email);
-  router.add("POST", "/api/v1/auth/pin", pin_sign_in);
-  router.add("PUT", "/api/v1/users/me/pin", set_my_pin);
-  router.add("DELETE", "/api/v1/users/me/pin", remove_my_pin);
-  router.add("PUT", "/api/v1/users/{id}/pin", reset_pin);
-  router.add("POST", "/api/v1/locations/{id}/terminals", create_terminal);
-  router.add("GET", "/api/v1/locations/{id}/terminals", list_terminals);
-  router.add("DELETE", "/api/v1/locations/{id}/terminals/{terminal_id}", revoke_terminal);
+void add_account_routes(Router<Handler>& router, infra::Metrics& metrics) {
+  auto pins = std::make_shared<PinMetrics>(metrics);
+  router.add("POST", "/api/v1/auth/register", sign_up);
+  router.add("GET", "/api/v1/auth/verify", confirm_email);
+  router.add("POST", "/api/v1/auth/pin", [pins](Context& ctx) { return pin_sign_in(ctx, *pins); });
+  router.add("PUT", "/api/v1/users/me/pin", put_my_pin);
+  router.add("DELETE", "/api/v1/users/me/pin", delete_my_pin);
+  router.add("PUT", "/api/v1/users/{id}/pin", put_user_pin);
+  router.add("POST", "/api/v1/locations/{id}/terminals", post_terminal);
+  router.add("GET", "/api/v1/locations/{id}/terminals", get_terminals);
+  router.add("DELETE", "/api/v1/locations/{id}/terminals/{terminal_id}", delete_terminal);
 }
 
 }  // namespace ims::api

@@ -1,4 +1,5 @@
 // /health, /ready, /metrics, the OpenAPI document, the API docs page and the dashboards' files.
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,7 +18,7 @@ Response health(Context&) {
 }
 
 // Each dependency is probed independently so the answer names exactly what is down.
-Response ready(Context& ctx) {
+Response ready(Context& ctx, infra::BrokerProbe& broker) {
   nlohmann::json checks = nlohmann::json::object();
   std::vector<std::string> down;
   auto probe = [&](const std::string& name, auto&& fn) {
@@ -31,7 +32,6 @@ Response ready(Context& ctx) {
     }
   };
   probe("postgresql", [&] { ctx.resources.db.ping(); });
-  static infra::BrokerProbe broker;  // one per process: see BrokerProbe
   probe("rabbitmq", [&] { broker.check(ctx.services.config.amqp_url); });
   probe("redis", [&] { ctx.resources.redis.ping(); });
   if (down.empty()) return json_response(200, nlohmann::json{{"status", "ready"}, {"checks", checks}}.dump());
@@ -114,7 +114,8 @@ Response docs_asset(Context& ctx) {
 
 void add_system_routes(Router<Handler>& router) {
   router.add("GET", "/health", health);
-  router.add("GET", "/ready", ready);
+  auto broker = std::make_shared<infra::BrokerProbe>();  // one per process: see BrokerProbe
+  router.add("GET", "/ready", [broker](Context& ctx) { return ready(ctx, *broker); });
   router.add("GET", "/metrics", metrics);
   router.add("GET", "/api/openapi.json", openapi);
   router.add("GET", "/api/docs", docs_page);

@@ -1,32 +1,23 @@
 // /webhooks (admins): outside systems subscribed to IMS events. The webhooks worker posts each
 // matching event, signed per Standard Webhooks; here are the subscriptions, their deliveries with
 // every attempt, replays and test events. A secret is shown once, when it is generated.
+// Decode → use case (api/src/use_cases/webhooks.cpp) → encode.
 #include <nlohmann/json.hpp>
 
 #include "ims/api/resource.hpp"
-#include "ims/api/webhooks.hpp"
+#include "ims/api/use_cases/webhooks.hpp"
 #include "ims/infra/pg.hpp"
+#include "ims/infra/webhook_store.hpp"
 
 namespace ims::api {
 namespace {
 
 using domain::Error;
 using domain::ErrorCode;
+using infra::PgAuditTrail;
+using infra::PgWebhookStore;
+using infra::UnitOfWork;
 using nlohmann::json;
-
-json webhook_json(const infra::WebhookRecord& w) {
-  return {{"id", w.id},
-          {"url", w.url},
-          {"event_types", w.event_types},
-          {"description", or_null(w.description)},
-          {"enabled", w.enabled},
-          {"disabled_at", or_null(w.disabled_at)},
-          {"disabled_reason", or_null(w.disabled_reason)},
-          {"created_by", or_null(w.created_by)},
-          {"created_at", w.created_at},
-          {"updated_at", w.updated_at},
-          {"version", w.version}};
-}
 
 json attempt_json(const infra::AttemptRecord& a) {
   return {{"id", a.id},
@@ -51,6 +42,12 @@ json delivery_json(const infra::DeliveryRecord& d) {
            d.status == domain::DeliveryStatus::pending ? json(d.next_attempt_at) : json(nullptr)},
           {"delivered_at", or_null(d.delivered_at)},
           {"recent_attempts", json::array()}};
+}
+
+json history_json(const DeliveryHistory& d) {
+  auto out = delivery_json(d);
+  for (const auto& a : d.recent_attempts) out["recent_attempts"].push_back(attempt_json(a));
+  return out;
 }
 
 Response not_found() {
@@ -82,16 +79,25 @@ std::optional<std::int64_t> path_id(Context& ctx, const char* name) {
   return parse_id(ctx.request.path_params.at(name));
 }
 
+Response encoded(const domain::Result<infra::WebhookRecord>& webhook) {
+  return webhook ? json_response(200, webhook_json(*webhook).dump()) : problem(webhook.error());
+}
+
+Response accepted(const domain::Result<infra::DeliveryRecord>& delivery) {
+  return delivery ? json_response(202, delivery_json(*delivery).dump()) : problem(delivery.error());
+}
+
 Response list(Context& ctx) {
   auto auth = authorize(ctx, domain::Permission::manage_webhooks);
   if (!auth) return problem(auth.error());
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  auto rows = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgWebhookStore store(txn);
-    return store.list(page->after_id, page->limit + 1);
+  const WebhookFilter filter{page->after_id, page->limit};
+  auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    return list_webhooks(filter, store);
   });
-  return json_response(200, page_of(rows, page->limit, webhook_json).dump());
+  return json_response(200, page_of(*rows, filter.limit, webhook_json).dump());
 }
 
 Response create(Context& ctx) {
@@ -102,19 +108,16 @@ Response create(Context& ctx) {
   FieldReader in(body);
   auto input = read_input(in, body, true);
   if (!in.ok()) return problem(in.error());
-  auto created = ctx.resources.db.transact([&](pqxx::work& txn) -> domain::Result<json> {
-    infra::PgWebhookStore store(txn);
-    auto made = webhooks::create_webhook(store, auth->actor, input);
-    if (!made) return made.error();
-    auto shown = webhook_json(made->webhook);
-    audit_change(ctx, txn, auth->actor.user_id, "webhook.create", "webhook", made->webhook.id, std::nullopt,
-                 shown);
-    shown["secret"] = or_null(made->generated_secret);
-    return shown;
+  auto created = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    PgAuditTrail audit(u);
+    return create_webhook(caller(ctx, *auth), input, store, audit);
   });
   if (!created) return problem(created.error());
-  return json_response(201, created->dump())
-      .header("Location", "/api/v1/webhooks/" + std::to_string((*created)["id"].get<std::int64_t>()));
+  auto shown = webhook_json(created->webhook);
+  shown["secret"] = or_null(created->generated_secret);
+  return json_response(201, shown.dump())
+      .header("Location", "/api/v1/webhooks/" + std::to_string(created->webhook.id));
 }
 
 Response get(Context& ctx) {
@@ -122,11 +125,10 @@ Response get(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = path_id(ctx, "id");
   if (!id) return not_found();
-  auto found = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgWebhookStore store(txn);
-    return store.find(*id);
-  });
-  return found ? json_response(200, webhook_json(*found).dump()) : not_found();
+  return encoded(ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    return get_webhook(*id, store);
+  }));
 }
 
 Response update(Context& ctx) {
@@ -137,20 +139,13 @@ Response update(Context& ctx) {
   json body;
   if (auto failure = read_json_object(ctx.request, body)) return *failure;
   FieldReader in(body);
-  auto input = read_input(in, body, false);
+  const WebhookChange change{*id, read_input(in, body, false)};
   if (!in.ok()) return problem(in.error());
-  auto updated = ctx.resources.db.transact([&](pqxx::work& txn) -> domain::Result<json> {
-    infra::PgWebhookStore store(txn);
-    auto before = store.find(*id, true);
-    if (!before) return Error::of(ErrorCode::not_found, "no such webhook");
-    auto after = webhooks::update_webhook(store, auth->actor, *id, input);
-    if (!after) return after.error();
-    audit_change(ctx, txn, auth->actor.user_id, "webhook.update", "webhook", *id, webhook_json(*before),
-                 webhook_json(*after));
-    return webhook_json(*after);
-  });
-  if (!updated) return problem(updated.error());
-  return json_response(200, updated->dump());
+  return encoded(ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    PgAuditTrail audit(u);
+    return update_webhook(caller(ctx, *auth), change, store, audit);
+  }));
 }
 
 Response remove(Context& ctx) {
@@ -158,16 +153,12 @@ Response remove(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = path_id(ctx, "id");
   if (!id) return not_found();
-  const bool removed = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgWebhookStore store(txn);
-    auto before = store.find(*id, true);
-    if (!before) return false;
-    store.remove(*id);
-    audit_change(ctx, txn, auth->actor.user_id, "webhook.delete", "webhook", *id, webhook_json(*before),
-                 std::nullopt);
-    return true;
+  auto removed = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    PgAuditTrail audit(u);
+    return delete_webhook(caller(ctx, *auth), {*id}, store, audit);
   });
-  return removed ? no_content() : not_found();
+  return removed ? no_content() : problem(removed.error());
 }
 
 Response deliveries(Context& ctx) {
@@ -177,22 +168,13 @@ Response deliveries(Context& ctx) {
   if (!id) return not_found();
   auto page = read_page(ctx.request);
   if (!page) return problem(page.error());
-  auto out = ctx.resources.db.transact([&](pqxx::work& txn) -> std::optional<json> {
-    infra::PgWebhookStore store(txn);
-    if (!store.find(*id)) return std::nullopt;
-    auto rows = store.deliveries(*id, page->after_id, page->limit + 1);
-    json result{{"items", json::array()}, {"next_cursor", nullptr}};
-    const bool more = static_cast<int>(rows.size()) > page->limit;
-    if (more) rows.pop_back();
-    for (const auto& d : rows) {
-      auto item = delivery_json(d);
-      for (const auto& a : store.attempts(d.id, 10)) item["recent_attempts"].push_back(attempt_json(a));
-      result["items"].push_back(std::move(item));
-    }
-    if (more) result["next_cursor"] = std::to_string(rows.back().id);
-    return result;
+  const DeliveryFilter filter{*id, page->after_id, page->limit};
+  auto rows = ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    return list_webhook_deliveries(filter, store);
   });
-  return out ? json_response(200, out->dump()) : not_found();
+  if (!rows) return problem(rows.error());
+  return json_response(200, page_of(*rows, filter.limit, history_json).dump());
 }
 
 Response replay(Context& ctx) {
@@ -201,16 +183,11 @@ Response replay(Context& ctx) {
   auto id = path_id(ctx, "id");
   auto delivery_id = path_id(ctx, "delivery_id");
   if (!id || !delivery_id) return problem(Error::of(ErrorCode::not_found, "no such delivery"));
-  auto replayed = ctx.resources.db.transact([&](pqxx::work& txn) -> domain::Result<infra::DeliveryRecord> {
-    infra::PgWebhookStore store(txn);
-    auto d = webhooks::replay_delivery(store, *id, *delivery_id);
-    if (d)
-      audit_change(ctx, txn, auth->actor.user_id, "webhook.replay", "webhook", *id, std::nullopt,
-                   json{{"delivery_id", d->id}, {"event_id", d->event_id}});
-    return d;
-  });
-  if (!replayed) return problem(replayed.error());
-  return json_response(202, delivery_json(*replayed).dump());
+  return accepted(ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    PgAuditTrail audit(u);
+    return replay_webhook_delivery(caller(ctx, *auth), {*id, *delivery_id}, store, audit);
+  }));
 }
 
 Response send_test(Context& ctx) {
@@ -218,12 +195,10 @@ Response send_test(Context& ctx) {
   if (!auth) return problem(auth.error());
   auto id = path_id(ctx, "id");
   if (!id) return not_found();
-  auto sent = ctx.resources.db.transact([&](pqxx::work& txn) {
-    infra::PgWebhookStore store(txn);
-    return webhooks::send_test(store, auth->actor, *id, ctx.request.request_id);
-  });
-  if (!sent) return problem(sent.error());
-  return json_response(202, delivery_json(*sent).dump());
+  return accepted(ctx.resources.db.unit([&](UnitOfWork& u) {
+    PgWebhookStore store(u);
+    return send_webhook_test(caller(ctx, *auth), {*id}, store);
+  }));
 }
 
 }  // namespace

@@ -70,6 +70,10 @@ class App {
 
  private:
   Response dispatch(Request& request, Resources& resources, std::string& route);
+  // 413, 414 or 431 for a request too large to look at, 422 for text PostgreSQL cannot store.
+  std::optional<Response> refuse_oversized(const Request& request) const;
+  // The handler, with the HTTP boundary's one translating catch (a refused value → 4xx, never 500).
+  Response call_handler(Context& ctx, const Handler& handler, const std::string& route);
   // The user of a valid, unrevoked bearer token, if the request has one.
   std::optional<infra::AccessClaims> signed_in_writer(const Request& request, Resources& resources) const;
   // A signed-in write: the rate limit, then the Idempotency-Key, then the handler.
@@ -88,7 +92,7 @@ extern const char* const content_security_policy;
 
 // Route registration, one function per resource (handlers/*.cpp).
 void add_system_routes(Router<Handler>& router);
-void add_auth_routes(Router<Handler>& router);
+void add_auth_routes(Router<Handler>& router, infra::Metrics& metrics);
 void add_user_routes(Router<Handler>& router);
 void add_product_routes(Router<Handler>& router);
 void add_stock_routes(Router<Handler>& router);
@@ -96,7 +100,7 @@ void add_supplier_routes(Router<Handler>& router);
 void add_location_routes(Router<Handler>& router);
 void add_reorder_rule_routes(Router<Handler>& router);
 void add_bom_and_audit_routes(Router<Handler>& router);
-void add_order_routes(Router<Handler>& router);
+void add_order_routes(Router<Handler>& router, infra::Metrics& metrics);
 void add_event_routes(Router<Handler>& router);
 void add_production_routes(Router<Handler>& router);
 void add_transfer_routes(Router<Handler>& router);
@@ -106,7 +110,7 @@ void add_label_routes(Router<Handler>& router);
 void add_report_routes(Router<Handler>& router);
 void add_webhook_routes(Router<Handler>& router);
 void add_schedule_routes(Router<Handler>& router);
-void add_account_routes(Router<Handler>& router);
+void add_account_routes(Router<Handler>& router, infra::Metrics& metrics);
 void add_customer_routes(Router<Handler>& router);
 
 // Accepts a client's X-Request-Id when it is sane, or makes one.

@@ -5,20 +5,12 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "ims/api/input.hpp"
 #include "ims/api/use_cases/caller.hpp"
 #include "ims/api/use_cases/change_record.hpp"  // or_null
 
 namespace ims::api {
-
-inline nlohmann::json text_or_null(const pqxx::field& f) {
-  return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::string>());
-}
-inline nlohmann::json id_or_null(const pqxx::field& f) {
-  return f.is_null() ? nlohmann::json(nullptr) : nlohmann::json(f.as<std::int64_t>());
-}
 
 // A SQL expression rendering a timestamptz column as ISO 8601 UTC with milliseconds.
 std::string utc_timestamp(const std::string& column);
@@ -34,23 +26,7 @@ std::optional<Response> precondition(const Request& request, int version, const 
 // A JSON object with its ETag header from its "version" member.
 Response versioned(int status, const nlohmann::json& body);
 
-// {items, next_cursor} from rows already cut to limit + 1 and turned to JSON by `to_json`.
-template <typename ToJson>
-nlohmann::json page_of(const pqxx::result& rows, int limit, ToJson to_json) {
-  nlohmann::json out{{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
-  const int n = std::min<int>(static_cast<int>(rows.size()), limit);
-  for (int i = 0; i < n; ++i) out["items"].push_back(to_json(rows[i]));
-  if (static_cast<int>(rows.size()) > limit)
-    out["next_cursor"] = std::to_string(rows[n - 1][0].as<std::int64_t>());
-  return out;
-}
-
-// The same from typed records: page_of in use_cases/change_record.hpp.
-
-// Writes the audit row of a change (before/after as JSON, either may be absent) with the request id.
-void audit_change(Context& ctx, pqxx::work& txn, std::int64_t actor_id, const std::string& action,
-                  const std::string& entity, std::int64_t entity_id,
-                  const std::optional<nlohmann::json>& before, const std::optional<nlohmann::json>& after);
+// {items, next_cursor} of a page of typed records: page_of in use_cases/change_record.hpp.
 
 // The caller of a use case: the authenticated actor and this request's id.
 inline Caller caller(const Context& ctx, const Authenticated& auth) {

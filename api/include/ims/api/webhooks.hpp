@@ -9,7 +9,7 @@
 
 #include "ims/domain/policy.hpp"
 #include "ims/domain/result.hpp"
-#include "ims/infra/webhook_store.hpp"
+#include "ims/infra/webhook_records.hpp"
 
 namespace ims::api::webhooks {
 

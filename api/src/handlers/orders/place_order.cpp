@@ -138,7 +138,19 @@ domain::Result<PlaceOrder> read_order(const json& body) {
 
 }  // namespace
 
-Response place_order(Context& ctx) {
+OrderMetrics::OrderMetrics(infra::Metrics& metrics)
+    : orders_(
+          prometheus::BuildCounter()
+              .Name("ims_orders_total")
+              .Help(
+                  "Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
+              .Register(metrics.registry())) {}
+
+void OrderMetrics::count(const std::string& kind, const char* outcome) {
+  orders_.Add({{"kind", kind}, {"outcome", outcome}}).Increment();
+}
+
+Response place_order(Context& ctx, OrderMetrics& metrics) {
   auto auth = authenticate(ctx);
   if (!auth) return problem(auth.error());
   json body;
@@ -151,12 +163,7 @@ Response place_order(Context& ctx) {
     infra::PgCustomerStore customers(u);
     return api::place_order(caller(ctx, *auth), *cmd, orders, customers);
   });
-  static auto& orders_total =
-      prometheus::BuildCounter()
-          .Name("ims_orders_total")
-          .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock worker)")
-          .Register(ctx.services.metrics.registry());
-  orders_total.Add({{"kind", kind}, {"outcome", placed ? "recorded" : "refused"}}).Increment();
+  metrics.count(kind, placed ? "recorded" : "refused");
   if (!placed) return problem(placed.error());
   const auto id = std::to_string((*placed)["id"].get<std::int64_t>());
   ctx.log.info("order recorded", {{"order_id", id}, {"number", (*placed)["number"].get<std::string>()}});

@@ -1,10 +1,13 @@
 #pragma once
-// sales.customers as use cases see them: the records, and the store interface a sale uses to find
-// or create its customer. No libpqxx here (the SQL is infra/src/customer_store.cpp).
+// sales.customers as use cases see them: the records, the store interface (a sale finds or creates
+// its customer, /customers manages them) and its PostgreSQL implementation on a unit of work. No
+// libpqxx here (the SQL, as prepared statements, is infra/src/customer_store.cpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "ims/infra/pg_statements.hpp"
 
 namespace ims::infra {
 
@@ -49,6 +52,8 @@ class CustomerStore {
  public:
   virtual ~CustomerStore() = default;
   virtual std::optional<CustomerRecord> find(std::int64_t id) = 0;
+  virtual std::optional<CustomerRecord> find_locked(std::int64_t id) = 0;      // FOR UPDATE
+  virtual std::vector<CustomerRecord> list(const CustomerFilter& filter) = 0;  // up to limit + 1, by id
   // The location's customer with this phone, else with this email (case-insensitive), else none.
   virtual std::optional<CustomerRecord> match(std::int64_t location_id,
                                               const std::optional<std::string>& phone,
@@ -56,16 +61,30 @@ class CustomerStore {
   // nullopt when the phone is already another customer's at the location.
   virtual std::optional<std::int64_t> insert(std::int64_t location_id, const CustomerFields& fields,
                                              std::int64_t created_by) = 0;
+  // Replaces the editable fields and bumps the version; false (nothing written) when the phone is
+  // already another customer's at the location.
+  virtual bool update(std::int64_t id, const CustomerFields& fields) = 0;
+  virtual void deactivate(std::int64_t id) = 0;  // bumps the version
+  // Clears the personal data, deactivates, and takes the name out of the customer's orders and of
+  // its audit rows. Bumps the version.
+  virtual void anonymize(std::int64_t id) = 0;
 };
 
 class PgCustomerStore final : public CustomerStore {
  public:
   explicit PgCustomerStore(UnitOfWork& unit) : unit_(unit) {}
   std::optional<CustomerRecord> find(std::int64_t id) override;
+  std::optional<CustomerRecord> find_locked(std::int64_t id) override;
+  std::vector<CustomerRecord> list(const CustomerFilter& filter) override;
   std::optional<CustomerRecord> match(std::int64_t location_id, const std::optional<std::string>& phone,
                                       const std::optional<std::string>& email) override;
   std::optional<std::int64_t> insert(std::int64_t location_id, const CustomerFields& fields,
                                      std::int64_t created_by) override;
+  bool update(std::int64_t id, const CustomerFields& fields) override;
+  void deactivate(std::int64_t id) override;
+  void anonymize(std::int64_t id) override;
+
+  static PreparedStatements statements();
 
  private:
   UnitOfWork& unit_;
