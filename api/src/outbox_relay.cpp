@@ -36,6 +36,8 @@ struct OutboxRelay::State {
 OutboxRelay::OutboxRelay(const infra::Config& config, infra::Log log, infra::Metrics& metrics)
     : config_(config), log_(std::move(log)) {
   auto& r = metrics.registry();
+  // An aggregate with reference members: clang 14 has no parenthesized aggregate init for make_unique.
+  // NOLINTNEXTLINE(modernize-make-unique)
   state_.reset(new State{prometheus::BuildGauge()
                              .Name("ims_outbox_backlog")
                              .Help("Events written but not yet published")
@@ -82,54 +84,60 @@ void OutboxRelay::pause(std::chrono::milliseconds d) {
   cv_.wait_for(lock, d, [this] { return stopping_.load(); });
 }
 
+void OutboxRelay::connect() {
+  auto& s = *state_;
+  if (!s.db || !s.db->is_open()) {
+    s.wakeup.reset();
+    s.db = std::make_unique<pqxx::connection>(infra::with_connect_timeout(config_.database_url, 3));
+    s.wakeup = std::make_unique<Wakeup>(*s.db);
+  }
+  if (!s.broker) {
+    auto broker = std::make_unique<infra::AmqpConnection>(config_.amqp_url);
+    infra::declare_topology(*broker);
+    broker->enable_confirms();
+    s.broker = std::move(broker);
+    log_.info("outbox relay connected");
+  }
+}
+
+std::size_t OutboxRelay::relay_round() {
+  // One round: claim, publish, wait for confirms, mark, commit.
+  auto& s = *state_;
+  pqxx::work txn(*s.db);
+  auto rows = txn.exec_params(
+      "SELECT id::text, type, envelope::text, coalesce(envelope->>'correlation_id', ''),"
+      "       extract(epoch FROM clock_timestamp() - created_at)"
+      " FROM messaging.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+      config_.outbox_batch);
+  if (rows.empty()) return 0;
+  std::string ids = "{";
+  for (const auto& row : rows) {
+    s.broker->publish({infra::events_exchange,
+                       row[1].as<std::string>(),
+                       row[2].as<std::string>(),
+                       row[0].as<std::string>(),
+                       row[3].as<std::string>(),
+                       row[1].as<std::string>(),
+                       {}});
+    ids += (ids.size() > 1 ? "," : "") + row[0].as<std::string>();
+  }
+  ids += "}";
+  s.broker->wait_for_confirms();
+  txn.exec_params("UPDATE messaging.outbox SET published_at = now() WHERE id = ANY($1::uuid[])", ids);
+  txn.commit();
+  s.published.Increment(static_cast<double>(rows.size()));
+  for (const auto& row : rows) s.lag.Observe(row[4].as<double>());
+  return rows.size();
+}
+
 void OutboxRelay::run() {
   auto& s = *state_;
   auto backoff = std::chrono::milliseconds(200);
   auto last_backlog = std::chrono::steady_clock::time_point{};
   while (!stopping_) {
     try {
-      if (!s.db || !s.db->is_open()) {
-        s.wakeup.reset();
-        s.db = std::make_unique<pqxx::connection>(infra::with_connect_timeout(config_.database_url, 3));
-        s.wakeup = std::make_unique<Wakeup>(*s.db);
-      }
-      if (!s.broker) {
-        auto broker = std::make_unique<infra::AmqpConnection>(config_.amqp_url);
-        infra::declare_topology(*broker);
-        broker->enable_confirms();
-        s.broker = std::move(broker);
-        log_.info("outbox relay connected");
-      }
-      // One round: claim, publish, wait for confirms, mark, commit.
-      std::size_t claimed = 0;
-      {
-        pqxx::work txn(*s.db);
-        auto rows = txn.exec_params(
-            "SELECT id::text, type, envelope::text, coalesce(envelope->>'correlation_id', ''),"
-            "       extract(epoch FROM clock_timestamp() - created_at)"
-            " FROM messaging.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
-            config_.outbox_batch);
-        claimed = rows.size();
-        if (claimed > 0) {
-          std::string ids = "{";
-          for (const auto& row : rows) {
-            s.broker->publish({infra::events_exchange,
-                               row[1].as<std::string>(),
-                               row[2].as<std::string>(),
-                               row[0].as<std::string>(),
-                               row[3].as<std::string>(),
-                               row[1].as<std::string>(),
-                               {}});
-            ids += (ids.size() > 1 ? "," : "") + row[0].as<std::string>();
-          }
-          ids += "}";
-          s.broker->wait_for_confirms();
-          txn.exec_params("UPDATE messaging.outbox SET published_at = now() WHERE id = ANY($1::uuid[])", ids);
-          txn.commit();
-          s.published.Increment(static_cast<double>(claimed));
-          for (const auto& row : rows) s.lag.Observe(row[4].as<double>());
-        }
-      }
+      connect();
+      const std::size_t claimed = relay_round();
       backoff = std::chrono::milliseconds(200);
       const auto now = std::chrono::steady_clock::now();
       if (now - last_backlog > std::chrono::seconds(1)) {

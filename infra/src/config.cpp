@@ -48,10 +48,10 @@ EnvLookup process_env() {
   };
 }
 
-domain::Result<Config> load_config(const EnvLookup& env) {
-  Config c;
-  c.web_dir = IMS_DEFAULT_WEB_DIR;
-  Reader r(env);
+namespace {
+
+// The HTTP server: where it listens, its threads, queue and timeouts.
+void read_http(Reader& r, Config& c) {
   r.text("IMS_ENV", c.env);
   r.text("IMS_HTTP_HOST", c.http_host);
   r.number("IMS_HTTP_PORT", c.http_port, 1, 65535);
@@ -59,10 +59,18 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_EXECUTOR_THREADS", c.executor_threads, 1, 256);
   r.number("IMS_EXECUTOR_QUEUE_LIMIT", c.executor_queue_limit, 1, 1'000'000);
   r.number("IMS_REQUEST_TIMEOUT_S", c.request_timeout_s, 1, 3600);
+}
+
+// Where PostgreSQL, RabbitMQ, Redis and the SMTP server are.
+void read_services(Reader& r, Config& c) {
   r.text("IMS_DATABASE_URL", c.database_url);
   r.text("IMS_AMQP_URL", c.amqp_url);
   r.text("IMS_REDIS_URL", c.redis_url);
   r.text("IMS_SMTP_URL", c.smtp_url);
+}
+
+// Tokens, sign-in throttles, PINs, sign-ups and password hashing.
+void read_accounts(Reader& r, Config& c) {
   r.text("IMS_JWT_SECRET", c.jwt_secret);
   r.text("IMS_JWT_ISSUER", c.jwt_issuer);
   r.number("IMS_ACCESS_TOKEN_TTL_S", c.access_token_ttl_s, 10, 24 * 3600);
@@ -76,6 +84,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_EMAIL_VERIFICATION_TTL_S", c.email_verification_ttl_s, 60, 30 * 24 * 3600);
   r.number("IMS_PASSWORD_MEMLIMIT_KIB", c.password_memlimit_kib, 8, 4 * 1024 * 1024);
   r.number("IMS_PASSWORD_OPSLIMIT", c.password_opslimit, 1, 100);
+}
+
+// The web assets, logging, metrics, the outbox and the workers.
+void read_operations(Reader& r, Config& c) {
   r.text("IMS_WEB_DIR", c.web_dir);
   r.text("IMS_LOG_LEVEL", c.log_level);
   r.number("IMS_METRICS_PORT", c.metrics_port, 0, 65535);
@@ -83,6 +95,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_OUTBOX_RETENTION_HOURS", c.outbox_retention_hours, 1, 24 * 365);
   r.number("IMS_WORKER_PREFETCH", c.worker_prefetch, 1, 10'000);
   r.number("IMS_REQUEST_SLA_HOURS", c.request_sla_hours, 1, 24 * 365);
+}
+
+// IMS_TRUSTED_PROXIES: a comma-separated list, blanks trimmed.
+void read_trusted_proxies(Config& c, const EnvLookup& env) {
   if (auto proxies = env("IMS_TRUSTED_PROXIES"); proxies && !proxies->empty()) {
     std::size_t start = 0;
     while (start <= proxies->size()) {
@@ -95,11 +111,19 @@ domain::Result<Config> load_config(const EnvLookup& env) {
       start = end + 1;
     }
   }
+}
+
+// Holds, event streams and the per-user write rate.
+void read_limits(Reader& r, Config& c) {
   r.number("IMS_REQUEST_MAX_OPEN_HOLDS", c.request_max_open_holds, 1, 100'000);
   r.number("IMS_EVENTS_MAX_STREAMS_PER_USER", c.events_max_streams_per_user, 1, 10'000);
   r.number("IMS_EVENTS_MAX_STREAMS", c.events_max_streams, 1, 1'000'000);
   r.number("IMS_WRITE_RATE_PER_MINUTE", c.write_rate_per_minute, 1, 10'000'000);
   r.number("IMS_WRITE_BURST", c.write_burst, 1, 10'000'000);
+}
+
+// Email, reports and webhooks.
+void read_outbound(Reader& r, Config& c) {
   r.text("IMS_SMTP_USER", c.smtp_user);
   r.text("IMS_SMTP_PASSWORD", c.smtp_password);
   r.text("IMS_MAIL_FROM", c.mail_from);
@@ -115,6 +139,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.number("IMS_WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 100, 60'000);
   r.number("IMS_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
   r.number("IMS_WEBHOOK_SENDERS", c.webhook_senders, 1, 64);
+}
+
+// Yes/no settings, the time zone and the scheduler.
+void read_flags_and_schedule(Reader& r, Config& c, const EnvLookup& env) {
   if (auto v = env("IMS_WEBHOOKS_ALLOW_PRIVATE"); v && !v->empty())
     c.webhooks_allow_private = *v == "1" || *v == "true";
   if (auto v = env("IMS_PIN_REQUIRE_TERMINAL"); v && !v->empty())
@@ -122,6 +150,10 @@ domain::Result<Config> load_config(const EnvLookup& env) {
   r.text("IMS_TIMEZONE", c.timezone);
   r.number("IMS_SCHEDULER_TICK_MS", c.scheduler_tick_ms, 50, 60'000);
   r.number("IMS_EXPIRY_WARNING_DAYS", c.expiry_warning_days, 0, 3650);
+}
+
+// Settings that are wrong together or in production.
+void check(Reader& r, const Config& c) {
   if (c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0) {
     r.errors.push_back({"IMS_SMTP_URL", "must start with smtp:// or smtps://"});
   }
@@ -143,6 +175,23 @@ domain::Result<Config> load_config(const EnvLookup& env) {
     r.errors.push_back({"IMS_PASSWORD_MEMLIMIT_KIB",
                         "must be at least 19456 with IMS_PASSWORD_OPSLIMIT >= 2 in production"});
   }
+}
+
+}  // namespace
+
+domain::Result<Config> load_config(const EnvLookup& env) {
+  Config c;
+  c.web_dir = IMS_DEFAULT_WEB_DIR;
+  Reader r(env);
+  read_http(r, c);
+  read_services(r, c);
+  read_accounts(r, c);
+  read_operations(r, c);
+  read_trusted_proxies(c, env);
+  read_limits(r, c);
+  read_outbound(r, c);
+  read_flags_and_schedule(r, c, env);
+  check(r, c);
   if (!r.errors.empty()) return domain::Error::validation(std::move(r.errors), "invalid configuration");
   return c;
 }

@@ -55,72 +55,91 @@ std::string exact(const std::string& expr, int min_scale = 0) {
 const std::string params_cte =
     "WITH p AS (SELECT $1::date AS f, $2::date AS t, $3::bigint AS loc, $4::int AS days) ";
 
+std::string daily_sales_query() {
+  return params_cte +
+         "SELECT (o.created_at AT TIME ZONE 'UTC')::date::text, o.seller_location_id, lc.code,"
+         " count(DISTINCT o.id), count(l.id), " +
+         exact("sum(l.quantity)") + ", " + exact("sum(l.amount)", 2) +
+         " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id"
+         " JOIN inventory.locations lc ON lc.id = o.seller_location_id, p"
+         " WHERE o.kind = 'sale' AND o.status IN ('confirmed', 'processing', 'shipped', 'delivered')"
+         "   AND (o.created_at AT TIME ZONE 'UTC')::date"
+         "       BETWEEN coalesce(p.f, current_date - 29) AND coalesce(p.t, current_date)"
+         "   AND (p.loc IS NULL OR o.seller_location_id = p.loc)"
+         " GROUP BY 1, 2, 3 ORDER BY 1, 3";
+}
+
+std::string stock_valuation_query() {
+  return params_cte +
+         ", s AS (SELECT s.location_id, s.product_id, sum(s.on_hand) AS on_hand FROM inventory.stock s, p"
+         "        WHERE p.loc IS NULL OR s.location_id = p.loc GROUP BY 1, 2)"
+         " SELECT CASE WHEN grouping(lc.id) = 1 THEN 'total' WHEN grouping(pr.id) = 1 THEN 'subtotal'"
+         "             ELSE 'item' END,"
+         " lc.id, lc.code, lc.name, pr.id, pr.sku, pr.name,"
+         " CASE WHEN grouping(pr.id) = 0 THEN " +
+         exact("sum(s.on_hand)") + " END, CASE WHEN grouping(pr.id) = 0 THEN " + exact("min(pr.cost)", 2) +
+         " END, " + exact("coalesce(sum(s.on_hand * pr.cost), 0)", 2) +
+         " FROM s JOIN catalog.products pr ON pr.id = s.product_id"
+         " JOIN inventory.locations lc ON lc.id = s.location_id"
+         " GROUP BY GROUPING SETS ((lc.id, lc.code, lc.name, pr.id, pr.sku, pr.name), (lc.id, lc.code, "
+         "lc.name), ())"
+         " ORDER BY grouping(lc.id), lc.code, grouping(pr.id), pr.sku";
+}
+
+std::string movements_query() {
+  return params_cte + "SELECT " + utc("m.at") + ", m.id, lc.code, pr.sku, pr.name, lt.lot_code, " +
+         exact("m.quantity") +
+         ", m.reason, m.reference, u.username, m.message_id"
+         " FROM inventory.movements m JOIN catalog.products pr ON pr.id = m.product_id"
+         " JOIN inventory.locations lc ON lc.id = m.location_id"
+         " LEFT JOIN inventory.lots lt ON lt.id = m.lot_id LEFT JOIN auth.users u ON u.id = m.actor_id, p"
+         " WHERE m.at >= (coalesce(p.f, current_date - 29)::timestamp AT TIME ZONE 'UTC')"
+         "   AND m.at < ((coalesce(p.t, current_date) + 1)::timestamp AT TIME ZONE 'UTC')"
+         "   AND (p.loc IS NULL OR m.location_id = p.loc)"
+         " ORDER BY m.at, m.id";
+}
+
+std::string low_stock_query() {
+  return params_cte + "SELECT lc.code, lc.name, pr.sku, pr.name, " + exact("coalesce(st.on_hand, 0)") + ", " +
+         exact("coalesce(st.reserved, 0)") + ", " + exact("coalesce(st.on_hand - st.reserved, 0)") + ", " +
+         exact("r.min_quantity") + ", " + exact("r.max_quantity") + ", " +
+         exact("r.max_quantity - coalesce(st.on_hand - st.reserved, 0)") +
+         " FROM inventory.reorder_rules r JOIN catalog.products pr ON pr.id = r.product_id"
+         " JOIN inventory.locations lc ON lc.id = r.location_id"
+         " LEFT JOIN LATERAL (SELECT sum(s.on_hand) AS on_hand, sum(s.reserved) AS reserved"
+         "                    FROM inventory.stock s"
+         "                    WHERE s.product_id = r.product_id AND s.location_id = r.location_id) st ON "
+         "true, p"
+         " WHERE (p.loc IS NULL OR r.location_id = p.loc)"
+         "   AND coalesce(st.on_hand - st.reserved, 0) <= r.min_quantity"
+         " ORDER BY lc.code, pr.sku";
+}
+
+std::string expiry_query() {
+  return params_cte +
+         "SELECT lt.lot_code, pr.sku, pr.name, lc.code, lt.expires_on::text, lt.expires_on - "
+         "current_date, " +
+         exact("s.on_hand") + ", " + exact("s.reserved") +
+         " FROM inventory.stock s JOIN inventory.lots lt ON lt.id = s.lot_id"
+         " JOIN catalog.products pr ON pr.id = s.product_id JOIN inventory.locations lc ON lc.id = "
+         "s.location_id, p"
+         " WHERE lt.expires_on IS NOT NULL AND lt.expires_on <= current_date + coalesce(p.days, 30)"
+         "   AND s.on_hand > 0 AND (p.loc IS NULL OR s.location_id = p.loc)"
+         " ORDER BY lt.expires_on, lc.code, pr.sku, lt.lot_code";
+}
+
 std::string query_of(ReportType type) {
   switch (type) {
     case ReportType::daily_sales:
-      return params_cte +
-             "SELECT (o.created_at AT TIME ZONE 'UTC')::date::text, o.seller_location_id, lc.code,"
-             " count(DISTINCT o.id), count(l.id), " +
-             exact("sum(l.quantity)") + ", " + exact("sum(l.amount)", 2) +
-             " FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id"
-             " JOIN inventory.locations lc ON lc.id = o.seller_location_id, p"
-             " WHERE o.kind = 'sale' AND o.status IN ('confirmed', 'processing', 'shipped', 'delivered')"
-             "   AND (o.created_at AT TIME ZONE 'UTC')::date"
-             "       BETWEEN coalesce(p.f, current_date - 29) AND coalesce(p.t, current_date)"
-             "   AND (p.loc IS NULL OR o.seller_location_id = p.loc)"
-             " GROUP BY 1, 2, 3 ORDER BY 1, 3";
+      return daily_sales_query();
     case ReportType::stock_valuation:
-      return params_cte +
-             ", s AS (SELECT s.location_id, s.product_id, sum(s.on_hand) AS on_hand FROM inventory.stock s, p"
-             "        WHERE p.loc IS NULL OR s.location_id = p.loc GROUP BY 1, 2)"
-             " SELECT CASE WHEN grouping(lc.id) = 1 THEN 'total' WHEN grouping(pr.id) = 1 THEN 'subtotal'"
-             "             ELSE 'item' END,"
-             " lc.id, lc.code, lc.name, pr.id, pr.sku, pr.name,"
-             " CASE WHEN grouping(pr.id) = 0 THEN " +
-             exact("sum(s.on_hand)") + " END, CASE WHEN grouping(pr.id) = 0 THEN " +
-             exact("min(pr.cost)", 2) + " END, " + exact("coalesce(sum(s.on_hand * pr.cost), 0)", 2) +
-             " FROM s JOIN catalog.products pr ON pr.id = s.product_id"
-             " JOIN inventory.locations lc ON lc.id = s.location_id"
-             " GROUP BY GROUPING SETS ((lc.id, lc.code, lc.name, pr.id, pr.sku, pr.name), (lc.id, lc.code, "
-             "lc.name), ())"
-             " ORDER BY grouping(lc.id), lc.code, grouping(pr.id), pr.sku";
+      return stock_valuation_query();
     case ReportType::movements:
-      return params_cte + "SELECT " + utc("m.at") + ", m.id, lc.code, pr.sku, pr.name, lt.lot_code, " +
-             exact("m.quantity") +
-             ", m.reason, m.reference, u.username, m.message_id"
-             " FROM inventory.movements m JOIN catalog.products pr ON pr.id = m.product_id"
-             " JOIN inventory.locations lc ON lc.id = m.location_id"
-             " LEFT JOIN inventory.lots lt ON lt.id = m.lot_id LEFT JOIN auth.users u ON u.id = m.actor_id, p"
-             " WHERE m.at >= (coalesce(p.f, current_date - 29)::timestamp AT TIME ZONE 'UTC')"
-             "   AND m.at < ((coalesce(p.t, current_date) + 1)::timestamp AT TIME ZONE 'UTC')"
-             "   AND (p.loc IS NULL OR m.location_id = p.loc)"
-             " ORDER BY m.at, m.id";
+      return movements_query();
     case ReportType::low_stock:
-      return params_cte + "SELECT lc.code, lc.name, pr.sku, pr.name, " + exact("coalesce(st.on_hand, 0)") +
-             ", " + exact("coalesce(st.reserved, 0)") + ", " +
-             exact("coalesce(st.on_hand - st.reserved, 0)") + ", " + exact("r.min_quantity") + ", " +
-             exact("r.max_quantity") + ", " +
-             exact("r.max_quantity - coalesce(st.on_hand - st.reserved, 0)") +
-             " FROM inventory.reorder_rules r JOIN catalog.products pr ON pr.id = r.product_id"
-             " JOIN inventory.locations lc ON lc.id = r.location_id"
-             " LEFT JOIN LATERAL (SELECT sum(s.on_hand) AS on_hand, sum(s.reserved) AS reserved"
-             "                    FROM inventory.stock s"
-             "                    WHERE s.product_id = r.product_id AND s.location_id = r.location_id) st ON "
-             "true, p"
-             " WHERE (p.loc IS NULL OR r.location_id = p.loc)"
-             "   AND coalesce(st.on_hand - st.reserved, 0) <= r.min_quantity"
-             " ORDER BY lc.code, pr.sku";
+      return low_stock_query();
     case ReportType::expiry:
-      return params_cte +
-             "SELECT lt.lot_code, pr.sku, pr.name, lc.code, lt.expires_on::text, lt.expires_on - "
-             "current_date, " +
-             exact("s.on_hand") + ", " + exact("s.reserved") +
-             " FROM inventory.stock s JOIN inventory.lots lt ON lt.id = s.lot_id"
-             " JOIN catalog.products pr ON pr.id = s.product_id JOIN inventory.locations lc ON lc.id = "
-             "s.location_id, p"
-             " WHERE lt.expires_on IS NOT NULL AND lt.expires_on <= current_date + coalesce(p.days, 30)"
-             "   AND s.on_hand > 0 AND (p.loc IS NULL OR s.location_id = p.loc)"
-             " ORDER BY lt.expires_on, lc.code, pr.sku, lt.lot_code";
+      return expiry_query();
   }
   return "";
 }

@@ -100,6 +100,15 @@ bool time_zone_is_known(pqxx::connection& session, const std::string& zone) {
   return known;
 }
 
+// One scheduler leads at a time: the one holding the session-level advisory lock.
+bool try_to_lead(pqxx::connection& session) {
+  pqxx::nontransaction q(session);
+  const bool got =
+      q.exec("SELECT pg_try_advisory_lock(" + std::to_string(leader_lock_key) + ")")[0][0].as<bool>();
+  q.commit();
+  return got;
+}
+
 }  // namespace
 
 int main() {
@@ -140,15 +149,11 @@ int main() {
         }
         zone_checked = true;
       }
-      if (!is_leader) {
-        pqxx::nontransaction q(*session);
-        is_leader =
-            q.exec("SELECT pg_try_advisory_lock(" + std::to_string(leader_lock_key) + ")")[0][0].as<bool>();
-        q.commit();
-        if (is_leader) {
-          log.info("became leader", {{"timezone", config->timezone}});
-          run_metrics.load_last_successes(*session);
-        }
+      const bool was_leader = is_leader;
+      is_leader = is_leader || try_to_lead(*session);
+      if (is_leader && !was_leader) {
+        log.info("became leader", {{"timezone", config->timezone}});
+        run_metrics.load_last_successes(*session);
       }
       leader.Set(is_leader ? 1 : 0);
       if (is_leader) {

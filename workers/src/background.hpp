@@ -26,7 +26,7 @@ class BackgroundLoop {
   // Called once on each thread, so every thread has its own state (its database session).
   using PassFactory = std::function<Pass()>;
 
-  BackgroundLoop(infra::Log log, std::string what, int threads, PassFactory factory,
+  BackgroundLoop(infra::Log log, std::string what, int threads, const PassFactory& factory,
                  std::chrono::milliseconds retry = std::chrono::milliseconds(2000))
       : log_(std::move(log)), what_(std::move(what)), retry_(retry) {
     for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this, factory] { run(factory()); });

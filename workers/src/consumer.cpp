@@ -42,6 +42,8 @@ Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log
   db_ = std::make_unique<infra::PgSession>(config.database_url, std::move(statements));
   auto& r = metrics.registry();
   const prometheus::Labels q{{"queue", queue_}};
+  // An aggregate with reference members: clang 14 has no parenthesized aggregate init for make_unique.
+  // NOLINTNEXTLINE(modernize-make-unique)
   meters_.reset(
       new Meters{prometheus::BuildCounter()
                      .Name("ims_messages_consumed_total")
@@ -108,7 +110,6 @@ struct Consumer::Item {
 namespace {
 constexpr std::size_t max_batch = 64;
 
-// Failures that concern the whole transaction, not one message: retried as a whole.
 // A text[] literal's element: double-quoted, with quotes and backslashes escaped.
 std::string array_element(const std::string& text) {
   std::string out = "\"";
@@ -119,6 +120,7 @@ std::string array_element(const std::string& text) {
   return out + "\"";
 }
 
+// Failures that concern the whole transaction, not one message: retried as a whole.
 bool whole_transaction_failure(const std::exception& e) {
   return dynamic_cast<const infra::DependencyUnavailable*>(&e) ||
          dynamic_cast<const pqxx::broken_connection*>(&e) ||
@@ -174,80 +176,108 @@ void Consumer::process_batch(std::vector<infra::Delivery>& batch, infra::StopSig
   for (auto* item : failed) process_one(*item, stop);  // alone, with its own retries and dead-lettering
 }
 
+// One transaction's messages, each under a savepoint of its own, or a run of messages of a type with
+// a batch handler under one savepoint together. One round trip per message for the bookkeeping:
+// close the previous message's savepoint, open this one's and record it in the inbox, as one
+// multi-statement query.
+struct Consumer::Together {
+  pqxx::work& txn;
+  const std::string& role;
+  const std::map<std::string, BatchHandler>& batch_handlers;
+  const infra::Log& log;
+  std::vector<Item>& items;
+  std::vector<int> outcome;  // 1 processed, 0 duplicate, -1 failed alone
+  bool open_savepoint = false;
+
+  std::string next_savepoint() {
+    std::string sql =
+        std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") + "SAVEPOINT ims_message";
+    open_savepoint = true;
+    return sql;
+  }
+  void roll_back() {
+    txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");
+    open_savepoint = false;
+  }
+
+  void run_alone(std::size_t i) {
+    auto& item = items[i];
+    // A failure here is the database's, not the message's: the whole batch is retried.
+    auto inserted =
+        txn.exec(next_savepoint() + "; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
+                 txn.quote(role) + ", " + txn.quote(item.event.id) + ") ON CONFLICT DO NOTHING RETURNING 1");
+    try {
+      if (!inserted.empty()) {  // processed before: no second effect
+        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
+        (*item.handler)(ctx);
+      }
+      outcome[i] = inserted.empty() ? 0 : 1;
+    } catch (const std::exception& e) {
+      if (whole_transaction_failure(e)) throw;
+      roll_back();  // this message alone is undone
+      outcome[i] = -1;
+    }
+  }
+
+  // Messages [first, end), all of one type, through its batch handler.
+  void run_batch(std::size_t first, std::size_t end, const BatchHandler& batch) {
+    std::string ids = "{";
+    for (std::size_t j = first; j < end; ++j)
+      ids += (j > first ? "," : "") + array_element(items[j].event.id);
+    ids += "}";
+    txn.exec(next_savepoint());
+    std::set<std::string> fresh;
+    for (const auto& r : txn.exec_prepared("inbox_insert_many", role, ids))
+      fresh.insert(r[0].as<std::string>());
+    std::vector<MessageContext> contexts;
+    for (std::size_t j = first; j < end; ++j) {
+      if (fresh.contains(items[j].event.id))
+        contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
+    }
+    try {
+      if (!contexts.empty()) batch(txn, contexts);
+      for (std::size_t j = first; j < end; ++j) outcome[j] = fresh.contains(items[j].event.id) ? 1 : 0;
+    } catch (const std::exception& e) {
+      if (whole_transaction_failure(e)) throw;
+      // Back to before the run; each of its messages then goes alone.
+      roll_back();
+      log.warn("batch handler failed; running its messages one by one",
+               {{"type", items[first].event.type}, {"error", e.what()}});
+      for (std::size_t j = first; j < end; ++j) run_alone(j);
+    }
+  }
+
+  void run() {
+    outcome.assign(items.size(), 0);
+    open_savepoint = false;
+    for (std::size_t i = 0; i < items.size();) {
+      auto batch = batch_handlers.find(items[i].event.type);
+      std::size_t end = i + 1;
+      while (batch != batch_handlers.end() && end < items.size() &&
+             items[end].event.type == items[i].event.type)
+        ++end;
+      if (batch == batch_handlers.end() || end - i < 2) {
+        run_alone(i++);
+        continue;
+      }
+      run_batch(i, end, batch->second);
+      i = end;
+    }
+  }  // the commit releases the last savepoint
+};
+
 std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, infra::StopSignal& stop,
                                                     bool& interrupted) {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
-    std::vector<int> outcome(items.size());  // 1 processed, 0 duplicate, -1 failed alone
+    std::vector<int> outcome;
     try {
       db_->transact([&](pqxx::work& txn) {
-        // One round trip per message for the bookkeeping: close the previous message's savepoint,
-        // open this one's and record it in the inbox, as one multi-statement query. Runs of
-        // messages with a batch handler go together, under one savepoint.
-        bool open_savepoint = false;
-        auto run_alone = [&](std::size_t i) {
-          auto& item = items[i];
-          // A failure here is the database's, not the message's: the whole batch is retried.
-          auto inserted = txn.exec(
-              std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
-              "SAVEPOINT ims_message; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
-              txn.quote(role_) + ", " + txn.quote(item.event.id) + ") ON CONFLICT DO NOTHING RETURNING 1");
-          open_savepoint = true;
-          try {
-            if (!inserted.empty()) {  // processed before: no second effect
-              MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
-              (*item.handler)(ctx);
-            }
-            outcome[i] = inserted.empty() ? 0 : 1;
-          } catch (const std::exception& e) {
-            if (whole_transaction_failure(e)) throw;
-            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");  // this message
-                                                                                           // alone is undone
-            open_savepoint = false;
-            outcome[i] = -1;
-          }
-        };
-        for (std::size_t i = 0; i < items.size();) {
-          auto batch = batch_handlers_.find(items[i].event.type);
-          std::size_t end = i + 1;
-          while (batch != batch_handlers_.end() && end < items.size() &&
-                 items[end].event.type == items[i].event.type)
-            ++end;
-          if (batch == batch_handlers_.end() || end - i < 2) {
-            run_alone(i++);
-            continue;
-          }
-          std::string ids = "{";
-          for (std::size_t j = i; j < end; ++j) ids += (j > i ? "," : "") + array_element(items[j].event.id);
-          ids += "}";
-          txn.exec(std::string(open_savepoint ? "RELEASE SAVEPOINT ims_message; " : "") +
-                   "SAVEPOINT ims_message");
-          open_savepoint = true;
-          auto fresh_rows = txn.exec_prepared("inbox_insert_many", role_, ids);
-          std::set<std::string> fresh;
-          for (const auto& r : fresh_rows) fresh.insert(r[0].as<std::string>());
-          std::vector<MessageContext> contexts;
-          for (std::size_t j = i; j < end; ++j) {
-            if (fresh.contains(items[j].event.id))
-              contexts.push_back(
-                  {txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
-          }
-          try {
-            if (!contexts.empty()) batch->second(txn, contexts);
-            for (std::size_t j = i; j < end; ++j) outcome[j] = fresh.contains(items[j].event.id) ? 1 : 0;
-          } catch (const std::exception& e) {
-            if (whole_transaction_failure(e)) throw;
-            // Back to before the run; each of its messages then goes alone.
-            txn.exec("ROLLBACK TO SAVEPOINT ims_message; RELEASE SAVEPOINT ims_message");
-            open_savepoint = false;
-            log_.warn("batch handler failed; running its messages one by one",
-                      {{"type", items[i].event.type}, {"error", e.what()}});
-            for (std::size_t j = i; j < end; ++j) run_alone(j);
-          }
-          i = end;
-        }
-      });  // the commit releases the last savepoint
+        Together together{txn, role_, batch_handlers_, log_, items, {}};
+        together.run();
+        outcome = std::move(together.outcome);
+      });
     } catch (const std::exception& e) {
       if (!whole_transaction_failure(e)) throw;
       // The database is away (or the batch lost a serialization race): keep the messages, try again.
@@ -263,25 +293,29 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       continue;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::vector<Item*> failed;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (outcome[i] < 0) {
-        failed.push_back(&items[i]);
-        continue;
-      }
-      meters_->duration.Observe(seconds / static_cast<double>(items.size()));
-      meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}})
-          .Increment();
-      broker_->ack(items[i].delivery.delivery_tag);  // only after commit
-    }
-    return failed;
+    return acknowledge(items, outcome, started);
   }
+}
+
+std::vector<Consumer::Item*> Consumer::acknowledge(std::vector<Item>& items, const std::vector<int>& outcome,
+                                                   std::chrono::steady_clock::time_point started) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::vector<Item*> failed;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (outcome[i] < 0) {
+      failed.push_back(&items[i]);
+      continue;
+    }
+    meters_->duration.Observe(seconds / static_cast<double>(items.size()));
+    meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}})
+        .Increment();
+    broker_->ack(items[i].delivery.delivery_tag);  // only after commit
+  }
+  return failed;
 }
 
 void Consumer::process_one(Item& item, infra::StopSignal& stop) {
   const auto& d = item.delivery;
-  const auto& log = item.log;
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
@@ -289,7 +323,7 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
         auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
-        MessageContext ctx{txn, item.event, item.event.id, log, item.delivery.body};
+        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
         (*item.handler)(ctx);
         return true;
       });
@@ -301,44 +335,47 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
     } catch (const infra::DependencyUnavailable& e) {
       // The database is away: keep the message and try again; it is not the message's fault.
       meters_->failed.Increment();
-      log.warn("dependency unavailable; retrying message",
-               {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
+      item.log.warn("dependency unavailable; retrying message",
+                    {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
       if (stop.wait_for(backoff)) {
         broker_->reject(d.delivery_tag, true);
         return;
       }
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     } catch (const MalformedMessage& e) {
-      meters_->failed.Increment();
-      dead_letter(d, std::string("malformed: ") + e.what());
-      broker_->ack(d.delivery_tag);
+      give_up(item, std::string("malformed: ") + e.what());
       return;
     } catch (const nlohmann::json::exception& e) {
-      // A field of the message's data of the wrong type: no retry can mend it.
-      meters_->failed.Increment();
-      dead_letter(d, std::string("malformed: ") + e.what());
-      broker_->ack(d.delivery_tag);
+      give_up(item, std::string("malformed: ") + e.what());  // a field of the wrong type: no retry mends it
       return;
     } catch (const std::exception& e) {
-      meters_->failed.Increment();
-      const bool last_try = d.delivery_count + 1 >= infra::delivery_limit;
-      log.error("handler failed", {{"type", item.event.type},
-                                   {"error", e.what()},
-                                   {"delivery_count", std::to_string(d.delivery_count)}});
-      if (last_try) {
-        dead_letter(d,
-                    std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
-        broker_->ack(d.delivery_tag);
-      } else {
-        // Back off before handing it back, so a short-lived cause (a deploy ahead of its migration)
-        // does not burn every delivery within milliseconds.
-        stop.wait_for(std::chrono::milliseconds(
-            std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
-        broker_->reject(d.delivery_tag, true);
-      }
+      handler_failed(item, e, stop);
       return;
     }
   }
+}
+
+void Consumer::give_up(Item& item, const std::string& reason) {
+  meters_->failed.Increment();
+  dead_letter(item.delivery, reason);
+  broker_->ack(item.delivery.delivery_tag);
+}
+
+void Consumer::handler_failed(Item& item, const std::exception& e, infra::StopSignal& stop) {
+  const auto& d = item.delivery;
+  item.log.error(
+      "handler failed",
+      {{"type", item.event.type}, {"error", e.what()}, {"delivery_count", std::to_string(d.delivery_count)}});
+  if (d.delivery_count + 1 >= infra::delivery_limit) {
+    give_up(item, std::string("failed ") + std::to_string(infra::delivery_limit) + " times: " + e.what());
+    return;
+  }
+  meters_->failed.Increment();
+  // Back off before handing it back, so a short-lived cause (a deploy ahead of its migration) does
+  // not burn every delivery within milliseconds.
+  stop.wait_for(std::chrono::milliseconds(
+      std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
+  broker_->reject(d.delivery_tag, true);
 }
 
 void Consumer::dead_letter(const infra::Delivery& d, const std::string& reason) {

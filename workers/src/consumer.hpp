@@ -5,6 +5,7 @@
 //  - transient failures (database, broker) are retried with backoff without giving the message up;
 //  - a handler that keeps failing is dead-lettered once the queue's delivery limit is reached;
 //  - SIGTERM finishes the message in hand, then stops.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,12 +59,19 @@ class Consumer {
  private:
   struct Meters;
   struct Item;
+  struct Together;
   void consume(infra::StopSignal& stop);
   // Classifies a batch (malformed → dead letters, not ours → ack), then runs the rest together.
   void process_batch(std::vector<infra::Delivery>& batch, infra::StopSignal& stop);
   // The handled messages in one transaction, a savepoint each; returns those that failed alone.
   std::vector<Item*> run_together(std::vector<Item>& items, infra::StopSignal& stop, bool& interrupted);
+  // Acks what committed (counting it); returns the messages that failed and go alone.
+  std::vector<Item*> acknowledge(std::vector<Item>& items, const std::vector<int>& outcome,
+                                 std::chrono::steady_clock::time_point started);
   void process_one(Item& item, infra::StopSignal& stop);
+  void give_up(Item& item, const std::string& reason);  // dead-lettered and acked
+  // A handler's own failure: handed back after a pause, or dead-lettered on its last delivery.
+  void handler_failed(Item& item, const std::exception& e, infra::StopSignal& stop);
   void dead_letter(const infra::Delivery& delivery, const std::string& reason);
 
   const infra::Config& config_;

@@ -82,6 +82,13 @@ class EventFeed {
   struct State;
   void run();
   void wake();
+  // One round of run(), in order: wait while nobody listens (true: nothing else to do this round),
+  // backfill the newcomers, send what was committed since the cursor, let go of ended streams.
+  bool idle();
+  void take_newcomers();
+  void send_new_events();
+  void sweep();
+  std::set<const Subscriber*> revoked_streams(std::chrono::steady_clock::time_point now);
 
   std::string database_url_;
   infra::Log log_;

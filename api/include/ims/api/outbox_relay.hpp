@@ -28,6 +28,9 @@ class OutboxRelay {
  private:
   struct State;
   void run();
+  void connect();  // the database (with its LISTEN) and the broker (with confirms), when not yet up
+  // Publishes up to a batch of unpublished rows and marks them published once confirmed; returns how many.
+  std::size_t relay_round();
   void pause(std::chrono::milliseconds d);
 
   const infra::Config& config_;
