@@ -33,7 +33,7 @@ class RunMetrics {
   explicit RunMetrics(infra::Metrics& metrics)
       : runs_(prometheus::BuildCounter()
                   .Name("ims_scheduler_runs_total")
-                  .Help("Job runs by job and outcome (succeeded, failed)")
+                  .Help("Job runs by schedule (the job's name) and outcome (succeeded, failed)")
                   .Register(metrics.registry())),
         last_success_(prometheus::BuildGauge()
                           .Name("ims_scheduler_last_success_timestamp_seconds")
@@ -42,14 +42,14 @@ class RunMetrics {
 
   void observe(const scheduler::RunReport& r) {
     if (r.skipped) return;
-    runs_.Add({{"job", r.job}, {"outcome", std::string(domain::to_string(r.outcome))}}).Increment();
-    if (r.outcome == domain::RunOutcome::succeeded) last_success_.Add({{"job", r.job}}).SetToCurrentTime();
+    runs_.Add({{"schedule", r.job}, {"outcome", std::string(domain::to_string(r.outcome))}}).Increment();
+    if (r.outcome == domain::RunOutcome::succeeded) last_success_.Add({{"schedule", r.job}}).SetToCurrentTime();
   }
   // A new leader starts from what the database remembers.
   void load_last_successes(pqxx::connection& session) {
     pqxx::work txn(session);
     for (const auto& [job, at] : infra::schedules::last_successes(txn))
-      last_success_.Add({{"job", job}}).Set(at);
+      last_success_.Add({{"schedule", job}}).Set(at);
     txn.commit();
   }
 
