@@ -8,6 +8,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
+# The commit ims_build_info reports (.git is not copied): docker compose build --build-arg IMS_REVISION=$(git rev-parse --short=12 HEAD)
+ARG IMS_REVISION=unknown
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIMS_BUILD_TESTS=OFF \
     && cmake --build /build -j"$(nproc)" \
     && scripts/lib/web-assets

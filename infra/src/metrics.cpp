@@ -6,6 +6,15 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "ims_revision.h"  // IMS_REVISION, written at every build (cmake/revision.cmake)
+
+#ifndef IMS_VERSION
+#define IMS_VERSION "0.0.0"
+#endif
+#ifndef IMS_COMPILER
+#define IMS_COMPILER "unknown"
+#endif
+
 namespace ims::infra {
 
 Metrics::Metrics(const std::string& process) : registry_(std::make_shared<prometheus::Registry>()) {
@@ -13,7 +22,13 @@ Metrics::Metrics(const std::string& process) : registry_(std::make_shared<promet
       .Name("ims_process_info")
       .Help("Always 1; labels say which IMS process this is")
       .Register(*registry_)
-      .Add({{"process", process}, {"version", "0.1.0"}})
+      .Add({{"process", process}, {"version", IMS_VERSION}})
+      .Set(1);
+  prometheus::BuildGauge()
+      .Name("ims_build_info")
+      .Help("Always 1; labels say which build runs: version, the git commit it was configured at, compiler")
+      .Register(*registry_)
+      .Add({{"version", IMS_VERSION}, {"revision", IMS_REVISION}, {"compiler", IMS_COMPILER}})
       .Set(1);
 }
 
