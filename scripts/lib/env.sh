@@ -12,6 +12,9 @@ case "$IMS_PROFILE" in run) o=0 ;; test) o=1000 ;; *) o=2000 ;; esac  # separate
 : "${IMS_REDIS_PORT:=$((26379 + o))}"
 : "${IMS_SMTP_PORT:=$((21025 + o))}"
 : "${IMS_PROMETHEUS_PORT:=$((29090 + o))}"
+: "${IMS_RABBIT_METRICS_PORT:=$((25692 + o))}"   # rabbitmq_prometheus
+: "${IMS_PG_EXPORTER_PORT:=$((29187 + o))}"      # prometheus-postgres-exporter
+: "${IMS_REDIS_EXPORTER_PORT:=$((29121 + o))}"   # prometheus-redis-exporter
 : "${IMS_HTTP_PORT:=$((8080 + o * 10))}"
 : "${IMS_METRICS_PORT_BASE:=$((29100 + o))}"
 : "${IMS_DATABASE_URL:=postgresql://ims:ims@127.0.0.1:$IMS_PG_PORT/ims}"
@@ -23,6 +26,7 @@ case "$IMS_PROFILE" in run) o=0 ;; test) o=1000 ;; *) o=2000 ;; esac  # separate
 : "${IMS_REPORTS_DIR:=$IMS_DATA_DIR/reports}"  # report files, written by the reports worker, served by ims-api
 export IMS_ROOT IMS_PROFILE IMS_DATA_DIR IMS_BUILD_DIR IMS_PG_PORT IMS_AMQP_PORT IMS_AMQP_DIST_PORT \
   IMS_EPMD_PORT IMS_REDIS_PORT IMS_SMTP_PORT IMS_PROMETHEUS_PORT IMS_HTTP_PORT IMS_METRICS_PORT_BASE \
+  IMS_RABBIT_METRICS_PORT IMS_PG_EXPORTER_PORT IMS_REDIS_EXPORTER_PORT \
   IMS_DATABASE_URL IMS_AMQP_URL IMS_REDIS_URL IMS_SMTP_URL IMS_WEB_DIR IMS_DASHBOARD_URL IMS_REPORTS_DIR
 unset o
 
