@@ -26,7 +26,7 @@ Metrics::Metrics(const std::string& process) : registry_(std::make_shared<promet
       .Set(1);
   prometheus::BuildGauge()
       .Name("ims_build_info")
-      .Help("Always 1; labels say which build runs: version, the git commit it was configured at, compiler")
+      .Help("Always 1; labels say which build runs: version, the git commit it was built from, compiler")
       .Register(*registry_)
       .Add({{"version", IMS_VERSION}, {"revision", IMS_REVISION}, {"compiler", IMS_COMPILER}})
       .Set(1);
