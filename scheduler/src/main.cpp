@@ -43,7 +43,8 @@ class RunMetrics {
   void observe(const scheduler::RunReport& r) {
     if (r.skipped) return;
     runs_.Add({{"schedule", r.job}, {"outcome", std::string(domain::to_string(r.outcome))}}).Increment();
-    if (r.outcome == domain::RunOutcome::succeeded) last_success_.Add({{"schedule", r.job}}).SetToCurrentTime();
+    if (r.outcome == domain::RunOutcome::succeeded)
+      last_success_.Add({{"schedule", r.job}}).SetToCurrentTime();
   }
   // A new leader starts from what the database remembers.
   void load_last_successes(pqxx::connection& session) {
