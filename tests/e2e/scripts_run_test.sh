@@ -68,7 +68,8 @@ kill -INT -- "-$run_pid"
 for _ in $(seq 1 120); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.5; done
 kill -0 "$run_pid" 2>/dev/null && fail "scripts/run did not stop on Ctrl-C"
 trap - EXIT
-for port in $IMS_HTTP_PORT $IMS_PG_PORT $IMS_AMQP_PORT $IMS_REDIS_PORT $IMS_SMTP_PORT $IMS_PROMETHEUS_PORT $IMS_METRICS_PORT_BASE; do
+for port in $IMS_HTTP_PORT $IMS_PG_PORT $IMS_AMQP_PORT $IMS_REDIS_PORT $IMS_SMTP_PORT $IMS_PROMETHEUS_PORT $IMS_METRICS_PORT_BASE \
+  $IMS_RABBIT_METRICS_PORT $IMS_PG_EXPORTER_PORT $IMS_REDIS_EXPORTER_PORT; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then fail "port $port still open after Ctrl-C"; fi
 done
 ls "$IMS_DATA_DIR"/pids/*.pid >/dev/null 2>&1 && fail "pid files left: $(ls "$IMS_DATA_DIR"/pids)"
