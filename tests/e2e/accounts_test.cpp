@@ -429,7 +429,7 @@ TEST(Customers, AStoreManagesItsOwnCustomers) {
 // The alerts worker's new message types refuse what they cannot read: to its dead-letter queue with
 // the reason, and the next sign-up is still announced.
 TEST(Registration, AMalformedAccountEventIsDeadLetteredAndTheWorkerCarriesOn) {
-  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""), test_broker_timeout_ms);
   broker.enable_confirms();
   const auto marker = ims::infra::uuid_v4();
   const json bad{{"id", marker},

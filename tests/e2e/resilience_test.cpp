@@ -176,7 +176,7 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   };
   std::vector<long> orders{sale(), sale(), sale()};
   // A well-formed event for an order that does not exist, between real ones.
-  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""), test_broker_timeout_ms);
   broker.enable_confirms();
   const auto bogus = ims::infra::uuid_v4();
   const nlohmann::json envelope{{"id", bogus},

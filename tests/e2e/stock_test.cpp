@@ -239,7 +239,7 @@ TEST(Catalog, PricesAreExactDecimalsAndSkuIsUnique) {
 
 TEST(Messaging, MalformedMessageIsDeadLetteredWithAReasonAndTheWorkerCarriesOn) {
   const auto url = env_or("IMS_AMQP_URL", "");
-  ims::infra::AmqpConnection broker(url);
+  ims::infra::AmqpConnection broker(url, test_broker_timeout_ms);
   broker.enable_confirms();
   const auto marker = "garbage-" + unique_suffix();
   broker.publish({ims::infra::events_exchange,
@@ -391,7 +391,7 @@ TEST(Messaging, DeadLettersCanBeReplayedOnceTheCauseIsFixed) {
                       {"correlation_id", "replay-test"},
                       {"actor_id", nullptr},
                       {"data", {{"adjustment_id", adjustment}}}};
-  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""));
+  ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""), test_broker_timeout_ms);
   broker.enable_confirms();
   broker.publish({ims::infra::dead_letter_exchange,
                   "stock",

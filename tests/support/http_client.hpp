@@ -27,6 +27,11 @@ struct HttpOptions {
 };
 
 std::string env_or(const char* name, const std::string& fallback);
+
+// How long a test's own AMQP connection waits for RabbitMQ's handshake and replies. Longer than the
+// processes' 3 s: a test that publishes or reads a queue itself has no reconnect loop to fall back
+// on, and a loaded 2-core CI machine once kept a login waiting past 3 s.
+constexpr int test_broker_timeout_ms = 15'000;
 std::string base_url();  // http://127.0.0.1:$IMS_HTTP_PORT
 
 HttpResult http(const std::string& method, const std::string& url, const std::string& body = "",
