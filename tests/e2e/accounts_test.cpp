@@ -84,7 +84,7 @@ HttpResult pin_sign_in(const std::string& username, const std::string& pin,
 
 // A retailer of RET-ANDHERI made by the admin, with `pin` set the way the user sets it.
 std::string retailer_with_pin(const std::string& pin) {
-  const auto name = "floor-" + unique_suffix();
+  auto name = "floor-" + unique_suffix();
   auto created = api("POST", "/api/v1/users",
                      json{{"username", name},
                           {"email", name + "@example.com"},

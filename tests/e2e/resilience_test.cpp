@@ -40,6 +40,7 @@ pid_t start_stock_worker() {
   }
   env.push_back("IMS_METRICS_PORT=" + env_or("IMS_METRICS_PORT_BASE", "30100"));
   std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
   for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);
   posix_spawn_file_actions_t files;
@@ -103,6 +104,7 @@ TEST(Resilience, KillNineOfTheStockWorkerMidStreamAppliesEveryAdjustmentExactlyO
   std::atomic<int> posted{0}, refused{0};
   long decided_at_kill = -1;
   std::vector<std::thread> clients;
+  clients.reserve(8);
   for (int c = 0; c < 8; ++c) {
     clients.emplace_back([&, c] {
       for (int i = c; i < total; i += 8) {

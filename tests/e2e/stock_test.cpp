@@ -51,6 +51,7 @@ TEST(Adjustments, FiftyConcurrentDeductionsFromTwentyApplyExactlyTwenty) {
   ASSERT_EQ(wait_decided(token, post_adjustment(token, product, cfa, 20).json()["id"])["status"], "applied");
   std::vector<long> ids(50);
   std::vector<std::thread> clients;
+  clients.reserve(50);
   for (int i = 0; i < 50; ++i) {
     clients.emplace_back([&, i] {
       auto r = post_adjustment(token, product, cfa, -1, "concurrent sale " + std::to_string(i));
