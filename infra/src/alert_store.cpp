@@ -276,4 +276,19 @@ std::vector<EmailDeliveryRecord> PgAlertBoard::deliveries(const std::vector<std:
   return out;
 }
 
+AlertLevels read_alert_levels(pqxx::work& txn) {
+  AlertLevels levels;
+  const auto rows = txn.exec(
+      "SELECT kind, count(*) FROM reporting.alerts WHERE closed_at IS NULL GROUP BY kind"
+      " UNION ALL SELECT NULL, count(*) FROM inventory.reorder_rules WHERE low_since IS NOT NULL");
+  for (const auto& r : rows) {
+    if (r[0].is_null()) {
+      levels.stock_low_items = r[1].as<std::int64_t>();
+    } else {
+      levels.open_by_kind[r[0].as<std::string>()] = r[1].as<std::int64_t>();
+    }
+  }
+  return levels;
+}
+
 }  // namespace ims::infra

@@ -113,6 +113,12 @@ void AmqpConnection::declare_exchange(const std::string& name, const std::string
   check_rpc("exchange.declare");
 }
 
+AmqpConnection::QueueCounts AmqpConnection::inspect_queue(const std::string& name) {
+  auto* ok = amqp_queue_declare(conn_, 1, bytes(name), 1, 0, 0, 0, amqp_empty_table);
+  check_rpc("queue.declare (passive)");
+  return {ok->message_count, ok->consumer_count};
+}
+
 void AmqpConnection::declare_quorum_queue(const std::string& name, const std::string& dlx,
                                           const std::string& dl_routing_key, int limit) {
   std::vector<amqp_table_entry_t> entries;

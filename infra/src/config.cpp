@@ -134,6 +134,7 @@ void read_outbound(Reader& r, Config& c) {
   r.text("IMS_REPORTS_DIR", c.reports_dir);
   r.number("IMS_REPORT_RETENTION_DAYS", c.report_retention_days, 1, 3660);
   r.number("IMS_REPORT_PRUNE_INTERVAL_MS", c.report_prune_interval_ms, 100, 86'400'000);
+  r.number("IMS_GAUGE_INTERVAL_MS", c.gauge_interval_ms, 100, 3'600'000);
   r.number("IMS_WEBHOOK_RETRY_HOURS", c.webhook_retry_hours, 1, 24 * 30);
   r.number("IMS_WEBHOOK_RETRY_BASE_MS", c.webhook_retry_base_ms, 10, 3'600'000);
   r.number("IMS_WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 100, 60'000);

@@ -17,7 +17,43 @@
 
 namespace ims::infra {
 
-Metrics::Metrics(const std::string& process) : registry_(std::make_shared<prometheus::Registry>()) {
+DbSessionMeters::DbSessionMeters(prometheus::Registry& registry)
+    : open_(prometheus::BuildGauge()
+                .Name("ims_db_sessions")
+                .Help("Pooled PostgreSQL sessions open: request handlers, consumers, senders (not the relay, "
+                      "event feed or scheduler connection)")
+                .Register(registry)
+                .Add({})),
+      in_use_(prometheus::BuildGauge()
+                  .Name("ims_db_sessions_in_use")
+                  .Help("PostgreSQL sessions inside a transaction now")
+                  .Register(registry)
+                  .Add({})),
+      waiting_(prometheus::BuildGauge()
+                   .Name("ims_db_session_waiters")
+                   .Help("Work queued for a free PostgreSQL session (API requests waiting for a handler)")
+                   .Register(registry)
+                   .Add({})) {}
+
+void DbSessionMeters::opened() {
+  open_.Increment();
+}
+void DbSessionMeters::closed() {
+  open_.Decrement();
+}
+void DbSessionMeters::began() {
+  in_use_.Increment();
+}
+void DbSessionMeters::ended() {
+  in_use_.Decrement();
+}
+void DbSessionMeters::set_waiting(std::size_t waiting) {
+  waiting_.Set(static_cast<double>(waiting));
+}
+
+Metrics::Metrics(const std::string& process)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      db_sessions_(std::make_unique<DbSessionMeters>(*registry_)) {
   prometheus::BuildGauge()
       .Name("ims_process_info")
       .Help("Always 1; labels say which IMS process this is")
@@ -54,7 +90,8 @@ HttpMetrics::HttpMetrics(Metrics& metrics)
                        .Name("ims_http_executor_queue_depth")
                        .Help("Requests waiting for a handler thread")
                        .Register(metrics.registry())
-                       .Add({})) {}
+                       .Add({})),
+      db_sessions_(metrics.db_sessions()) {}
 
 void HttpMetrics::observe(const std::string& method, const std::string& route, int status,
                           std::chrono::duration<double> d) {
@@ -69,6 +106,7 @@ void HttpMetrics::rejected_saturated() {
 }
 void HttpMetrics::set_queue_depth(std::size_t depth) {
   queue_depth_.Set(static_cast<double>(depth));
+  db_sessions_.set_waiting(depth);
 }
 
 }  // namespace ims::infra

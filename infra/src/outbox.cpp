@@ -20,6 +20,22 @@ std::string uuid_v4() {
   return out;
 }
 
+std::optional<double> epoch_seconds(const std::string& occurred_at) {
+  std::tm tm{};
+  int millis = 0;
+  int consumed = 0;
+  // NOLINTNEXTLINE(cert-err34-c): the field count and the consumed length are both checked
+  if (std::sscanf(occurred_at.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis, &consumed) != 7 ||
+      consumed != static_cast<int>(occurred_at.size()))
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t t = timegm(&tm);
+  if (t < 0) return std::nullopt;
+  return static_cast<double>(t) + millis / 1000.0;
+}
+
 namespace {
 std::string now_iso8601() {
   const auto now = std::chrono::system_clock::now();

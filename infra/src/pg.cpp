@@ -10,9 +10,10 @@ std::string with_connect_timeout(const std::string& url, int seconds) {
 
 pqxx::connection& PgSession::connection() {
   if (!healthy()) {
-    conn_.reset();
+    drop();
     try {
       conn_ = std::make_unique<pqxx::connection>(with_connect_timeout(url_, 3));
+      if (meters_) meters_->opened();
       for (const auto& [name, sql] : statements_) conn_->prepare(name, sql);
       for (const auto& [name, sql] : store_statements()) conn_->prepare(name, sql);
     } catch (const pqxx::broken_connection& e) {

@@ -1,10 +1,12 @@
 // Every Grafana panel's query returns data from the running stack's Prometheus, which scrapes the
-// API, every worker and the scheduler (DESIGN §7).
+// API, every worker, the scheduler, RabbitMQ, PostgreSQL and Redis (DESIGN §7, issue 15).
 #include <gtest/gtest.h>
 
 #include <curl/curl.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -29,19 +31,32 @@ json prometheus(const std::string& path) {
 
 }  // namespace
 
+// Every panel of every dashboard Grafana is provisioned with (monitoring/grafana/dashboards/).
 TEST(Monitoring, EveryDashboardPanelReturnsData) {
-  std::ifstream in(IMS_DASHBOARD_PATH);
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto dashboard = json::parse(text.str());
-  api("GET", "/health");  // at least one request counted
-  std::vector<std::pair<std::string, std::string>> pending;
-  for (const auto& panel : dashboard["panels"]) {
-    for (const auto& target : panel["targets"]) pending.emplace_back(panel["title"], target["expr"]);
+  std::vector<std::pair<std::string, std::string>> pending;  // "dashboard / panel", query
+  std::set<std::string> dashboards;
+  for (const auto& file : std::filesystem::directory_iterator(IMS_DASHBOARD_DIR)) {
+    if (file.path().extension() != ".json") continue;
+    std::ifstream in(file.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto dashboard = json::parse(text.str());
+    dashboards.insert(dashboard["title"]);
+    for (const auto& panel : dashboard["panels"]) {
+      if (!panel.contains("targets")) continue;  // a row
+      for (const auto& target : panel["targets"])
+        pending.emplace_back(
+            dashboard["title"].get<std::string>() + " / " + panel["title"].get<std::string>(),
+            target["expr"]);
+    }
   }
+  EXPECT_EQ(dashboards, (std::set<std::string>{"IMS overview", "IMS workers", "IMS infrastructure"}));
   ASSERT_FALSE(pending.empty());
-  // Rates need two scrapes (every 5 s); wait until each query has answered with data once.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  api("GET", "/health");                   // at least one request counted
+  api("GET", "/api/v1/no-such-resource");  // and one error
+  // Rates need two scrapes (every 5 s, RabbitMQ's every 15 s); wait until each query has answered
+  // with data once.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!pending.empty() && std::chrono::steady_clock::now() < deadline) {
     std::vector<std::pair<std::string, std::string>> still;
     for (const auto& [title, expr] : pending) {
@@ -71,6 +86,16 @@ TEST(Monitoring, PrometheusScrapesEveryProcess) {
     if (!down.empty()) std::this_thread::sleep_for(std::chrono::seconds(1));
   } while (!down.empty() && std::chrono::steady_clock::now() < deadline);
   for (const auto& d : down) ADD_FAILURE() << "not scraped: " << d;
+  // Every IMS process (the API, five workers, the scheduler) and the services they stand on.
+  std::map<std::string, int> up;
+  const auto targets = prometheus("/api/v1/targets");
+  for (const auto& t : targets["data"]["activeTargets"]) {
+    if (t["health"] == "up") ++up[t["labels"]["job"].get<std::string>()];
+  }
+  const std::map<std::string, int> expected{{"ims-api", 1},  {"ims-worker", 5},      {"ims-scheduler", 1},
+                                            {"rabbitmq", 1}, {"rabbitmq-queues", 1}, {"postgresql", 1},
+                                            {"redis", 1},    {"prometheus", 1}};
+  EXPECT_EQ(up, expected);
 }
 
 TEST(Monitoring, AlertRulesAreLoaded) {

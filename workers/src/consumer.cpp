@@ -26,20 +26,22 @@ struct Consumer::Meters {
 
 Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
                    std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements,
-                   std::map<std::string, BatchHandler> batch_handlers)
+                   std::map<std::string, BatchHandler> batch_handlers, TallySink tally_sink)
     : config_(config),
       role_(std::move(role)),
       queue_("ims." + role_),
       log_(std::move(log)),
       handlers_(std::move(handlers)),
-      batch_handlers_(std::move(batch_handlers)) {
+      batch_handlers_(std::move(batch_handlers)),
+      tally_sink_(std::move(tally_sink)) {
   statements.emplace_back("inbox_insert",
                           "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO "
                           "NOTHING RETURNING 1");
   statements.emplace_back("inbox_insert_many",
                           "INSERT INTO messaging.inbox (consumer, message_id) SELECT $1, unnest($2::text[])"
                           " ON CONFLICT DO NOTHING RETURNING message_id");
-  db_ = std::make_unique<infra::PgSession>(config.database_url, std::move(statements));
+  db_ =
+      std::make_unique<infra::PgSession>(config.database_url, std::move(statements), &metrics.db_sessions());
   auto& r = metrics.registry();
   const prometheus::Labels q{{"queue", queue_}};
   // An aggregate with reference members: clang 14 has no parenthesized aggregate init for make_unique.
@@ -105,6 +107,7 @@ struct Consumer::Item {
   infra::Envelope event;
   const MessageHandler* handler = nullptr;
   infra::Log log;
+  Tally tally;  // what its work counted, published once committed
 };
 
 namespace {
@@ -202,19 +205,21 @@ struct Consumer::Together {
 
   void run_alone(std::size_t i) {
     auto& item = items[i];
+    item.tally.clear();  // from a batch run that was rolled back
     // A failure here is the database's, not the message's: the whole batch is retried.
     auto inserted =
         txn.exec(next_savepoint() + "; INSERT INTO messaging.inbox (consumer, message_id) VALUES (" +
                  txn.quote(role) + ", " + txn.quote(item.event.id) + ") ON CONFLICT DO NOTHING RETURNING 1");
     try {
       if (!inserted.empty()) {  // processed before: no second effect
-        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
+        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body, item.tally};
         (*item.handler)(ctx);
       }
       outcome[i] = inserted.empty() ? 0 : 1;
     } catch (const std::exception& e) {
       if (whole_transaction_failure(e)) throw;
       roll_back();  // this message alone is undone
+      item.tally.clear();
       outcome[i] = -1;
     }
   }
@@ -232,7 +237,8 @@ struct Consumer::Together {
     std::vector<MessageContext> contexts;
     for (std::size_t j = first; j < end; ++j) {
       if (fresh.contains(items[j].event.id))
-        contexts.push_back({txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body});
+        contexts.push_back(
+            {txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body, items[j].tally});
     }
     try {
       if (!contexts.empty()) batch(txn, contexts);
@@ -272,6 +278,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<int> outcome;
+    for (auto& item : items) item.tally.clear();  // an attempt that did not commit counted nothing
     try {
       db_->transact([&](pqxx::work& txn) {
         Together together{txn, role_, batch_handlers_, log_, items, {}};
@@ -307,6 +314,7 @@ std::vector<Consumer::Item*> Consumer::acknowledge(std::vector<Item>& items, con
       continue;
     }
     meters_->duration.Observe(seconds / static_cast<double>(items.size()));
+    publish(items[i].tally);
     meters_->consumed.Add({{"queue", queue_}, {"outcome", outcome[i] ? "processed" : "duplicate"}})
         .Increment();
     broker_->ack(items[i].delivery.delivery_tag);  // only after commit
@@ -321,12 +329,14 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
     const auto started = std::chrono::steady_clock::now();
     try {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
+        item.tally.clear();  // an attempt that did not commit counted nothing
         auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
-        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body};
+        MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body, item.tally};
         (*item.handler)(ctx);
         return true;
       });
+      publish(item.tally);
       meters_->duration.Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       meters_->consumed.Add({{"queue", queue_}, {"outcome", fresh ? "processed" : "duplicate"}}).Increment();
@@ -376,6 +386,11 @@ void Consumer::handler_failed(Item& item, const std::exception& e, infra::StopSi
   stop.wait_for(std::chrono::milliseconds(
       std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
   broker_->reject(d.delivery_tag, true);
+}
+
+void Consumer::publish(const Tally& tally) const {
+  if (!tally_sink_) return;
+  for (const auto& entry : tally.entries()) tally_sink_(entry);
 }
 
 void Consumer::dead_letter(const infra::Delivery& d, const std::string& reason) {

@@ -31,12 +31,35 @@ class MalformedMessage : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a message's work counts for the role's metrics (movements booked, labels rendered and how
+// long they took): handed to the role's TallySink only once the message's transaction commits, and
+// forgotten if its work is rolled back, so a metric never counts what did not happen.
+class Tally {
+ public:
+  struct Entry {
+    std::string what;   // which measure, e.g. "movement"
+    std::string label;  // its bounded label value, e.g. the movement's reason
+    double value = 1;   // an amount to add, or an observation (seconds)
+  };
+  void add(std::string what, std::string label, double value = 1) {
+    entries_.push_back({std::move(what), std::move(label), value});
+  }
+  const std::vector<Entry>& entries() const { return entries_; }
+  void clear() { entries_.clear(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+// The role's metrics for what its messages counted, called after commit.
+using TallySink = std::function<void(const Tally::Entry&)>;
+
 struct MessageContext {
   pqxx::work& txn;
   const infra::Envelope& event;
   const std::string& message_id;
   const infra::Log& log;
   const std::string& body;  // the envelope exactly as published
+  Tally& tally;             // counted only if this message's work commits
 };
 
 // Keyed by event type; "*" takes every type without a handler of its own (the webhooks role).
@@ -50,7 +73,7 @@ class Consumer {
  public:
   Consumer(const infra::Config& config, std::string role, infra::Log log, infra::Metrics& metrics,
            std::map<std::string, MessageHandler> handlers, infra::PreparedStatements statements = {},
-           std::map<std::string, BatchHandler> batch_handlers = {});
+           std::map<std::string, BatchHandler> batch_handlers = {}, TallySink tally_sink = {});
   ~Consumer();
 
   // Runs until a stop signal; reconnects with backoff whenever the broker goes away.
@@ -73,6 +96,7 @@ class Consumer {
   // A handler's own failure: handed back after a pause, or dead-lettered on its last delivery.
   void handler_failed(Item& item, const std::exception& e, infra::StopSignal& stop);
   void dead_letter(const infra::Delivery& delivery, const std::string& reason);
+  void publish(const Tally& tally) const;  // after commit
 
   const infra::Config& config_;
   std::string role_;
@@ -80,6 +104,7 @@ class Consumer {
   infra::Log log_;
   std::map<std::string, MessageHandler> handlers_;
   std::map<std::string, BatchHandler> batch_handlers_;
+  TallySink tally_sink_;
   std::unique_ptr<Meters> meters_;
   std::unique_ptr<infra::AmqpConnection> broker_;
   std::unique_ptr<infra::AmqpConnection> dead_letters_;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "alerts/alert_gauges.hpp"
 #include "alerts/email_sender.hpp"
 #include "alerts/handlers.hpp"
 #include "consumer.hpp"
@@ -15,8 +16,54 @@
 #include "webhooks/delivery_sender.hpp"
 #include "webhooks/handlers.hpp"
 
+namespace {
+using namespace ims;
+
+// What a role consumes with, and the threads it runs beside its consumer (they stop before it).
+struct Role {
+  std::map<std::string, workers::MessageHandler> handlers;
+  std::map<std::string, workers::BatchHandler> batch_handlers;
+  workers::TallySink tally_sink;
+  std::unique_ptr<workers::alerts::EmailSender> sender;
+  std::unique_ptr<workers::alerts::AlertGauges> alert_gauges;
+  std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
+  std::unique_ptr<workers::reports::ReportPruner> report_pruner;
+};
+
+Role wire(const std::string& role, const infra::Config& config, const infra::Log& log,
+          infra::Metrics& metrics) {
+  Role r;
+  if (role == "stock") {
+    r.handlers = workers::stock::handlers(config);
+    r.tally_sink = workers::stock::tally_sink(metrics);
+    r.batch_handlers = {{"order.created", [](pqxx::work&, std::vector<workers::MessageContext>& messages) {
+                           workers::stock::orders_created(messages);
+                         }}};
+  } else if (role == "alerts") {
+    r.handlers = workers::alerts::handlers(workers::alerts::settings_from(config));
+    r.sender = std::make_unique<workers::alerts::EmailSender>(config, log.with("part", "email"), metrics);
+    r.alert_gauges =
+        std::make_unique<workers::alerts::AlertGauges>(config, log.with("part", "gauges"), metrics);
+  } else if (role == "labels") {
+    r.handlers = workers::labels::handlers(workers::labels::settings_from(config));
+    r.tally_sink = workers::labels::tally_sink(metrics);
+  } else if (role == "reports") {
+    const auto settings = workers::reports::settings_from(config);
+    r.handlers = workers::reports::handlers(settings);
+    r.tally_sink = workers::reports::tally_sink(metrics);
+    r.report_pruner = std::make_unique<workers::reports::ReportPruner>(config, settings,
+                                                                       log.with("part", "pruner"), metrics);
+  } else if (role == "webhooks") {
+    r.handlers = workers::webhooks::handlers();
+    r.webhook_sender =
+        std::make_unique<workers::webhooks::DeliverySender>(config, log.with("part", "sender"), metrics);
+  }
+  return r;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace ims;
   std::string role;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--role") role = argv[i + 1];
@@ -38,37 +85,9 @@ int main(int argc, char** argv) {
   if (config->metrics_port > 0) {
     endpoint = std::make_unique<infra::MetricsEndpoint>(metrics, config->http_host, config->metrics_port);
   }
-  std::map<std::string, workers::MessageHandler> handlers;
-  infra::PreparedStatements statements;
-  std::map<std::string, workers::BatchHandler> batch_handlers;
-  std::unique_ptr<workers::alerts::EmailSender> sender;
-  std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
-  std::unique_ptr<workers::reports::ReportPruner> report_pruner;
-  std::unique_ptr<workers::stock::OrderDecisions> order_decisions;  // outlives the consumer
-  if (role == "stock") {
-    order_decisions = std::make_unique<workers::stock::OrderDecisions>(metrics);
-    handlers = workers::stock::handlers(*config, *order_decisions);
-    batch_handlers = {{"order.created", [decisions = order_decisions.get()](
-                                            pqxx::work&, std::vector<workers::MessageContext>& messages) {
-                         workers::stock::orders_created(messages, *decisions);
-                       }}};
-  } else if (role == "alerts") {
-    handlers = workers::alerts::handlers(workers::alerts::settings_from(*config));
-    sender = std::make_unique<workers::alerts::EmailSender>(*config, log.with("part", "email"), metrics);
-  } else if (role == "labels") {
-    handlers = workers::labels::handlers(workers::labels::settings_from(*config));
-  } else if (role == "reports") {
-    const auto settings = workers::reports::settings_from(*config);
-    handlers = workers::reports::handlers(settings);
-    report_pruner = std::make_unique<workers::reports::ReportPruner>(*config, settings,
-                                                                     log.with("part", "pruner"), metrics);
-  } else if (role == "webhooks") {
-    handlers = workers::webhooks::handlers();
-    webhook_sender =
-        std::make_unique<workers::webhooks::DeliverySender>(*config, log.with("part", "sender"), metrics);
-  }
-  workers::Consumer consumer(*config, role, log, metrics, std::move(handlers), std::move(statements),
-                             std::move(batch_handlers));
+  auto wired = wire(role, *config, log, metrics);
+  workers::Consumer consumer(*config, role, log, metrics, std::move(wired.handlers), {},
+                             std::move(wired.batch_handlers), std::move(wired.tally_sink));
   consumer.run(stop);
   return 0;
 }

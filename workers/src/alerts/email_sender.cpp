@@ -32,12 +32,15 @@ EmailSender::EmailSender(const infra::Config& config, infra::Log log, infra::Met
     : settings_(settings_from(config)),
       meters_(Meters::of(metrics)),
       mailer_(std::make_unique<infra::SmtpMailer>(infra::smtp_settings(config))),
-      loop_(std::move(log), "email sender", 1, [this, url = config.database_url] { return pass(url); }) {}
+      loop_(std::move(log), "email sender", 1,
+            [this, sessions = &metrics.db_sessions(), url = config.database_url] {
+              return pass(url, sessions);
+            }) {}
 
 // Sends what is due, one row per transaction, then looks again in half a second: queued rows are
 // few and indexed, so polling costs nothing and needs no listener.
-BackgroundLoop::Pass EmailSender::pass(const std::string& database_url) {
-  auto db = std::make_shared<infra::PgSession>(database_url);
+BackgroundLoop::Pass EmailSender::pass(const std::string& database_url, infra::DbSessionMeters* sessions) {
+  auto db = std::make_shared<infra::PgSession>(database_url, infra::PreparedStatements{}, sessions);
   return [this, db](const std::atomic<bool>& stopping) {
     while (!stopping) {
       const auto attempt = db->transact([&](pqxx::work& txn) {

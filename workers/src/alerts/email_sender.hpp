@@ -22,7 +22,7 @@ class EmailSender {
 
  private:
   struct Meters;
-  BackgroundLoop::Pass pass(const std::string& database_url);
+  BackgroundLoop::Pass pass(const std::string& database_url, infra::DbSessionMeters* sessions);
   AlertSettings settings_;
   std::shared_ptr<Meters> meters_;
   std::unique_ptr<infra::Mailer> mailer_;

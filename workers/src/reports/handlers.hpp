@@ -14,6 +14,10 @@ void report_requested(MessageContext& ctx, const ReportSettings& settings);
 ReportSettings settings_from(const infra::Config& config);
 std::map<std::string, MessageHandler> handlers(const ReportSettings& settings);
 
-void log_outcome(const MessageContext& ctx, const ReportOutcome& outcome);
+// Logs what was made now and counts it (ims_reports_total, ims_report_build_duration_seconds) once
+// the message commits; a redelivery that finds the report done counts nothing.
+void log_outcome(MessageContext& ctx, const ReportOutcome& outcome, double seconds);
+// ims_reports_total{outcome} and ims_report_build_duration_seconds, from what committed messages counted.
+TallySink tally_sink(infra::Metrics& metrics);
 
 }  // namespace ims::workers::reports

@@ -31,13 +31,14 @@ ReportPruner::ReportPruner(const infra::Config& config, ReportSettings settings,
       log_(log),
       meters_(Meters::of(metrics)),
       loop_(std::move(log), "report pruner", 1,
-            [this, url = config.database_url,
+            [this, sessions = &metrics.db_sessions(), url = config.database_url,
              interval = std::chrono::milliseconds(config.report_prune_interval_ms)] {
-              return pass(url, interval);
+              return pass(url, sessions, interval);
             }) {}
 
-BackgroundLoop::Pass ReportPruner::pass(const std::string& database_url, std::chrono::milliseconds interval) {
-  auto db = std::make_shared<infra::PgSession>(database_url);
+BackgroundLoop::Pass ReportPruner::pass(const std::string& database_url, infra::DbSessionMeters* sessions,
+                                        std::chrono::milliseconds interval) {
+  auto db = std::make_shared<infra::PgSession>(database_url, infra::PreparedStatements{}, sessions);
   return [this, db, interval](const std::atomic<bool>& stopping) {
     // A full batch means more may be waiting: go again at once.
     for (bool more = true; more && !stopping;) {

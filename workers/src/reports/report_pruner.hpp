@@ -22,7 +22,8 @@ class ReportPruner {
 
  private:
   struct Meters;
-  BackgroundLoop::Pass pass(const std::string& database_url, std::chrono::milliseconds interval);
+  BackgroundLoop::Pass pass(const std::string& database_url, infra::DbSessionMeters* sessions,
+                            std::chrono::milliseconds interval);
   ReportSettings settings_;
   infra::Log log_;
   std::shared_ptr<Meters> meters_;

@@ -2,6 +2,9 @@
 // its nightly one ({type, format, params}, no id); make it, or fail it with the reason.
 #include "reports/handlers.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 namespace ims::workers::reports {
 namespace {
 
@@ -25,6 +28,11 @@ ScheduledReport scheduled(const MessageContext& ctx) {
 }  // namespace
 
 void report_requested(MessageContext& ctx, const ReportSettings& settings) {
+  const auto started = std::chrono::steady_clock::now();
+  auto seconds = [&started](std::size_t reports) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+           static_cast<double>(std::max<std::size_t>(reports, 1));
+  };
   const auto& data = ctx.event.data;
   if (!data.is_object()) throw MalformedMessage("data must be an object");
   infra::PgReportStore store(ctx.txn);
@@ -35,12 +43,13 @@ void report_requested(MessageContext& ctx, const ReportSettings& settings) {
     auto outcome = make_report(store, source, id, settings);
     // The row commits with its event: an event without one is not ours to process.
     if (!outcome) throw MalformedMessage("no report " + std::to_string(id));
-    log_outcome(ctx, *outcome);
+    log_outcome(ctx, *outcome, seconds(1));
     return;
   }
   auto made = make_scheduled_reports(store, source, scheduled(ctx), settings);
   if (!made) throw MalformedMessage("data.params: " + made.error().message);
-  for (const auto& outcome : *made) log_outcome(ctx, outcome);
+  const auto each = seconds(made->size());  // made together: each its share of the time
+  for (const auto& outcome : *made) log_outcome(ctx, outcome, each);
 }
 
 }  // namespace ims::workers::reports

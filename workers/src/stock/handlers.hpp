@@ -17,32 +17,17 @@
 #include "ims/infra/config.hpp"
 #include "ims/infra/pg.hpp"
 
-namespace prometheus {
-template <typename T>
-class Family;
-class Counter;
-}  // namespace prometheus
-
 namespace ims::workers::stock {
 
-// ims_orders_total{kind, outcome} for the worker's decisions (confirmed, rejected). The worker owns
-// one and hands it to the order handlers; a default-constructed one counts nothing.
-class OrderDecisions {
- public:
-  OrderDecisions() = default;
-  explicit OrderDecisions(infra::Metrics& metrics);
-  // Counted when decided; a transaction that is then retried counts its orders again (rare).
-  void count(domain::OrderKind kind, const std::string& outcome) const;
-
- private:
-  prometheus::Family<prometheus::Counter>* family_ = nullptr;
-};
+// Counts an order's decision (ims_orders_total{kind, outcome}: confirmed, rejected) and the time
+// since the API accepted the order (ims_order_decision_seconds{kind}), once the message commits.
+void count_decision(MessageContext& ctx, domain::OrderKind kind, bool confirmed);
 
 void adjustment_requested(MessageContext& ctx);
 // order.created: a pending sale or replenishment reserved (confirmed) or rejected; anything else settled.
-void order_created(MessageContext& ctx, const OrderDecisions& decisions);
+void order_created(MessageContext& ctx);
 // order.created for several orders at once: one round trip per step instead of per order.
-void orders_created(std::vector<MessageContext>& messages, const OrderDecisions& decisions);
+void orders_created(std::vector<MessageContext>& messages);
 void order_status_changed(MessageContext& ctx);
 void production_completion_requested(MessageContext& ctx);
 void production_qc_failed(MessageContext& ctx);
@@ -56,8 +41,11 @@ void request_closed(MessageContext& ctx);
 void inventory_check_requested(MessageContext& ctx, int expiry_warning_days);
 
 // The message types this worker handles, with their handlers.
-// The order handlers count their decisions through `decisions`, which must outlive them.
-std::map<std::string, MessageHandler> handlers(const infra::Config& config, const OrderDecisions& decisions);
+std::map<std::string, MessageHandler> handlers(const infra::Config& config);
+
+// ims_stock_movements_total{reason}, ims_orders_total{kind, outcome} and
+// ims_order_decision_seconds{kind}, from what committed messages counted.
+TallySink tally_sink(infra::Metrics& metrics);
 
 // --- ledger steps the handlers share (ledger.cpp) ---
 

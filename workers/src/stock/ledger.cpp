@@ -1,17 +1,24 @@
 // The handler table and the ledger steps every stock handler shares.
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <algorithm>
+#include <chrono>
+
 #include "ims/infra/outbox.hpp"
 #include "ims/infra/stock_ledger.hpp"
 #include "stock/handlers.hpp"
 
 namespace ims::workers::stock {
 
-std::map<std::string, MessageHandler> handlers(const infra::Config& config, const OrderDecisions& decisions) {
+std::map<std::string, MessageHandler> handlers(const infra::Config& config) {
   const int expiry_warning_days = config.expiry_warning_days;
   return {
       {"inventory.check.requested",
        [expiry_warning_days](MessageContext& ctx) { inventory_check_requested(ctx, expiry_warning_days); }},
       {"stock.adjustment.requested", adjustment_requested},
-      {"order.created", [&decisions](MessageContext& ctx) { order_created(ctx, decisions); }},
+      {"order.created", order_created},
       {"order.status_changed", order_status_changed},
       {"production.completion_requested", production_completion_requested},
       {"production.qc_failed", production_qc_failed},
@@ -22,6 +29,39 @@ std::map<std::string, MessageHandler> handlers(const infra::Config& config, cons
       {"request.denied", request_closed},
       {"request.canceled", request_closed},
       {"request.expired", request_closed}};
+}
+
+TallySink tally_sink(infra::Metrics& metrics) {
+  auto& movements = prometheus::BuildCounter()
+                        .Name("ims_stock_movements_total")
+                        .Help("Ledger movements the stock worker booked and committed, by reason")
+                        .Register(metrics.registry());
+  auto& orders = prometheus::BuildCounter()
+                     .Name("ims_orders_total")
+                     .Help(
+                         "Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock "
+                         "worker once its decision commits)")
+                     .Register(metrics.registry());
+  auto& decided = prometheus::BuildHistogram()
+                      .Name("ims_order_decision_seconds")
+                      .Help(
+                          "From the API accepting an order (its order.created event) to the stock worker's "
+                          "committed decision, by kind")
+                      .Register(metrics.registry());
+  return [&movements, &orders, &decided](const Tally::Entry& e) {
+    if (e.what == "movement") movements.Add({{"reason", e.label}}).Increment(e.value);
+    if (e.what != "order_decision") return;
+    const auto colon = e.label.find(':');  // kind:outcome
+    const auto kind = e.label.substr(0, colon);
+    orders.Add({{"kind", kind}, {"outcome", e.label.substr(colon + 1)}}).Increment();
+    if (e.value <= 0) return;  // the event's time could not be read
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    decided
+        .Add({{"kind", kind}}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                       0.5, 1, 2.5, 5, 10, 30})
+        .Observe(std::max(0.0, now - e.value));
+  };
 }
 
 std::int64_t id_in(const MessageContext& ctx, const std::string& field) {
@@ -41,6 +81,7 @@ std::int64_t book_movements(MessageContext& ctx, const std::vector<domain::Take>
     const auto id = ledger.book({product_id, location_id, t.stock_id, t.lot_id, t.quantity, reason, reference,
                                  actor_id, ctx.message_id});
     if (!first) first = id;
+    ctx.tally.add("movement", reason);
   }
   return first.value_or(0);
 }

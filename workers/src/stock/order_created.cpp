@@ -52,7 +52,7 @@ std::vector<std::int64_t> products_of(const std::vector<infra::OrderLineToSettle
 
 }  // namespace
 
-void order_created(MessageContext& ctx, const OrderDecisions& decisions) {
+void order_created(MessageContext& ctx) {
   infra::UnitOfWork unit(ctx.txn);
   infra::PgOrderLedger orders(unit);
   const auto id = id_in(ctx, "order_id");
@@ -69,7 +69,7 @@ void order_created(MessageContext& ctx, const OrderDecisions& decisions) {
   } else {
     reject(ctx, orders, o, plan);
   }
-  decisions.count(o.kind, plan.confirmed() ? "confirmed" : "rejected");
+  count_decision(ctx, o.kind, plan.confirmed());
   log_decision(ctx.log, o, plan.rejection);
 }
 

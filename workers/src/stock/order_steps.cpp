@@ -88,16 +88,10 @@ void receive_purchase(MessageContext& ctx, infra::PgOrderLedger& orders, infra::
 
 }  // namespace
 
-OrderDecisions::OrderDecisions(infra::Metrics& metrics)
-    : family_(&prometheus::BuildCounter()
-                   .Name("ims_orders_total")
-                   .Help("Orders by kind and outcome (recorded by the API; confirmed, rejected by the stock "
-                         "worker)")
-                   .Register(metrics.registry())) {}
-
-void OrderDecisions::count(OrderKind kind, const std::string& outcome) const {
-  if (family_)
-    family_->Add({{"kind", std::string(domain::to_string(kind))}, {"outcome", outcome}}).Increment();
+void count_decision(MessageContext& ctx, OrderKind kind, bool confirmed) {
+  ctx.tally.add("order_decision",
+                std::string(domain::to_string(kind)) + (confirmed ? ":confirmed" : ":rejected"),
+                infra::epoch_seconds(ctx.event.occurred_at).value_or(0));
 }
 
 std::vector<domain::ReservationLine> reservation_lines(const std::vector<infra::OrderLineToSettle>& lines) {

@@ -22,8 +22,8 @@ struct PendingOrder {
 // Pending sales and replenishments, in message order, to be reserved together; anything else (a
 // purchase, an order canceled before this message) takes the one-at-a-time path right away.
 std::vector<PendingOrder> pending_orders(std::vector<MessageContext>& messages,
-                                         const std::vector<std::int64_t>& order_ids, const OrdersById& orders,
-                                         const OrderDecisions& decisions) {
+                                         const std::vector<std::int64_t>& order_ids,
+                                         const OrdersById& orders) {
   std::vector<PendingOrder> pending;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     auto found = orders.find(order_ids[i]);
@@ -33,7 +33,7 @@ std::vector<PendingOrder> pending_orders(std::vector<MessageContext>& messages,
     if (o.kind != domain::OrderKind::purchase && o.status == domain::OrderStatus::pending) {
       pending.push_back({&messages[i], &found->second});
     } else {
-      order_created(messages[i], decisions);
+      order_created(messages[i]);
     }
   }
   return pending;
@@ -74,8 +74,7 @@ struct BatchWrites {
 
 // Each order in message order, all lines or none, against what the orders before it took.
 BatchWrites decide_in_turn(const std::vector<PendingOrder>& pending,
-                           std::map<std::int64_t, domain::SellerStock>& stock,
-                           const OrderDecisions& decisions) {
+                           std::map<std::int64_t, domain::SellerStock>& stock) {
   BatchWrites writes;
   for (const auto& p : pending) {
     const auto& o = p.entry->order;
@@ -83,7 +82,7 @@ BatchWrites decide_in_turn(const std::vector<PendingOrder>& pending,
     const auto plan = domain::plan_reservation(reservation_lines(p.entry->lines), seller_stock, o.today);
     if (plan.confirmed()) domain::hold(seller_stock, plan);
     writes.add(p, plan);
-    decisions.count(o.kind, plan.confirmed() ? "confirmed" : "rejected");
+    count_decision(*p.message, o.kind, plan.confirmed());
     log_decision(p.message->log, o, plan.rejection);
   }
   return writes;
@@ -91,7 +90,7 @@ BatchWrites decide_in_turn(const std::vector<PendingOrder>& pending,
 
 }  // namespace
 
-void orders_created(std::vector<MessageContext>& messages, const OrderDecisions& decisions) {
+void orders_created(std::vector<MessageContext>& messages) {
   if (messages.empty()) return;
   infra::UnitOfWork unit(messages.front().txn);
   infra::PgOrderLedger ledger(unit);
@@ -99,10 +98,10 @@ void orders_created(std::vector<MessageContext>& messages, const OrderDecisions&
   order_ids.reserve(messages.size());
   for (const auto& m : messages) order_ids.push_back(id_in(m, "order_id"));
   const auto orders = ledger.lock_with_lines(order_ids);
-  const auto pending = pending_orders(messages, order_ids, orders, decisions);
+  const auto pending = pending_orders(messages, order_ids, orders);
   if (pending.empty()) return;
   auto stock = ledger.lock_stock(stock_keys(pending));
-  const auto writes = decide_in_turn(pending, stock, decisions);
+  const auto writes = decide_in_turn(pending, stock);
   // Reservations, rejected lines, decisions with their history and events, then one stock.changed
   // per (location, product) the batch reserved from.
   ledger.reserve(writes.reservations);

@@ -35,7 +35,9 @@ DeliverySender::DeliverySender(const infra::Config& config, infra::Log log, infr
       poster_(std::make_unique<infra::CurlWebhookPoster>(client_settings_from(config))),
       random_(std::random_device{}()),
       loop_(std::move(log), "webhook sender", config.webhook_senders,
-            [this, url = config.database_url] { return pass(url); }) {}
+            [this, sessions = &metrics.db_sessions(), url = config.database_url] {
+              return pass(url, sessions);
+            }) {}
 
 double DeliverySender::jitter() {
   std::lock_guard lock(random_mutex_);
@@ -44,8 +46,8 @@ double DeliverySender::jitter() {
 
 // Posts what is due, one delivery per transaction, then looks again in a quarter of a second: due
 // rows are few and indexed, so polling costs nothing and needs no listener.
-BackgroundLoop::Pass DeliverySender::pass(const std::string& database_url) {
-  auto db = std::make_shared<infra::PgSession>(database_url);
+BackgroundLoop::Pass DeliverySender::pass(const std::string& database_url, infra::DbSessionMeters* sessions) {
+  auto db = std::make_shared<infra::PgSession>(database_url, infra::PreparedStatements{}, sessions);
   const SendClock clock{
       [] {
         return static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(

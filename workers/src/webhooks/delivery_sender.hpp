@@ -24,7 +24,7 @@ class DeliverySender {
 
  private:
   struct Meters;
-  BackgroundLoop::Pass pass(const std::string& database_url);
+  BackgroundLoop::Pass pass(const std::string& database_url, infra::DbSessionMeters* sessions);
   double jitter();  // uniform in [0, 1), shared by the sender threads
   WebhookSettings settings_;
   infra::Log log_;

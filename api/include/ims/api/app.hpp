@@ -26,8 +26,10 @@ namespace ims::api {
 struct Resources {
   infra::PgSession db;
   infra::RedisClient redis;
-  Resources(const std::string& database_url, const std::string& redis_url)
-      : db(database_url), redis(redis_url) {}  // the stores' statements are prepared per connection
+  Resources(const std::string& database_url, const std::string& redis_url,
+            infra::DbSessionMeters* db_meters = nullptr)
+      : db(database_url, {}, db_meters),
+        redis(redis_url) {}  // the stores' statements are prepared per connection
 };
 
 using Clock = std::function<std::int64_t()>;  // seconds since the epoch

@@ -3,6 +3,7 @@
 // closes alerts and queues their emails (AlertStore); its sender works off the queue (EmailQueue);
 // the API reads and acknowledges (AlertBoard, alert_records.hpp). Typed records only, never pqxx rows.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -122,6 +123,15 @@ class EmailQueue {
   virtual void mark_retry(std::int64_t id, const std::string& error, std::int64_t delay_ms) = 0;
   virtual void mark_failed(std::int64_t id, const std::string& error) = 0;
 };
+
+// What operations watch of the alert conditions right now (the alerts worker's gauges).
+struct AlertLevels {
+  std::map<std::string, std::int64_t> open_by_kind;  // open alerts, by kind
+  std::int64_t stock_low_items = 0;                  // reorder rules whose stock is at or below min now
+};
+
+// Read-only; one round trip.
+AlertLevels read_alert_levels(pqxx::work& txn);
 
 class PgEmailQueue final : public EmailQueue {
  public:

@@ -44,6 +44,12 @@ class AmqpConnection {
   // A durable quorum queue; dead_letter_exchange empty for none, delivery_limit 0 for none.
   void declare_quorum_queue(const std::string& name, const std::string& dead_letter_exchange,
                             const std::string& dead_letter_routing_key, int delivery_limit);
+  // Messages ready in a queue and its consumers (a passive declare: the queue must exist).
+  struct QueueCounts {
+    std::uint32_t messages = 0;
+    std::uint32_t consumers = 0;
+  };
+  QueueCounts inspect_queue(const std::string& name);
   void bind(const std::string& queue, const std::string& exchange, const std::string& routing_key);
   // Removes a binding; a binding that does not exist is not an error.
   void unbind(const std::string& queue, const std::string& exchange, const std::string& routing_key);

@@ -77,6 +77,7 @@ struct Config {
   std::string reports_dir = "./reports";
   int report_retention_days = 30;  // a ready report's file is deleted after this (the row stays, expired)
   int report_prune_interval_ms = 600'000;  // how often the reports worker looks for expired files
+  int gauge_interval_ms = 15'000;          // how often the alerts worker reads open alerts and low stock
   int worker_prefetch = 32;                // messages a worker holds unacknowledged at once
 
   bool production() const { return env == "production"; }

@@ -43,6 +43,10 @@ std::optional<Envelope> parse_envelope(const std::string& body, std::string& why
 
 std::string uuid_v4();
 
+// An envelope's occurred_at (2026-12-04T04:03:47.123Z) as seconds since the epoch; nullopt if it is
+// not in that form.
+std::optional<double> epoch_seconds(const std::string& occurred_at);
+
 // Where a use case announces what happened; in production the outbox of the use case's own
 // transaction, in unit tests a list.
 class Outbox {

@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 
 #include "ims/infra/errors.hpp"
+#include "ims/infra/metrics.hpp"
 #include "ims/infra/pg_statements.hpp"
 
 // libpqxx 6.4 passes an empty std::optional as SQL NULL (pqxx/internal/type_utils.hxx).
@@ -45,8 +46,10 @@ const PreparedStatements& store_statements();
 
 class PgSession {
  public:
-  explicit PgSession(std::string url, PreparedStatements statements = {})
-      : url_(std::move(url)), statements_(std::move(statements)) {}
+  // `meters`, when given, counts this session in the process's ims_db_sessions gauges.
+  explicit PgSession(std::string url, PreparedStatements statements = {}, DbSessionMeters* meters = nullptr)
+      : url_(std::move(url)), statements_(std::move(statements)), meters_(meters) {}
+  ~PgSession() { drop(); }
   PgSession(const PgSession&) = delete;
   PgSession& operator=(const PgSession&) = delete;
 
@@ -98,6 +101,7 @@ class PgSession {
   void attempt(Fn&& fn) {
     constexpr int attempts = 5;
     bool reused = healthy();
+    const InUse in_use(meters_);
     for (int attempt = 1;; ++attempt) {
       try {
         pqxx::work txn(connection());
@@ -130,12 +134,30 @@ class PgSession {
     }
   }
 
+  // Counts the session in use while a unit of work runs.
+  struct InUse {
+    DbSessionMeters* meters;
+    explicit InUse(DbSessionMeters* m) : meters(m) {
+      if (meters) meters->began();
+    }
+    ~InUse() {
+      if (meters) meters->ended();
+    }
+    InUse(const InUse&) = delete;
+    InUse& operator=(const InUse&) = delete;
+  };
+
   pqxx::connection& connection();
   bool healthy() const { return conn_ && conn_->is_open(); }
-  void drop() { conn_.reset(); }
+  void drop() {
+    if (!conn_) return;
+    conn_.reset();
+    if (meters_) meters_->closed();
+  }
 
   std::string url_;
   PreparedStatements statements_;
+  DbSessionMeters* meters_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 
