@@ -52,7 +52,7 @@ pass "config is valid with IMS_JWT_SECRET and GRAFANA_ADMIN_PASSWORD"
 compose "${required[@]}" IMS_SEED_DEMO=1 >"$work/seeded.yml"
 
 # The checks on the rendered file; prints one line per failure, "ok: …" otherwise.
-python3 - "$work/default.yml" "$secret" <<'EOF' || failures=$((failures + 1))
+python3 - "$work/default.yml" "$secret" "$(dirname "$file")/monitoring/prometheus.yml" <<'EOF' || failures=$((failures + 1))
 import sys, yaml
 
 config = yaml.safe_load(open(sys.argv[1]))
@@ -104,6 +104,24 @@ dev_ports = {port: s for s, d in services.items() if "development" in d.get("pro
 for port, what in (("9090", "the Prometheus UI"), ("1080", "the mail catcher's UI")):
     if port not in dev_ports:
         problems.append(f"the development profile does not publish {what} ({port})")
+
+# Prometheus (monitoring/prometheus.yml) scrapes every IMS process and what they stand on, each a
+# service of this file on the port it listens on.
+scrape = yaml.safe_load(open(sys.argv[3]))
+jobs = {j["job_name"]: [t for c in j.get("static_configs", []) for t in c["targets"]] for j in scrape["scrape_configs"]}
+for job in ("ims-api", "ims-worker", "ims-scheduler", "rabbitmq", "rabbitmq-queues", "postgresql", "redis"):
+    if not jobs.get(job):
+        problems.append(f"monitoring/prometheus.yml has no {job} job")
+for job, targets in jobs.items():
+    for target in targets:
+        host = target.split(":")[0]
+        if host != "localhost" and host not in services:
+            problems.append(f"monitoring/prometheus.yml: {job} scrapes {target}, but there is no service {host}")
+if sorted(t.split(":")[0] for t in jobs.get("ims-worker", [])) != sorted(s for s in ims if s.startswith("worker-")):
+    problems.append(f"monitoring/prometheus.yml scrapes workers {jobs.get('ims-worker')}, not every worker service")
+plugins = [v for v in services["rabbitmq"].get("volumes", []) if "enabled_plugins" in str(v)]
+if not plugins:
+    problems.append("rabbitmq: rabbitmq_prometheus is not enabled (no enabled_plugins mounted)")
 
 grafana = env("grafana")
 if str(grafana.get("GF_AUTH_ANONYMOUS_ENABLED", "")).lower() != "false":

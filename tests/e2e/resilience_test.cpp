@@ -1,14 +1,18 @@
 // Nothing is lost or applied twice when the stock worker is killed mid-stream or the broker is
-// away. Runs alone (RUN_SERIAL): it kills the stack's stock worker and stops RabbitMQ.
+// away, and Prometheus alerts when the stock worker is gone. Runs alone (RUN_SERIAL): it kills the
+// stack's stock worker and stops RabbitMQ.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fcntl.h>
 #include <fstream>
+#include <iostream>
+#include <set>
 #include <thread>
 
 #include "ims/infra/amqp.hpp"
@@ -252,4 +256,56 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
                               line.find("order 999999999 does not exist") != std::string::npos);
   }
   EXPECT_TRUE(fell_back);
+}
+
+namespace {
+
+// The alerts Prometheus has firing now, as "name queue-or-instance".
+std::set<std::string> firing_alerts() {
+  std::set<std::string> out;
+  auto answer =
+      http("GET", "http://127.0.0.1:" + env_or("IMS_PROMETHEUS_PORT", "30090") + "/api/v1/alerts").json();
+  if (!answer.is_object() || answer["status"] != "success") return out;
+  for (const auto& a : answer["data"]["alerts"]) {
+    if (a["state"] != "firing") continue;
+    const auto& labels = a["labels"];
+    out.insert(labels.value("alertname", "") + " " + labels.value("queue", labels.value("instance", "")));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Operations learn that the stock worker is gone from Prometheus, not from a customer: the
+// "process down" (IMSTargetDown) or "no consumer" (IMSQueueNoConsumer) alert fires within its `for`
+// (held to IMS_ALERT_FOR, 10 s, in the test stack), and clears once the worker is back.
+TEST(Resilience, KillingTheStockWorkerFiresAProcessDownOrNoConsumerAlert) {
+  const auto stock_target = "127.0.0.1:" + env_or("IMS_METRICS_PORT_BASE", "30100");
+  const std::set<std::string> ours{"IMSTargetDown " + stock_target, "IMSQueueNoConsumer ims.stock"};
+  auto any_of_ours = [&ours](const std::set<std::string>& firing) {
+    return std::any_of(ours.begin(), ours.end(), [&firing](const auto& a) { return firing.contains(a); });
+  };
+  ASSERT_TRUE(eventually([&] { return !any_of_ours(firing_alerts()); }, std::chrono::seconds(60)))
+      << "an alert about the stock worker fires before the kill";
+  const pid_t victim = running_stock_worker();
+  ASSERT_GT(victim, 0);
+  ASSERT_EQ(kill(victim, SIGKILL), 0);
+  waitpid(victim, nullptr, WNOHANG);
+  const auto killed = std::chrono::steady_clock::now();
+  std::set<std::string> firing;
+  const bool fired = eventually(
+      [&] {
+        firing = firing_alerts();
+        return any_of_ours(firing);
+      },
+      std::chrono::seconds(90));
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - killed).count();
+  start_stock_worker();
+  ASSERT_TRUE(fired) << "no alert fired in 90 s after the stock worker was killed";
+  std::cout << "[ alert ] fired " << seconds << " s after the kill:";
+  for (const auto& a : firing) std::cout << " " << a << ";";
+  std::cout << "\n";
+  EXPECT_TRUE(eventually([&] { return !any_of_ours(firing_alerts()); }, std::chrono::seconds(90)))
+      << "the alert still fires once the stock worker is back";
 }
