@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <random>
 
 #include "ims/infra/errors.hpp"
 
@@ -64,7 +65,39 @@ void read_properties(const amqp_basic_properties_t& props, Delivery& d) {
 
 }  // namespace
 
-AmqpConnection::AmqpConnection(const std::string& url, int timeout_ms) {
+std::vector<std::string> broker_urls(const std::string& urls) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= urls.size()) {
+    const auto comma = std::min(urls.find(',', start), urls.size());
+    auto url = urls.substr(start, comma - start);
+    url.erase(0, url.find_first_not_of(" \t"));
+    url.erase(url.find_last_not_of(" \t") + 1);
+    if (!url.empty()) out.push_back(url);
+    start = comma + 1;
+  }
+  return out;
+}
+
+AmqpConnection::AmqpConnection(const std::string& urls, int timeout_ms) {
+  const auto nodes = broker_urls(urls);
+  if (nodes.empty()) throw DependencyUnavailable("rabbitmq", "no AMQP URL");
+  std::minstd_rand random(std::random_device{}());
+  const auto first = std::uniform_int_distribution<std::size_t>(0, nodes.size() - 1)(random);
+  std::string errors;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const auto& url = nodes[(first + i) % nodes.size()];
+    try {
+      open(url, timeout_ms);
+      return;
+    } catch (const DependencyUnavailable& e) {
+      errors += std::string(errors.empty() ? "" : "; ") + e.what();
+    }
+  }
+  throw DependencyUnavailable("rabbitmq", nodes.size() == 1 ? errors : "no node answered: " + errors);
+}
+
+void AmqpConnection::open(const std::string& url, int timeout_ms) {
   std::vector<char> buffer(url.begin(), url.end());
   buffer.push_back('\0');
   amqp_connection_info info{};
@@ -73,24 +106,33 @@ AmqpConnection::AmqpConnection(const std::string& url, int timeout_ms) {
     throw DependencyUnavailable("rabbitmq", "invalid AMQP URL");
   conn_ = amqp_new_connection();
   amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  timeval tv{timeout_ms / 1000, static_cast<long>(timeout_ms % 1000) * 1000};
   amqp_set_handshake_timeout(conn_, &tv);
   amqp_set_rpc_timeout(conn_, &tv);
   if (!socket) {
     amqp_destroy_connection(conn_);
+    conn_ = nullptr;
     throw DependencyUnavailable("rabbitmq", "cannot create a socket");
   }
   if (int rc = amqp_socket_open_noblock(socket, info.host, info.port, &tv); rc != AMQP_STATUS_OK) {
     amqp_destroy_connection(conn_);
+    conn_ = nullptr;
     throw DependencyUnavailable("rabbitmq", amqp_error_string2(rc));
   }
   auto reply = amqp_login(conn_, info.vhost, 0, 131072, 30, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
   if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
     amqp_destroy_connection(conn_);
+    conn_ = nullptr;
     throw DependencyUnavailable("rabbitmq", "login: " + describe(reply));
   }
   amqp_channel_open(conn_, 1);
-  check_rpc("channel.open");
+  try {
+    check_rpc("channel.open");
+  } catch (...) {
+    amqp_destroy_connection(conn_);
+    conn_ = nullptr;
+    throw;
+  }
   channel_open_ = true;
 }
 
@@ -230,7 +272,7 @@ void AmqpConnection::start_consuming(const std::string& queue, int prefetch) {
 std::optional<Delivery> AmqpConnection::next_delivery(int timeout_ms) {
   amqp_maybe_release_buffers(conn_);
   amqp_envelope_t envelope{};
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  timeval tv{timeout_ms / 1000, static_cast<long>(timeout_ms % 1000) * 1000};
   auto reply = amqp_consume_message(conn_, &envelope, &tv, 0);
   if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
     return std::nullopt;

@@ -25,4 +25,15 @@ for t in "${targets[@]}"; do
   fi
   [ $fail -eq 0 ] && echo "ok: $name ($(grep -c '^ims_' <<<"$body") series)"
 done
+# The Prometheus configuration scripts/stack wrote for this stack, with its rule files, as Prometheus
+# itself reads it.
+if [ -n "${IMS_DATA_DIR:-}" ] && [ -f "$IMS_DATA_DIR/prometheus/prometheus.yml" ]; then
+  if out=$(promtool check config "$IMS_DATA_DIR/prometheus/prometheus.yml" 2>&1); then
+    echo "ok: promtool check config (the stack's prometheus.yml and its rules)"
+  else
+    echo "FAIL: promtool check config:"; printf '%s\n' "$out" | sed 's/^/  /'; fail=1
+  fi
+else
+  echo "FAIL: no prometheus.yml under IMS_DATA_DIR (${IMS_DATA_DIR:-unset})"; fail=1
+fi
 exit $fail

@@ -51,11 +51,13 @@ inline pid_t spawn_process(const std::string& process, const std::string& binary
   }
   env.insert(env.end(), extra.begin(), extra.end());
   std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
   for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_text{binary};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_text.size() + 1);
   for (auto& s : argv_text) argv.push_back(s.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t files;
@@ -75,7 +77,8 @@ inline pid_t spawn_worker(const std::string& role, const std::string& binary, in
                           const std::string& process_name = "") {
   return spawn_process(
       process_name.empty() ? "ims-worker-" + role : process_name, binary, {"--role", role},
-      {"IMS_METRICS_PORT=" + std::to_string(std::stoi(env_or("IMS_METRICS_PORT_BASE", "30100")) + metrics_offset)});
+      {"IMS_METRICS_PORT=" +
+       std::to_string(std::stoi(env_or("IMS_METRICS_PORT_BASE", "30100")) + metrics_offset)});
 }
 
 // Sends `signal` and waits up to `limit` for the process to be gone; whether it went.

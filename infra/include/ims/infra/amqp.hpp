@@ -32,10 +32,15 @@ struct Delivery {
   std::map<std::string, std::string> headers;  // the text-valued ones
 };
 
+// The URLs of IMS_AMQP_URL: one, or several separated by commas (spaces around them ignored).
+std::vector<std::string> broker_urls(const std::string& urls);
+
 class AmqpConnection {
  public:
-  // Connects, logs in and opens channel 1; throws DependencyUnavailable on any failure.
-  AmqpConnection(const std::string& url, int timeout_ms = 3000);
+  // Connects, logs in and opens channel 1; throws DependencyUnavailable on any failure. `urls` is one
+  // AMQP URL or several separated by commas (the nodes of a cluster): they are tried in turn from a
+  // random one, so replicas spread over the nodes and a dead node is passed over.
+  AmqpConnection(const std::string& urls, int timeout_ms = 3000);
   ~AmqpConnection();
   AmqpConnection(const AmqpConnection&) = delete;
   AmqpConnection& operator=(const AmqpConnection&) = delete;
@@ -70,6 +75,7 @@ class AmqpConnection {
 
  private:
   void check_rpc(const char* what);
+  void open(const std::string& url, int timeout_ms);  // one node; conn_ stays null on failure
   amqp_connection_state_t_* conn_ = nullptr;
   bool channel_open_ = false;
   std::uint64_t published_ = 0;
