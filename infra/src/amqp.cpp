@@ -65,6 +65,19 @@ void read_properties(const amqp_basic_properties_t& props, Delivery& d) {
 
 }  // namespace
 
+namespace {
+
+// host:port of an AMQP URL, never its credentials.
+std::string node_name(const std::string& url) {
+  std::string rest = url;
+  if (const auto scheme = rest.find("://"); scheme != std::string::npos) rest.erase(0, scheme + 3);
+  if (const auto at = rest.rfind('@'); at != std::string::npos) rest.erase(0, at + 1);
+  if (const auto slash = rest.find('/'); slash != std::string::npos) rest.erase(slash);
+  return rest;
+}
+
+}  // namespace
+
 std::vector<std::string> broker_urls(const std::string& urls) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -91,7 +104,13 @@ AmqpConnection::AmqpConnection(const std::string& urls, int timeout_ms) {
       open(url, timeout_ms);
       return;
     } catch (const DependencyUnavailable& e) {
-      errors += std::string(errors.empty() ? "" : "; ") + e.what();
+      // Each node's reason without the "rabbitmq unavailable: " the rethrow below adds back.
+      std::string reason = e.what();
+      const std::string prefix = "rabbitmq unavailable: ";
+      if (reason.starts_with(prefix)) reason.erase(0, prefix.size());
+      if (!errors.empty()) errors += "; ";
+      if (nodes.size() > 1) errors.append(node_name(url)).append(": ");
+      errors += reason;
     }
   }
   throw DependencyUnavailable("rabbitmq", nodes.size() == 1 ? errors : "no node answered: " + errors);

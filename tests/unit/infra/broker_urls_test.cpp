@@ -22,6 +22,11 @@ TEST(BrokerUrls, AConnectionPassesOverANodeThatDoesNotAnswer) {
     ims::infra::AmqpConnection c("amqp://ims:ims@127.0.0.1:1,amqp://ims:ims@127.0.0.1:2", 500);
     FAIL() << "connected to nothing";
   } catch (const ims::infra::DependencyUnavailable& e) {
-    EXPECT_NE(std::string(e.what()).find("no node answered"), std::string::npos) << e.what();
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no node answered"), std::string::npos) << what;
+    EXPECT_NE(what.find("127.0.0.1:1: "), std::string::npos) << what;
+    EXPECT_NE(what.find("127.0.0.1:2: "), std::string::npos) << what;
+    EXPECT_EQ(what.find("ims:ims"), std::string::npos) << "credentials leaked: " << what;
+    EXPECT_EQ(what.find("unavailable: rabbitmq unavailable"), std::string::npos) << what;
   }
 }
