@@ -1,5 +1,5 @@
 // Benchmark: orders (issue 4). Against a running stack (scripts/run, or the test stack):
-//   build/bench/ims-bench-orders [--seconds 20] [--concurrency 32] [--no-pgbench]
+//   build/bench/ims-bench-orders [--seconds 20] [--concurrency 32] [--no-pgbench] [--overload 60]
 // Prints one table with three parts:
 //   (a) intake — POST /orders with 1–3 lines from C keep-alive clients for S seconds, the stock
 //       worker paused (SIGSTOP) so intake is measured alone: requests/s, p50/p99, errors, and
@@ -10,6 +10,8 @@
 //   (c) the limit — pgbench against the same database in the same run, running the same SQL as
 //       the intake path (the API's own statement texts) and as the confirmation path (the stock
 //       worker's prepared statements), and the ratios IMS ÷ pgbench.
+//   (d) with --overload SECONDS: calm, twice the maximum intake for SECONDS, calm again — what is
+//       refused, the accepted p99 against the calm one, and nothing accepted lost (issue 15).
 // Reads IMS_HTTP_PORT, IMS_DATABASE_URL and IMS_DATA_DIR (for the processes' pid files).
 #include <curl/curl.h>
 #include <signal.h>
@@ -162,15 +164,18 @@ std::string order_body(const Setup& s, std::mt19937& rng, const std::string& cus
 }
 
 struct LoadResult {
-  long sent = 0, errors = 0;
-  double seconds = 0, p50 = 0, p99 = 0, peak_rss_mb = 0;
+  long sent = 0, errors = 0;  // errors: every answer but 202
+  long refused = 0;           // of the errors, 503 and 429: told at once to come back
+  double seconds = 0, p50 = 0, p99 = 0, peak_rss_mb = 0;  // p50 and p99 of the 202s
+  double refused_p99 = 0;                                 // how long a refusal took
 };
 
 // Closed loop (rate 0: as fast as the server answers) or open loop at `rate` orders/s in total.
 LoadResult load(const Setup& s, int clients, double seconds, double rate, const std::string& customer,
                 long api_pid) {
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
-  std::atomic<long> sent{0}, errors{0};
+  std::vector<std::vector<double>> refusals(static_cast<std::size_t>(clients));
+  std::atomic<long> sent{0}, errors{0}, refused{0};
   std::atomic<bool> done{false};
   const auto url = base_url() + "/api/v1/orders";
   const auto auth = bearer(s.token);
@@ -200,9 +205,17 @@ LoadResult load(const Setup& s, int clients, double seconds, double rate, const 
         const auto body = order_body(s, rng, customer);
         const auto t0 = Clock::now();
         const auto status = client.post(url, body, auth);
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         ++sent;
-        if (status != 202) ++errors;
+        if (status == 202) {
+          latencies[c].push_back(ms);
+        } else {
+          ++errors;
+        }
+        if (status == 503 || status == 429) {
+          ++refused;
+          refusals[c].push_back(ms);
+        }
       }
     });
   }
@@ -211,14 +224,23 @@ LoadResult load(const Setup& s, int clients, double seconds, double rate, const 
   r.seconds = seconds_since(started);
   done = true;
   sampler.join();
-  std::vector<double> all;
+  std::vector<double> all, refused_all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  for (auto& l : refusals) refused_all.insert(refused_all.end(), l.begin(), l.end());
   r.sent = sent;
   r.errors = errors;
+  r.refused = refused;
+  r.refused_p99 = percentile(refused_all, 0.99);
   r.p50 = percentile(all, 0.5);
   r.p99 = percentile(all, 0.99);
   r.peak_rss_mb = peak;
   return r;
+}
+
+long orders_of(ims::infra::PgSession& db, const std::string& customer) {
+  return db.transact([&](pqxx::work& txn) {
+    return txn.exec_params1("SELECT count(*) FROM sales.orders WHERE customer = $1", customer)[0].as<long>();
+  });
 }
 
 long undecided(ims::infra::PgSession& db, const std::string& customer) {
@@ -374,8 +396,46 @@ double pgbench(const std::string& script, const std::string& name, int clients,
 
 }  // namespace
 
+// (d) overload (issue 15, part 3): calm at a tenth of the maximum intake, then twice the maximum for
+// `seconds` with four times the clients, then calm again; the stock worker running throughout.
+// IMS must refuse at once (503/429) what it cannot take, keep the accepted requests' p99 within 3x
+// the calm p99, lose none of what it accepted, and be calm again at once.
+void overload(ims::infra::PgSession& db, const Setup& s, int concurrency, int seconds, double intake_rate,
+              long api_pid, const std::string& tag) {
+  const auto before = "bench-calm-" + tag, during = "bench-over-" + tag, after = "bench-after-" + tag;
+  const auto calm = load(s, concurrency, 10, intake_rate * 0.1, before, api_pid);
+  const auto over = load(s, concurrency * 4, seconds, intake_rate * 2, during, api_pid);
+  const auto again = load(s, concurrency, 10, intake_rate * 0.1, after, api_pid);
+  long lost = 0, accepted = 0;
+  for (const auto& [customer, run] :
+       {std::pair{before, calm}, std::pair{during, over}, std::pair{after, again}}) {
+    wait_decided(db, customer);
+    const long taken = run.sent - run.errors;
+    accepted += taken;
+    lost += taken - orders_of(db, customer) + undecided(db, customer);
+  }
+  std::printf(
+      "| (d) overload | calm: open loop at %.0f orders/s, 10 s: p50 / p99 | %.1f / %.1f ms (%ld errors) |\n",
+      intake_rate * 0.1, calm.p50, calm.p99, calm.errors);
+  std::printf(
+      "| (d) overload | at 2x max intake (%.0f orders/s offered, %.0f sent), %d clients, %d s | %ld accepted "
+      "(%.0f/s), %ld refused 503/429, %ld other errors |\n",
+      intake_rate * 2, static_cast<double>(over.sent) / over.seconds, concurrency * 4, seconds,
+      over.sent - over.errors, static_cast<double>(over.sent - over.errors) / over.seconds, over.refused,
+      over.errors - over.refused);
+  std::printf(
+      "| (d) overload | … accepted p50 / p99; refusals p99 | %.1f / %.1f ms (%.1fx the calm p99); %.1f ms "
+      "|\n",
+      over.p50, over.p99, calm.p99 > 0 ? over.p99 / calm.p99 : 0, over.refused_p99);
+  std::printf("| (d) overload | calm again at once: p50 / p99 | %.1f / %.1f ms (%ld errors) |\n", again.p50,
+              again.p99, again.errors);
+  std::printf(
+      "| (d) overload | accepted in the three runs, lost (not recorded or never decided) | %ld, %ld |\n",
+      accepted, lost);
+}
+
 int main(int argc, char** argv) {
-  int seconds = 20, concurrency = 32;
+  int seconds = 20, concurrency = 32, overload_seconds = 0;
   bool with_pgbench = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -385,6 +445,8 @@ int main(int argc, char** argv) {
       concurrency = std::stoi(argv[++i]);
     else if (a == "--no-pgbench")
       with_pgbench = false;
+    else if (a == "--overload" && i + 1 < argc)
+      overload_seconds = std::stoi(argv[++i]);
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   ims::infra::PgSession db(env_or("IMS_DATABASE_URL", "postgresql://ims:ims@127.0.0.1:25432/ims"));
@@ -488,5 +550,6 @@ int main(int argc, char** argv) {
     std::printf("| ratio | confirmation: worker drain ÷ pgbench (4 clients) | %.2f |\n",
                 pg_confirm_4 > 0 ? drain_rate / pg_confirm_4 : 0);
   }
+  if (overload_seconds > 0) overload(db, s, concurrency, overload_seconds, intake_rate, api_pid, tag);
   return 0;
 }

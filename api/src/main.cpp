@@ -39,9 +39,11 @@ int main() {
                              [] { return static_cast<std::int64_t>(std::time(nullptr)); },
                              std::string(openapi::embedded_files().front().second)});
   api::BoundedExecutor<api::Resources> executor(
-      cfg.executor_threads, static_cast<std::size_t>(cfg.executor_queue_limit), [&cfg, &metrics] {
+      cfg.executor_threads, static_cast<std::size_t>(cfg.executor_queue_limit),
+      [&cfg, &metrics] {
         return std::make_unique<api::Resources>(cfg.database_url, cfg.redis_url, &metrics.db_sessions());
-      });
+      },
+      std::chrono::milliseconds(cfg.executor_max_wait_ms));
   // Heartbeats well inside the server's request timer, which a quiet stream would otherwise trip.
   api::EventFeed feed(
       cfg.database_url, log.with("component", "event-feed"), metrics,

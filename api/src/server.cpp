@@ -110,43 +110,48 @@ struct HttpServer::Impl {
   const infra::Config& config;
   restinio::running_server_handle_t<restinio::default_traits_t> running;
 
-  restinio::request_handling_status_t on_request(restinio::request_handle_t req) {
+  restinio::request_handling_status_t on_request(const restinio::request_handle_t& req) {
     auto request = std::make_shared<Request>(to_request(*req));
     // Network threads only parse and hand off; handlers run on the executor's threads.
-    const bool accepted = executor.try_submit([this, req, request](Resources& resources) {
-      auto response = app.handle(*request, resources);
-      if (response.event_stream) {
-        const auto admission = feed.admit(response.event_stream->actor.user_id);
-        if (admission == EventFeed::Admission::admitted) {
-          try {
-            open_stream(req, response, feed);
-          } catch (...) {
-            feed.release(response.event_stream->actor.user_id);  // never subscribed
-            throw;
+    const bool accepted = executor.try_submit(
+        [this, req, request](Resources& resources) {
+          auto response = app.handle(*request, resources);
+          if (response.event_stream) {
+            const auto admission = feed.admit(response.event_stream->actor.user_id);
+            if (admission == EventFeed::Admission::admitted) {
+              try {
+                open_stream(req, response, feed);
+              } catch (...) {
+                feed.release(response.event_stream->actor.user_id);  // never subscribed
+                throw;
+              }
+              return;
+            }
+            const bool mine = admission == EventFeed::Admission::user_limit;
+            auto err = domain::Error::of(
+                mine ? domain::ErrorCode::rate_limited : domain::ErrorCode::unavailable,
+                mine ? "you have as many live streams open as allowed; close one first"
+                     : "the server has as many live streams open as it allows; retry shortly");
+            err.retry_after_seconds = mine ? 5 : 10;
+            send(req, app.reject(*request, err));
+          } else {
+            send_file_or_gone(req, response, app, *request);
           }
-          return;
-        }
-        const bool mine = admission == EventFeed::Admission::user_limit;
-        auto err =
-            domain::Error::of(mine ? domain::ErrorCode::rate_limited : domain::ErrorCode::unavailable,
-                              mine ? "you have as many live streams open as allowed; close one first"
-                                   : "the server has as many live streams open as it allows; retry shortly");
-        err.retry_after_seconds = mine ? 5 : 10;
-        send(req, app.reject(*request, err));
-      } else {
-        send_file_or_gone(req, response, app, *request);
-      }
-    });
+        },
+        // Waited past IMS_EXECUTOR_MAX_WAIT_MS for a handler: not run, answered like a full queue.
+        [this, req, request] { refuse_at_capacity(req, *request); });
     app.http_metrics().set_queue_depth(executor.queue_depth());
-    if (!accepted) {
-      app.http_metrics().rejected_saturated();
-      request->request_id = request_id_for(*request);
-      auto err =
-          domain::Error::of(domain::ErrorCode::unavailable, "the server is at capacity; retry shortly");
-      err.retry_after_seconds = 1;
-      send(req, app.reject(*request, err));
-    }
+    if (!accepted) refuse_at_capacity(req, *request);
     return restinio::request_accepted();
+  }
+
+  // 503 with Retry-After; nothing of the request ran.
+  void refuse_at_capacity(const restinio::request_handle_t& req, Request& request) {
+    app.http_metrics().rejected_saturated();
+    request.request_id = request_id_for(request);
+    auto err = domain::Error::of(domain::ErrorCode::unavailable, "the server is at capacity; retry shortly");
+    err.retry_after_seconds = 1;
+    send(req, app.reject(request, err));
   }
 };
 
@@ -170,9 +175,9 @@ void HttpServer::start() {
           // Up to these the app answers 414 / 431 itself (App::dispatch); past them
           // RESTinio closes the connection.
           .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                        .max_url_size(64 * 1024)
+                                        .max_url_size(std::size_t{64} * 1024)
                                         .max_field_count(400)
-                                        .max_field_value_size(128 * 1024)
+                                        .max_field_value_size(std::size_t{128} * 1024)
                                         // larger bodies than ours are cut off by
                                         // RESTinio; up to this, the app answers 413
                                         .max_body_size(cfg.max_body_bytes * 8))

@@ -2,6 +2,10 @@
 // A bounded pool of handler threads. Each thread owns its Resources (a PostgreSQL session and a
 // Redis client), so handlers never share a connection. When every thread is busy and the queue is
 // full, try_submit refuses at once and the caller answers 503 instead of queueing without limit.
+// A task that waited longer than max_wait for a thread is not run either: its `shed` runs instead
+// (the caller answers 503), so under overload the requests that are served keep their latency and
+// the rest are told at once to come back, rather than everyone waiting for the whole queue.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -18,19 +22,23 @@ class BoundedExecutor {
   using Task = std::function<void(Resources&)>;
   using Factory = std::function<std::unique_ptr<Resources>()>;
 
-  BoundedExecutor(int threads, std::size_t queue_limit, Factory factory)
-      : limit_(queue_limit), factory_(std::move(factory)) {
+  using Shed = std::function<void()>;
+
+  // max_wait 0: a queued task always runs.
+  BoundedExecutor(int threads, std::size_t queue_limit, Factory factory,
+                  std::chrono::milliseconds max_wait = std::chrono::milliseconds(0))
+      : limit_(queue_limit), max_wait_(max_wait), factory_(std::move(factory)) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
   }
   ~BoundedExecutor() { stop(); }
   BoundedExecutor(const BoundedExecutor&) = delete;
   BoundedExecutor& operator=(const BoundedExecutor&) = delete;
 
-  bool try_submit(Task task) {
+  bool try_submit(Task task, Shed shed = {}) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_ || queue_.size() >= limit_) return false;
-      queue_.push_back(std::move(task));
+      queue_.push_back({std::move(task), std::move(shed), std::chrono::steady_clock::now()});
     }
     cv_.notify_one();
     return true;
@@ -56,23 +64,36 @@ class BoundedExecutor {
   void run() {
     auto resources = factory_();
     for (;;) {
-      Task task;
+      Queued next;
       {
         std::unique_lock lock(mutex_);
         cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;
-        task = std::move(queue_.front());
+        next = std::move(queue_.front());
         queue_.pop_front();
       }
-      task(*resources);
+      const bool too_late =
+          max_wait_.count() > 0 && next.shed && std::chrono::steady_clock::now() - next.queued_at > max_wait_;
+      if (too_late) {
+        next.shed();
+      } else {
+        next.task(*resources);
+      }
     }
   }
 
+  struct Queued {
+    Task task;
+    Shed shed;
+    std::chrono::steady_clock::time_point queued_at;
+  };
+
   const std::size_t limit_;
+  const std::chrono::milliseconds max_wait_;
   Factory factory_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<Task> queue_;
+  std::deque<Queued> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -19,6 +19,7 @@ struct Config {
   int http_threads = 2;            // RESTinio network threads
   int executor_threads = 8;        // request handlers, each with its own PostgreSQL + Redis connection
   int executor_queue_limit = 512;  // requests waiting for a handler before the API answers 503
+  int executor_max_wait_ms = 250;  // a request that waited longer for a handler is answered 503 (0: never)
   int request_timeout_s = 30;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::string database_url = "postgresql://ims:ims@127.0.0.1:25432/ims";
