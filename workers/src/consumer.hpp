@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -53,6 +54,26 @@ class Tally {
 // The role's metrics for what its messages counted, called after commit.
 using TallySink = std::function<void(const Tally::Entry&)>;
 
+// A sink's series, one per label value, added to its family once and kept: prometheus-cpp's
+// Family::Add builds a new metric and looks it up under the family's lock on every call, which,
+// once per order, cost the stock worker a fifth of its drain rate. Used by the consumer's thread
+// only (sinks run there).
+template <typename Metric>
+class SeriesByLabel {
+ public:
+  using Make = std::function<Metric&(const std::string& label)>;
+  explicit SeriesByLabel(Make make) : make_(std::move(make)) {}
+  Metric& operator[](const std::string& label) {
+    auto& series = series_[label];
+    if (!series) series = &make_(label);
+    return *series;
+  }
+
+ private:
+  Make make_;
+  std::map<std::string, Metric*> series_;
+};
+
 struct MessageContext {
   pqxx::work& txn;
   const infra::Envelope& event;
@@ -79,6 +100,13 @@ class Consumer {
   // Runs until a stop signal; reconnects with backoff whenever the broker goes away.
   void run(infra::StopSignal& stop);
 
+  // Every transaction of this role, in every replica, first takes PostgreSQL's transaction-scoped
+  // advisory lock `key`: the replicas still compete for messages, but their transactions run one
+  // at a time. The stock role needs it: two stock workers' batches lock the same hot stock rows in
+  // different orders and deadlock (a 1 s stall and a retry each time), which under a backlog
+  // brought two workers down to a few dozen messages a second (docs/decisions.md).
+  void serialize_transactions(std::int64_t key) { serial_lock_ = key; }
+
  private:
   struct Meters;
   struct Item;
@@ -96,7 +124,8 @@ class Consumer {
   // A handler's own failure: handed back after a pause, or dead-lettered on its last delivery.
   void handler_failed(Item& item, const std::exception& e, infra::StopSignal& stop);
   void dead_letter(const infra::Delivery& delivery, const std::string& reason);
-  void publish(const Tally& tally) const;  // after commit
+  void publish(const Tally& tally) const;        // after commit
+  void take_serial_lock(pqxx::work& txn) const;  // when serialize_transactions was asked for
 
   const infra::Config& config_;
   std::string role_;
@@ -109,6 +138,7 @@ class Consumer {
   std::unique_ptr<infra::AmqpConnection> broker_;
   std::unique_ptr<infra::AmqpConnection> dead_letters_;
   std::unique_ptr<infra::PgSession> db_;
+  std::optional<std::int64_t> serial_lock_;
 };
 
 }  // namespace ims::workers

@@ -24,6 +24,9 @@ struct Role {
   std::map<std::string, workers::MessageHandler> handlers;
   std::map<std::string, workers::BatchHandler> batch_handlers;
   workers::TallySink tally_sink;
+  // Its transactions one at a time across replicas (Consumer::serialize_transactions): the key of
+  // PostgreSQL's advisory lock, 0 for none.
+  std::int64_t serial_lock = 0;
   std::unique_ptr<workers::alerts::EmailSender> sender;
   std::unique_ptr<workers::alerts::AlertGauges> alert_gauges;
   std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
@@ -39,6 +42,8 @@ Role wire(const std::string& role, const infra::Config& config, const infra::Log
     r.batch_handlers = {{"order.created", [](pqxx::work&, std::vector<workers::MessageContext>& messages) {
                            workers::stock::orders_created(messages);
                          }}};
+    // The ledger: one stock transaction at a time, whichever replica runs it ("IMS" · 1).
+    r.serial_lock = 0x494D5301;
   } else if (role == "alerts") {
     r.handlers = workers::alerts::handlers(workers::alerts::settings_from(config));
     r.sender = std::make_unique<workers::alerts::EmailSender>(config, log.with("part", "email"), metrics);
@@ -88,6 +93,7 @@ int main(int argc, char** argv) {
   auto wired = wire(role, *config, log, metrics);
   workers::Consumer consumer(*config, role, log, metrics, std::move(wired.handlers), {},
                              std::move(wired.batch_handlers), std::move(wired.tally_sink));
+  if (wired.serial_lock != 0) consumer.serialize_transactions(wired.serial_lock);
   consumer.run(stop);
   return 0;
 }

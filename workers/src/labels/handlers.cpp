@@ -18,8 +18,12 @@ TallySink tally_sink(infra::Metrics& metrics) {
                        .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025,
                                                                         0.05, 0.1, 0.25, 0.5, 1});
   for (const char* outcome : {"rendered", "failed"}) labels.Add({{"outcome", outcome}});
-  return [&labels, &duration](const Tally::Entry& e) {
-    if (e.what == "label") labels.Add({{"outcome", e.label}}).Increment(e.value);
+  auto by_outcome = std::make_shared<SeriesByLabel<prometheus::Counter>>(
+      [&labels](const std::string& outcome) -> prometheus::Counter& {
+        return labels.Add({{"outcome", outcome}});
+      });
+  return [by_outcome, &duration](const Tally::Entry& e) {
+    if (e.what == "label") (*by_outcome)[e.label].Increment(e.value);
     if (e.what == "label_seconds") duration.Observe(e.value);
   };
 }

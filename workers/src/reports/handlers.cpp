@@ -18,8 +18,12 @@ TallySink tally_sink(infra::Metrics& metrics) {
                        .Add({}, prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
                                                                         2.5, 5, 10, 30, 60});
   for (const char* outcome : {"ready", "failed"}) reports.Add({{"outcome", outcome}});
-  return [&reports, &duration](const Tally::Entry& e) {
-    if (e.what == "report") reports.Add({{"outcome", e.label}}).Increment(e.value);
+  auto by_outcome = std::make_shared<SeriesByLabel<prometheus::Counter>>(
+      [&reports](const std::string& outcome) -> prometheus::Counter& {
+        return reports.Add({{"outcome", outcome}});
+      });
+  return [by_outcome, &duration](const Tally::Entry& e) {
+    if (e.what == "report") (*by_outcome)[e.label].Increment(e.value);
     if (e.what == "report_seconds") duration.Observe(e.value);
   };
 }

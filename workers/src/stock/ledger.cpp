@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include "ims/infra/outbox.hpp"
 #include "ims/infra/stock_ledger.hpp"
@@ -48,19 +49,31 @@ TallySink tally_sink(infra::Metrics& metrics) {
                           "From the API accepting an order (its order.created event) to the stock worker's "
                           "committed decision, by kind")
                       .Register(metrics.registry());
-  return [&movements, &orders, &decided](const Tally::Entry& e) {
-    if (e.what == "movement") movements.Add({{"reason", e.label}}).Increment(e.value);
+  using prometheus::Counter;
+  using prometheus::Histogram;
+  auto by_reason =
+      std::make_shared<SeriesByLabel<Counter>>([&movements](const std::string& reason) -> Counter& {
+        return movements.Add({{"reason", reason}});
+      });
+  auto by_decision =
+      std::make_shared<SeriesByLabel<Counter>>([&orders](const std::string& label) -> Counter& {
+        const auto colon = label.find(':');  // kind:outcome
+        return orders.Add({{"kind", label.substr(0, colon)}, {"outcome", label.substr(colon + 1)}});
+      });
+  auto latency_by_kind =
+      std::make_shared<SeriesByLabel<Histogram>>([&decided](const std::string& label) -> Histogram& {
+        return decided.Add(
+            {{"kind", label.substr(0, label.find(':'))}},
+            Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
+      });
+  return [by_reason, by_decision, latency_by_kind](const Tally::Entry& e) {
+    if (e.what == "movement") (*by_reason)[e.label].Increment(e.value);
     if (e.what != "order_decision") return;
-    const auto colon = e.label.find(':');  // kind:outcome
-    const auto kind = e.label.substr(0, colon);
-    orders.Add({{"kind", kind}, {"outcome", e.label.substr(colon + 1)}}).Increment();
+    (*by_decision)[e.label].Increment();
     if (e.value <= 0) return;  // the event's time could not be read
     const double now =
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    decided
-        .Add({{"kind", kind}}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                                       0.5, 1, 2.5, 5, 10, 30})
-        .Observe(std::max(0.0, now - e.value));
+    (*latency_by_kind)[e.label].Observe(std::max(0.0, now - e.value));
   };
 }
 
