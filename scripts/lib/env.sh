@@ -18,13 +18,19 @@ case "$IMS_PROFILE" in run) o=0 ;; test) o=1000 ;; *) o=2000 ;; esac  # separate
 : "${IMS_HTTP_PORT:=$((8080 + o * 10))}"
 : "${IMS_METRICS_PORT_BASE:=$((29100 + o))}"
 : "${IMS_DATABASE_URL:=postgresql://ims:ims@127.0.0.1:$IMS_PG_PORT/ims}"
-: "${IMS_AMQP_URL:=amqp://ims:ims@127.0.0.1:$IMS_AMQP_PORT}"
+: "${IMS_CLUSTER:=0}"  # 1: RabbitMQ as three clustered nodes, two ims-api and two stock workers
+if [ "$IMS_CLUSTER" = 1 ]; then
+  # Every node of the cluster (ports + 100 per node); each connection starts at a random one.
+  : "${IMS_AMQP_URL:=amqp://ims:ims@127.0.0.1:$IMS_AMQP_PORT,amqp://ims:ims@127.0.0.1:$((IMS_AMQP_PORT + 100)),amqp://ims:ims@127.0.0.1:$((IMS_AMQP_PORT + 200))}"
+else
+  : "${IMS_AMQP_URL:=amqp://ims:ims@127.0.0.1:$IMS_AMQP_PORT}"
+fi
 : "${IMS_REDIS_URL:=redis://127.0.0.1:$IMS_REDIS_PORT/0}"
 : "${IMS_SMTP_URL:=smtp://127.0.0.1:$IMS_SMTP_PORT}"
 : "${IMS_WEB_DIR:=$IMS_ROOT/web}"
 : "${IMS_DASHBOARD_URL:=http://127.0.0.1:$IMS_HTTP_PORT}"  # what links in alert emails point to
 : "${IMS_REPORTS_DIR:=$IMS_DATA_DIR/reports}"  # report files, written by the reports worker, served by ims-api
-export IMS_ROOT IMS_PROFILE IMS_DATA_DIR IMS_BUILD_DIR IMS_PG_PORT IMS_AMQP_PORT IMS_AMQP_DIST_PORT \
+export IMS_CLUSTER IMS_ROOT IMS_PROFILE IMS_DATA_DIR IMS_BUILD_DIR IMS_PG_PORT IMS_AMQP_PORT IMS_AMQP_DIST_PORT \
   IMS_EPMD_PORT IMS_REDIS_PORT IMS_SMTP_PORT IMS_PROMETHEUS_PORT IMS_HTTP_PORT IMS_METRICS_PORT_BASE \
   IMS_RABBIT_METRICS_PORT IMS_PG_EXPORTER_PORT IMS_REDIS_EXPORTER_PORT \
   IMS_DATABASE_URL IMS_AMQP_URL IMS_REDIS_URL IMS_SMTP_URL IMS_WEB_DIR IMS_DASHBOARD_URL IMS_REPORTS_DIR

@@ -16,6 +16,15 @@ ims_start_processes() {
     echo $! >"$IMS_DATA_DIR/pids/ims-worker-$role.pid"
     i=$((i + 1))
   done
+  # On the cluster (IMS_CLUSTER=1), a second ims-api on the next port (its relay competes for the
+  # outbox with the first one's) and a second stock worker consuming the same queue.
+  if [ "${IMS_CLUSTER:-0}" = 1 ]; then
+    IMS_HTTP_PORT=$((IMS_HTTP_PORT + 1)) "$IMS_BIN_API" >>"$IMS_DATA_DIR/logs/ims-api-2.log" 2>&1 &
+    echo $! >"$IMS_DATA_DIR/pids/ims-api-2.pid"
+    IMS_METRICS_PORT=$((IMS_METRICS_PORT_BASE + ${#IMS_WORKER_ROLES[@]})) "$IMS_BIN_WORKER" --role stock \
+      >>"$IMS_DATA_DIR/logs/ims-worker-stock-2.log" 2>&1 &
+    echo $! >"$IMS_DATA_DIR/pids/ims-worker-stock-2.pid"
+  fi
   IMS_METRICS_PORT=$((IMS_METRICS_PORT_BASE + 10)) "$IMS_BIN_SCHEDULER" \
     >>"$IMS_DATA_DIR/logs/ims-scheduler.log" 2>&1 &
   echo $! >"$IMS_DATA_DIR/pids/ims-scheduler.pid"
@@ -36,4 +45,7 @@ ims_stop_processes() {
   done
 }
 
-ims_api_ready() { curl -fsS "http://127.0.0.1:$IMS_HTTP_PORT/ready" >/dev/null; }
+ims_api_ready() {
+  curl -fsS "http://127.0.0.1:$IMS_HTTP_PORT/ready" >/dev/null || return 1
+  [ "${IMS_CLUSTER:-0}" != 1 ] || curl -fsS "http://127.0.0.1:$((IMS_HTTP_PORT + 1))/ready" >/dev/null
+}

@@ -280,16 +280,29 @@ struct Row {
   double recover_s = 0;
 };
 
+bool on_cluster() {
+  return env_or("IMS_CLUSTER", "0") == "1";
+}
+
 void print_row(const Row& r) {
   char recovery[32] = "—";  // a row about a subset of another scenario's commands
   if (r.recover_s < 0) std::snprintf(recovery, sizeof recovery, "not within 120 s");
   if (r.recover_s >= 0) std::snprintf(recovery, sizeof recovery, "%.1f s", r.recover_s);
-  char line[400];
-  std::snprintf(line, sizeof line, "| %s | %ld | %ld | %ld | %ld | %s |", r.fault.c_str(), r.accepted,
-                r.applied, r.lost, r.twice, recovery);
+  // The stack it ran on: one RabbitMQ node, one ims-api and stock worker; or the three-node cluster
+  // with two of each (IMS_CLUSTER=1).
+  const char* stack = on_cluster() ? "3-node cluster" : "one node";
+  char line[600];
+  std::snprintf(line, sizeof line, "| %s | %s | %ld | %ld | %ld | %ld | %s |", stack, r.fault.c_str(),
+                r.accepted, r.applied, r.lost, r.twice, recovery);
   std::cout << "[ chaos ] " << line << std::endl;
   const auto table = env_or("IMS_CHAOS_TABLE", env_or("IMS_DATA_DIR", "/tmp") + "/chaos-table.md");
   std::ofstream(table, std::ios::app) << line << "\n";
+}
+
+// The API replicas the load is spread over: one, or two on the cluster (processes.sh's ports).
+std::vector<std::string> api_urls() {
+  if (!on_cluster()) return {base_url()};
+  return {base_url(), "http://127.0.0.1:" + std::to_string(std::stoi(env_or("IMS_HTTP_PORT", "18080")) + 1)};
 }
 
 class Chaos : public ::testing::Test {
@@ -310,7 +323,7 @@ class Chaos : public ::testing::Test {
 
   // Load for `before`, the fault, its removal, load for a moment more; then the checks and the row.
   Row run(const std::string& fault, const std::function<void()>& inject, const std::function<void()>& remove,
-          std::vector<std::string> urls = {base_url()}) {
+          std::vector<std::string> urls = api_urls()) {
     MixedLoad load(maker, retailer, product, places, std::move(urls));
     load.start();
     std::this_thread::sleep_for(std::chrono::seconds(4));
@@ -334,9 +347,8 @@ class Chaos : public ::testing::Test {
     const auto total = static_cast<long>(commands.size());
     Outcome end;
     eventually([&] { return (end = outcome_of(commands)).decided == total; }, std::chrono::seconds(60));
-    Row row{
-        fault,    total, end.applied_once, total - end.applied_once - end.applied_twice, end.applied_twice,
-        recover_s};
+    Row row{fault + fault_note, total,    end.applied_once, total - end.applied_once - end.applied_twice,
+            end.applied_twice,  recover_s};
     print_row(row);
     EXPECT_GT(total, 20) << "the load hardly ran";
     EXPECT_EQ(load.refused(), 0) << ::testing::PrintToString(load.refusals());
@@ -373,6 +385,7 @@ class Chaos : public ::testing::Test {
   std::int64_t product = 0;
   std::map<std::string, std::uint32_t> dead_before;
   std::vector<Accepted> commands;
+  std::string fault_note;  // what the fault showed, added to its name in the row (set by inject/remove)
 };
 
 const std::string source_dir = IMS_SOURCE_DIR;
@@ -511,7 +524,7 @@ TEST_F(Chaos, SmtpDownWhileAlertsAreRaised) {
 }
 
 TEST_F(Chaos, TwoRelaysAndTwoStockWorkersAtOnce) {
-  const int second_port = std::stoi(env_or("IMS_HTTP_PORT", "18080")) + 7;
+  const int second_port = std::stoi(env_or("IMS_HTTP_PORT", "18080")) + 9;  // saturation_test takes +7
   const auto second_api = "http://127.0.0.1:" + std::to_string(second_port);
   spawn_process("ims-api-second", IMS_API_BINARY, {}, {"IMS_HTTP_PORT=" + std::to_string(second_port)});
   spawn_worker("stock", IMS_WORKER_BINARY, 20, "ims-worker-stock-second");
@@ -525,3 +538,86 @@ TEST_F(Chaos, TwoRelaysAndTwoStockWorkersAtOnce) {
     std::remove(pid_file(extra).c_str());  // the suite's cleanup must not signal a reused pid
   }
 }
+
+#ifdef IMS_CLUSTER_TESTS
+// On the three-node RabbitMQ cluster (IMS_CLUSTER=1, run by scripts/test after the one-node
+// suite): kill -9 of the node leading the stock queue during load, then, once it is back, of the
+// node that took over. Quorum queues keep every message a majority confirmed; publishers and
+// consumers reconnect to another node of IMS_AMQP_URL.
+namespace {
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, p)) out += buffer;
+    ::pclose(p);
+  }
+  return out;
+}
+
+// The node (1–3) leading a quorum queue, as RabbitMQ reports it; 0 when none does.
+int leader_of(const std::string& queue) {
+  std::istringstream lines(command_output(source_dir +
+                                          "/scripts/stack rabbitmqctl -q list_queues name leader " +
+                                          "--no-table-headers 2>/dev/null"));
+  std::string name, leader;
+  while (lines >> name >> leader) {
+    const auto at = leader.find("cluster");
+    if (name == queue && at != std::string::npos && at + 7 < leader.size()) return leader[at + 7] - '0';
+  }
+  return 0;
+}
+
+bool cluster_complete() {
+  return stack_service(source_dir, "cluster-complete", "") == 0;
+}
+
+// The longest gap between two successive publications from the outbox since `since` (the
+// database's clock): how long publishing paused while the cluster lost a node.
+double longest_publish_gap(const std::string& since) {
+  return query_one<double>(
+      "SELECT coalesce(extract(epoch FROM max(gap)), 0)::float8 FROM (SELECT published_at - "
+      "lag(published_at) OVER (ORDER BY published_at) AS gap FROM messaging.outbox WHERE published_at >= '" +
+      since + "'::timestamptz) g");
+}
+
+}  // namespace
+
+TEST_F(Chaos, ClusterKillNineOfTheLeaderNodeThenOfTheNextLeader) {
+  ASSERT_TRUE(on_cluster()) << "needs the three-node stack (IMS_CLUSTER=1)";
+  ASSERT_TRUE(eventually(cluster_complete, std::chrono::seconds(60)));
+  int leader = 0;
+  ASSERT_TRUE(eventually([&] { return (leader = leader_of("ims.stock")) > 0; }, std::chrono::seconds(30)));
+  for (const char* which : {"the stock queue's leader node", "the next leader's node"}) {
+    int killed = leader, took_over = 0;
+    std::string since;
+    fault_note.clear();
+    run(
+        std::string("kill -9 of ") + which,
+        [&] {
+          since = query_one<std::string>("SELECT now()::text");
+          ASSERT_EQ(stack_service(source_dir, "crash", "rabbitmq " + std::to_string(killed)), 0);
+          // Another node is elected leader while this one is down.
+          EXPECT_TRUE(eventually(
+              [&] {
+                took_over = leader_of("ims.stock");
+                return took_over > 0 && took_over != killed;
+              },
+              std::chrono::seconds(30)));
+          std::this_thread::sleep_for(std::chrono::seconds(2));
+        },
+        [&] {
+          ASSERT_EQ(stack_service(source_dir, "start", "rabbitmq " + std::to_string(killed)), 0);
+          EXPECT_TRUE(eventually(cluster_complete, std::chrono::seconds(90)))
+              << "node " << killed << " did not rejoin";
+          char note[160];
+          std::snprintf(note, sizeof note, " (node %d; leader moved to node %d; publishing paused %.1f s)",
+                        killed, took_over, longest_publish_gap(since));
+          fault_note = note;
+        });
+    EXPECT_NE(took_over, killed) << "the queue's leader did not move";
+    leader = took_over;
+  }
+}
+#endif

@@ -108,7 +108,9 @@ for port, what in (("9090", "the Prometheus UI"), ("1080", "the mail catcher's U
 # Prometheus (monitoring/prometheus.yml) scrapes every IMS process and what they stand on, each a
 # service of this file on the port it listens on.
 scrape = yaml.safe_load(open(sys.argv[3]))
-jobs = {j["job_name"]: [t for c in j.get("static_configs", []) for t in c["targets"]] for j in scrape["scrape_configs"]}
+jobs = {j["job_name"]: [t for c in j.get("static_configs", []) for t in c["targets"]]
+           + [f"{n}:{c['port']}" for c in j.get("dns_sd_configs", []) for n in c["names"]]
+        for j in scrape["scrape_configs"]}
 for job in ("ims-api", "ims-worker", "ims-scheduler", "rabbitmq", "rabbitmq-queues", "postgresql", "redis"):
     if not jobs.get(job):
         problems.append(f"monitoring/prometheus.yml has no {job} job")
@@ -117,6 +119,13 @@ for job, targets in jobs.items():
         host = target.split(":")[0]
         if host != "localhost" and host not in services:
             problems.append(f"monitoring/prometheus.yml: {job} scrapes {target}, but there is no service {host}")
+# The cluster profile's replicas and nodes are looked up by name (dns_sd), so that without the
+# profile they are no targets rather than targets that are down.
+for job in ("ims-api", "ims-worker", "rabbitmq", "rabbitmq-queues"):
+    for c in next(j for j in scrape["scrape_configs"] if j["job_name"] == job).get("static_configs", []):
+        for t in c["targets"]:
+            if "cluster" in services.get(t.split(":")[0], {}).get("profiles", []):
+                problems.append(f"monitoring/prometheus.yml: {job} lists {t} of the cluster profile as a static target")
 if sorted(t.split(":")[0] for t in jobs.get("ims-worker", [])) != sorted(s for s in ims if s.startswith("worker-")):
     problems.append(f"monitoring/prometheus.yml scrapes workers {jobs.get('ims-worker')}, not every worker service")
 plugins = [v for v in services["rabbitmq"].get("volumes", []) if "enabled_plugins" in str(v)]
@@ -135,6 +144,51 @@ if not problems:
     print("ok: production mode, loopback-only ports, no anonymous Grafana, development UIs in the profile")
 sys.exit(1 if problems else 0)
 EOF
+
+# The cluster profile (deploy/cluster.env): three RabbitMQ nodes of one cluster, two replicas of the
+# API and of the stock worker, every IMS process given every node, and RabbitMQ healthy (so IMS
+# starts) only once all three nodes run.
+cluster_env=$(dirname "$file")/deploy/cluster.env
+if ! env -i PATH="$PATH" HOME="$work" "${required[@]}" docker-compose --project-directory "$(dirname "$file")" \
+  --env-file "$cluster_env" -f "$file" config >"$work/cluster.yml" 2>"$work/err"; then
+  fail "config with deploy/cluster.env is invalid: $(cat "$work/err")"
+elif python3 - "$work/cluster.yml" "$cluster_env" <<'EOF'; then
+import sys, yaml
+services = yaml.safe_load(open(sys.argv[1]))["services"]
+settings = dict(l.strip().split("=", 1) for l in open(sys.argv[2]) if "=" in l and not l.startswith("#"))
+problems = []
+if "cluster" not in settings.get("COMPOSE_PROFILES", "").split(","):
+    problems.append("deploy/cluster.env does not select the cluster profile")
+for s in ("rabbitmq-2", "rabbitmq-3", "api-2", "worker-stock-2"):
+    if s not in services:
+        problems.append(f"no service {s}")
+    elif services[s].get("profiles") != ["cluster"]:
+        problems.append(f"{s} is in profiles {services[s].get('profiles')}, not only cluster")
+nodes = {s: services[s].get("hostname") for s in ("rabbitmq", "rabbitmq-2", "rabbitmq-3") if s in services}
+if nodes != {"rabbitmq": "rabbitmq", "rabbitmq-2": "rabbitmq-2", "rabbitmq-3": "rabbitmq-3"}:
+    problems.append(f"the RabbitMQ nodes' host names (their node names) are {nodes}")
+cookies = {services[s]["environment"].get("RABBITMQ_ERLANG_COOKIE") for s in nodes}
+if len(cookies) != 1 or None in cookies:
+    problems.append(f"the nodes do not share one Erlang cookie: {cookies}")
+for s in ("rabbitmq-2", "rabbitmq-3"):
+    if not any("peers.conf" in str(v) for v in services.get(s, {}).get("volumes", [])):
+        problems.append(f"{s} has no peer discovery configuration (peers.conf)")
+health = " ".join(services["rabbitmq"]["healthcheck"]["test"])
+if "all_running" not in health or "-ge 3" not in health:
+    problems.append(f"rabbitmq is healthy before the three nodes run: {health}")
+for s, d in services.items():
+    if d.get("image") == "ims:latest" or "build" in d:
+        urls = d["environment"].get("IMS_AMQP_URL", "").split(",")
+        if sorted(u.split("@")[1].split(":")[0] for u in urls) != ["rabbitmq", "rabbitmq-2", "rabbitmq-3"]:
+            problems.append(f"{s}: IMS_AMQP_URL does not list the three nodes: {urls}")
+for p in problems:
+    print("FAIL:", p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+  pass "the cluster profile: three RabbitMQ nodes, two APIs, two stock workers, IMS given every node"
+else
+  failures=$((failures + 1))
+fi
 
 # The seeding step, run in a shell with a stand-in `ims` that only records what it was asked to do.
 mkdir -p "$work/bin"
