@@ -55,7 +55,7 @@ for role in "${IMS_WORKER_ROLES[@]}"; do
   port=$((IMS_METRICS_PORT_BASE + i)); i=$((i + 1))
   ok=0
   for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$port/metrics" | grep -q "^ims_worker_broker_connected{queue=\"ims.$role\"} 1" && { ok=1; break; }
+    grep -q "^ims_worker_broker_connected{queue=\"ims.$role\"} 1" <<<"$(curl -fsS "http://127.0.0.1:$port/metrics")" && { ok=1; break; }
     sleep 0.2
   done
   [ $ok = 1 ] || fail "worker $role is not connected to RabbitMQ"
