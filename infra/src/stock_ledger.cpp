@@ -1,5 +1,6 @@
 #include "ims/infra/stock_ledger.hpp"
 
+#include "ims/infra/ledger_lock.hpp"
 #include "ims/infra/pg.hpp"
 
 namespace ims::infra {
@@ -311,6 +312,15 @@ std::vector<std::int64_t> PgStockLedger::lock_held_requests_of(std::int64_t tran
   for (const auto& r : unit_.txn().exec_prepared("transfer_held_requests", transfer_id))
     ids.push_back(r[0].as<std::int64_t>());
   return ids;
+}
+
+}  // namespace ims::infra
+
+namespace ims::infra {
+
+void lock_stock_ledger(pqxx::work& txn) {
+  constexpr long long stock_ledger_lock_key = 0x494D5301;  // "IMS" · 1; advisory locks are per database
+  txn.exec_params("SELECT pg_advisory_xact_lock($1)", stock_ledger_lock_key);
 }
 
 }  // namespace ims::infra

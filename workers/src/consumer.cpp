@@ -37,7 +37,6 @@ Consumer::Consumer(const infra::Config& config, std::string role, infra::Log log
   statements.emplace_back("inbox_insert",
                           "INSERT INTO messaging.inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO "
                           "NOTHING RETURNING 1");
-  statements.emplace_back("serial_lock", "SELECT pg_advisory_xact_lock($1)");
   statements.emplace_back("inbox_insert_many",
                           "INSERT INTO messaging.inbox (consumer, message_id) SELECT $1, unnest($2::text[])"
                           " ON CONFLICT DO NOTHING RETURNING message_id");
@@ -282,7 +281,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
     for (auto& item : items) item.tally.clear();  // an attempt that did not commit counted nothing
     try {
       db_->transact([&](pqxx::work& txn) {
-        take_serial_lock(txn);
+        if (first_step_) first_step_(txn);
         Together together{txn, role_, batch_handlers_, log_, items, {}};
         together.run();
         outcome = std::move(together.outcome);
@@ -332,7 +331,7 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
     try {
       const bool fresh = db_->transact([&](pqxx::work& txn) {
         item.tally.clear();  // an attempt that did not commit counted nothing
-        take_serial_lock(txn);
+        if (first_step_) first_step_(txn);
         auto inserted = txn.exec_prepared("inbox_insert", role_, item.event.id);
         if (inserted.empty()) return false;  // processed before: no second effect
         MessageContext ctx{txn, item.event, item.event.id, item.log, item.delivery.body, item.tally};
@@ -389,10 +388,6 @@ void Consumer::handler_failed(Item& item, const std::exception& e, infra::StopSi
   stop.wait_for(std::chrono::milliseconds(
       std::min<long long>(200LL << std::min<long long>(d.delivery_count, 4), 3000)));
   broker_->reject(d.delivery_tag, true);
-}
-
-void Consumer::take_serial_lock(pqxx::work& txn) const {
-  if (serial_lock_) txn.exec_prepared("serial_lock", *serial_lock_);
 }
 
 void Consumer::publish(const Tally& tally) const {

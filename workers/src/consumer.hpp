@@ -8,7 +8,6 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -100,12 +99,10 @@ class Consumer {
   // Runs until a stop signal; reconnects with backoff whenever the broker goes away.
   void run(infra::StopSignal& stop);
 
-  // Every transaction of this role, in every replica, first takes PostgreSQL's transaction-scoped
-  // advisory lock `key`: the replicas still compete for messages, but their transactions run one
-  // at a time. The stock role needs it: two stock workers' batches lock the same hot stock rows in
-  // different orders and deadlock (a 1 s stall and a retry each time), which under a backlog
-  // brought two workers down to a few dozen messages a second (docs/decisions.md).
-  void serialize_transactions(std::int64_t key) { serial_lock_ = key; }
+  // A step every transaction of this role runs first, before its messages' work: the stock role
+  // takes the ledger's lock there (infra::lock_stock_ledger), so its replicas compete for messages
+  // but apply them one transaction at a time instead of deadlocking on hot stock rows.
+  void before_each_transaction(std::function<void(pqxx::work&)> step) { first_step_ = std::move(step); }
 
  private:
   struct Meters;
@@ -124,8 +121,7 @@ class Consumer {
   // A handler's own failure: handed back after a pause, or dead-lettered on its last delivery.
   void handler_failed(Item& item, const std::exception& e, infra::StopSignal& stop);
   void dead_letter(const infra::Delivery& delivery, const std::string& reason);
-  void publish(const Tally& tally) const;        // after commit
-  void take_serial_lock(pqxx::work& txn) const;  // when serialize_transactions was asked for
+  void publish(const Tally& tally) const;  // after commit
 
   const infra::Config& config_;
   std::string role_;
@@ -138,7 +134,7 @@ class Consumer {
   std::unique_ptr<infra::AmqpConnection> broker_;
   std::unique_ptr<infra::AmqpConnection> dead_letters_;
   std::unique_ptr<infra::PgSession> db_;
-  std::optional<std::int64_t> serial_lock_;
+  std::function<void(pqxx::work&)> first_step_;
 };
 
 }  // namespace ims::workers

@@ -9,6 +9,7 @@
 #include "alerts/handlers.hpp"
 #include "consumer.hpp"
 #include "ims/infra/config.hpp"
+#include "ims/infra/ledger_lock.hpp"
 #include "labels/handlers.hpp"
 #include "reports/handlers.hpp"
 #include "reports/report_pruner.hpp"
@@ -24,9 +25,8 @@ struct Role {
   std::map<std::string, workers::MessageHandler> handlers;
   std::map<std::string, workers::BatchHandler> batch_handlers;
   workers::TallySink tally_sink;
-  // Its transactions one at a time across replicas (Consumer::serialize_transactions): the key of
-  // PostgreSQL's advisory lock, 0 for none.
-  std::int64_t serial_lock = 0;
+  // Run first in each of its transactions (Consumer::before_each_transaction), if any.
+  std::function<void(pqxx::work&)> before_each_transaction;
   std::unique_ptr<workers::alerts::EmailSender> sender;
   std::unique_ptr<workers::alerts::AlertGauges> alert_gauges;
   std::unique_ptr<workers::webhooks::DeliverySender> webhook_sender;
@@ -42,8 +42,8 @@ Role wire(const std::string& role, const infra::Config& config, const infra::Log
     r.batch_handlers = {{"order.created", [](pqxx::work&, std::vector<workers::MessageContext>& messages) {
                            workers::stock::orders_created(messages);
                          }}};
-    // The ledger: one stock transaction at a time, whichever replica runs it ("IMS" · 1).
-    r.serial_lock = 0x494D5301;
+    // The ledger: one stock transaction at a time, whichever replica runs it.
+    r.before_each_transaction = infra::lock_stock_ledger;
   } else if (role == "alerts") {
     r.handlers = workers::alerts::handlers(workers::alerts::settings_from(config));
     r.sender = std::make_unique<workers::alerts::EmailSender>(config, log.with("part", "email"), metrics);
@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   auto wired = wire(role, *config, log, metrics);
   workers::Consumer consumer(*config, role, log, metrics, std::move(wired.handlers), {},
                              std::move(wired.batch_handlers), std::move(wired.tally_sink));
-  if (wired.serial_lock != 0) consumer.serialize_transactions(wired.serial_lock);
+  if (wired.before_each_transaction)
+    consumer.before_each_transaction(std::move(wired.before_each_transaction));
   consumer.run(stop);
   return 0;
 }
