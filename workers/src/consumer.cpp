@@ -234,15 +234,19 @@ struct Consumer::Together {
     std::set<std::string> fresh;
     for (const auto& r : txn.exec_prepared("inbox_insert_many", role, ids))
       fresh.insert(r[0].as<std::string>());
+    // A message delivered twice in the run (a relay that republished it when a confirm was lost
+    // across a broker restart) is inserted once; only its first delivery goes to the handler.
     std::vector<MessageContext> contexts;
+    std::vector<bool> handled(end - first, false);
     for (std::size_t j = first; j < end; ++j) {
-      if (fresh.contains(items[j].event.id))
-        contexts.push_back(
-            {txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body, items[j].tally});
+      if (fresh.erase(items[j].event.id) == 0) continue;
+      handled[j - first] = true;
+      contexts.push_back(
+          {txn, items[j].event, items[j].event.id, items[j].log, items[j].delivery.body, items[j].tally});
     }
     try {
       if (!contexts.empty()) batch(txn, contexts);
-      for (std::size_t j = first; j < end; ++j) outcome[j] = fresh.contains(items[j].event.id) ? 1 : 0;
+      for (std::size_t j = first; j < end; ++j) outcome[j] = handled[j - first] ? 1 : 0;
     } catch (const std::exception& e) {
       if (whole_transaction_failure(e)) throw;
       // Back to before the run; each of its messages then goes alone.

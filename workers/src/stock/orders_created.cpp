@@ -25,7 +25,10 @@ std::vector<PendingOrder> pending_orders(std::vector<MessageContext>& messages,
                                          const std::vector<std::int64_t>& order_ids,
                                          const OrdersById& orders) {
   std::vector<PendingOrder> pending;
+  std::set<std::int64_t> seen;
   for (std::size_t i = 0; i < messages.size(); ++i) {
+    // The same order announced twice in one run is decided once, by its first message.
+    if (!seen.insert(order_ids[i]).second) continue;
     auto found = orders.find(order_ids[i]);
     if (found == orders.end())
       throw MalformedMessage("order " + std::to_string(order_ids[i]) + " does not exist");
