@@ -43,7 +43,8 @@ int main() {
       [&cfg, &metrics] {
         return std::make_unique<api::Resources>(cfg.database_url, cfg.redis_url, &metrics.db_sessions());
       },
-      std::chrono::milliseconds(cfg.executor_max_wait_ms));
+      std::chrono::milliseconds(cfg.executor_max_wait_ms),
+      std::chrono::milliseconds(cfg.executor_latency_target_ms));
   // Heartbeats well inside the server's request timer, which a quiet stream would otherwise trip.
   api::EventFeed feed(
       cfg.database_url, log.with("component", "event-feed"), metrics,

@@ -112,6 +112,9 @@ struct HttpServer::Impl {
 
   restinio::request_handling_status_t on_request(const restinio::request_handle_t& req) {
     auto request = std::make_shared<Request>(to_request(*req));
+    // Health, readiness and metrics are answered however long they wait: shedding them would tell
+    // a load balancer, an orchestrator or Prometheus that a replica which is only busy is dead.
+    const bool probe = request->path == "/health" || request->path == "/ready" || request->path == "/metrics";
     // Network threads only parse and hand off; handlers run on the executor's threads.
     const bool accepted = executor.try_submit(
         [this, req, request](Resources& resources) {
@@ -139,8 +142,10 @@ struct HttpServer::Impl {
           }
         },
         // Waited past IMS_EXECUTOR_MAX_WAIT_MS for a handler: not run, answered like a full queue.
-        [this, req, request] { refuse_at_capacity(req, *request); });
+        probe ? BoundedExecutor<Resources>::Shed{}
+              : [this, req, request] { refuse_at_capacity(req, *request); });
     app.http_metrics().set_queue_depth(executor.queue_depth());
+    app.http_metrics().set_admission_limit(executor.admission_limit());
     if (!accepted) refuse_at_capacity(req, *request);
     return restinio::request_accepted();
   }

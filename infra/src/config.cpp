@@ -59,6 +59,7 @@ void read_http(Reader& r, Config& c) {
   r.number("IMS_EXECUTOR_THREADS", c.executor_threads, 1, 256);
   r.number("IMS_EXECUTOR_QUEUE_LIMIT", c.executor_queue_limit, 1, 1'000'000);
   r.number("IMS_EXECUTOR_MAX_WAIT_MS", c.executor_max_wait_ms, 0, 60'000);
+  r.number("IMS_EXECUTOR_LATENCY_TARGET_MS", c.executor_latency_target_ms, 0, 60'000);
   r.number("IMS_REQUEST_TIMEOUT_S", c.request_timeout_s, 1, 3600);
 }
 

@@ -83,7 +83,8 @@ HttpMetrics::HttpMetrics(Metrics& metrics)
                     .Register(metrics.registry())),
       rejected_(prometheus::BuildCounter()
                     .Name("ims_http_rejected_saturated_total")
-                    .Help("Requests answered 503 at once because every handler was busy and the queue full")
+                    .Help("Requests answered 503 because ims-api was at capacity: queue full, waited too "
+                          "long, or past the admission limit")
                     .Register(metrics.registry())
                     .Add({})),
       queue_depth_(prometheus::BuildGauge()
@@ -91,6 +92,12 @@ HttpMetrics::HttpMetrics(Metrics& metrics)
                        .Help("Requests waiting for a handler thread")
                        .Register(metrics.registry())
                        .Add({})),
+      admission_limit_(
+          prometheus::BuildGauge()
+              .Name("ims_http_admission_limit")
+              .Help("Requests ims-api takes in flight at once now (IMS_EXECUTOR_LATENCY_TARGET_MS)")
+              .Register(metrics.registry())
+              .Add({})),
       db_sessions_(metrics.db_sessions()) {}
 
 void HttpMetrics::observe(const std::string& method, const std::string& route, int status,
@@ -103,6 +110,9 @@ void HttpMetrics::observe(const std::string& method, const std::string& route, i
 
 void HttpMetrics::rejected_saturated() {
   rejected_.Increment();
+}
+void HttpMetrics::set_admission_limit(int limit) {
+  admission_limit_.Set(limit);
 }
 void HttpMetrics::set_queue_depth(std::size_t depth) {
   queue_depth_.Set(static_cast<double>(depth));

@@ -59,3 +59,68 @@ TEST(Executor, AFullQueueRefusesAtOnceAndNoMaxWaitRunsEverything) {
   ASSERT_TRUE(within_two_seconds([&] { return ran == 2; }));
   EXPECT_EQ(shed, 0);
 }
+
+TEST(Executor, WhileTheQueueStandsPastMaxWaitANewTaskIsRefusedOnArrival) {
+  BoundedExecutor<Nothing> pool(1, 16, factory, 30ms);
+  std::atomic<bool> release{false};
+  std::atomic<int> ran{0}, shed{0};
+  ASSERT_TRUE(pool.try_submit([&](Nothing&) {
+    while (!release) std::this_thread::sleep_for(1ms);
+  }));
+  ASSERT_TRUE(within_two_seconds([&] { return pool.queue_depth() == 0; }));
+  // A short queue is taken: it has not waited long yet.
+  EXPECT_TRUE(pool.try_submit([&](Nothing&) { ++ran; }, [&] { ++shed; }));
+  std::this_thread::sleep_for(60ms);  // now its oldest task has waited past 30 ms
+  EXPECT_FALSE(pool.try_submit([&](Nothing&) { ++ran; }, [&] { ++shed; })) << "refused on arrival";
+  // A task that cannot be shed (a health check) still queues, and runs.
+  std::atomic<bool> checked{false};
+  EXPECT_TRUE(pool.try_submit([&](Nothing&) { checked = true; }));
+  release = true;
+  ASSERT_TRUE(within_two_seconds([&] { return checked.load(); }));
+  EXPECT_EQ(shed, 1) << "the task that waited is shed, not run";
+  EXPECT_EQ(ran, 0);
+  // Once the queue has drained, new tasks are taken again.
+  ASSERT_TRUE(pool.try_submit([&](Nothing&) { ++ran; }, [&] { ++shed; }));
+  ASSERT_TRUE(within_two_seconds([&] { return ran == 1; }));
+}
+
+namespace {
+using ims::api::AdmissionLimit;
+// One window of 20 finished requests, `slow` of them past the 10 ms target.
+void window(AdmissionLimit& limit, int slow, bool held_back) {
+  if (held_back) limit.admit(limit.limit());  // a refusal in the window
+  for (int i = 0; i < 20; ++i) limit.finished(i < slow ? 30ms : 2ms);
+}
+}  // namespace
+
+TEST(AdmissionLimit, SlowWindowsCutTheLimitByAQuarterDownToTheFloor) {
+  AdmissionLimit limit(10ms, 2, 8, 520);
+  EXPECT_EQ(limit.limit(), 8);
+  window(limit, 3, false);  // 15% slow
+  EXPECT_EQ(limit.limit(), 6);
+  window(limit, 20, true);
+  EXPECT_EQ(limit.limit(), 4);
+  for (int i = 0; i < 5; ++i) window(limit, 20, true);
+  EXPECT_EQ(limit.limit(), 2) << "never below the floor";
+}
+
+TEST(AdmissionLimit, FastWindowsRaiseTheLimitByOneOnlyWhenItHeldIntakeBack) {
+  AdmissionLimit limit(10ms, 2, 8, 10);
+  window(limit, 2, false);  // 10% slow is within the target, and nothing was refused: unchanged
+  EXPECT_EQ(limit.limit(), 8);
+  window(limit, 0, true);
+  EXPECT_EQ(limit.limit(), 9);
+  for (int i = 0; i < 5; ++i) window(limit, 0, true);
+  EXPECT_EQ(limit.limit(), 10) << "never above the ceiling";
+}
+
+TEST(AdmissionLimit, AdmitsBelowTheLimitAndRefusesAtIt) {
+  AdmissionLimit limit(10ms, 2, 3, 100);
+  EXPECT_TRUE(limit.admit(0));
+  EXPECT_TRUE(limit.admit(2));
+  EXPECT_FALSE(limit.admit(3));
+  AdmissionLimit off(0ms, 2, 3, 100);  // no target: only the ceiling holds
+  EXPECT_EQ(off.limit(), 100);
+  for (int i = 0; i < 5; ++i) window(off, 20, true);
+  EXPECT_EQ(off.limit(), 100);
+}

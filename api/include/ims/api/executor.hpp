@@ -3,8 +3,9 @@
 // Redis client), so handlers never share a connection. When every thread is busy and the queue is
 // full, try_submit refuses at once and the caller answers 503 instead of queueing without limit.
 // A task that waited longer than max_wait for a thread is not run either: its `shed` runs instead
-// (the caller answers 503), so under overload the requests that are served keep their latency and
-// the rest are told at once to come back, rather than everyone waiting for the whole queue.
+// (the caller answers 503); and while the queue's oldest task has waited that long, a new sheddable
+// task is refused on arrival. So under overload the requests that are served keep their latency
+// and the rest are told at once to come back, rather than everyone waiting for the whole queue.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -13,6 +14,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "ims/api/admission.hpp"
 
 namespace ims::api {
 
@@ -24,10 +27,15 @@ class BoundedExecutor {
 
   using Shed = std::function<void()>;
 
-  // max_wait 0: a queued task always runs.
+  // max_wait 0: a queued task always runs. latency_target 0: no adaptive limit on sheddable tasks
+  // in flight (AdmissionLimit), only the queue's.
   BoundedExecutor(int threads, std::size_t queue_limit, Factory factory,
-                  std::chrono::milliseconds max_wait = std::chrono::milliseconds(0))
-      : limit_(queue_limit), max_wait_(max_wait), factory_(std::move(factory)) {
+                  std::chrono::milliseconds max_wait = std::chrono::milliseconds(0),
+                  std::chrono::microseconds latency_target = std::chrono::microseconds(0))
+      : limit_(queue_limit),
+        max_wait_(max_wait),
+        admission_(latency_target, 2, threads, threads + static_cast<int>(queue_limit)),
+        factory_(std::move(factory)) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
   }
   ~BoundedExecutor() { stop(); }
@@ -38,7 +46,17 @@ class BoundedExecutor {
     {
       std::lock_guard lock(mutex_);
       if (stopping_ || queue_.size() >= limit_) return false;
-      queue_.push_back({std::move(task), std::move(shed), std::chrono::steady_clock::now()});
+      const auto now = std::chrono::steady_clock::now();
+      // The queue is standing: its oldest task has waited past max_wait already, and this one would
+      // wait behind it. Refused now rather than after waiting as long (tasks without a shed, such
+      // as health checks, still queue).
+      if (shed && max_wait_.count() > 0 && !queue_.empty() && now - queue_.front().queued_at > max_wait_)
+        return false;
+      if (shed && admission_.adaptive()) {
+        if (!admission_.admit(in_flight_)) return false;
+        ++in_flight_;
+      }
+      queue_.push_back({std::move(task), std::move(shed), now});
     }
     cv_.notify_one();
     return true;
@@ -47,6 +65,11 @@ class BoundedExecutor {
   std::size_t queue_depth() const {
     std::lock_guard lock(mutex_);
     return queue_.size();
+  }
+  // How many sheddable tasks may be in flight now (queued or running).
+  int admission_limit() const {
+    std::lock_guard lock(mutex_);
+    return admission_.limit();
   }
 
   // Finishes the tasks already queued, then joins.
@@ -79,6 +102,13 @@ class BoundedExecutor {
       } else {
         next.task(*resources);
       }
+      if (next.shed && admission_.adaptive()) {
+        const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - next.queued_at);
+        std::lock_guard lock(mutex_);
+        --in_flight_;
+        admission_.finished(took);  // one shed counts as slow: it waited past max_wait
+      }
     }
   }
 
@@ -90,6 +120,8 @@ class BoundedExecutor {
 
   const std::size_t limit_;
   const std::chrono::milliseconds max_wait_;
+  AdmissionLimit admission_;  // guarded by mutex_
+  int in_flight_ = 0;         // sheddable tasks queued or running
   Factory factory_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

@@ -20,6 +20,9 @@ struct Config {
   int executor_threads = 8;        // request handlers, each with its own PostgreSQL + Redis connection
   int executor_queue_limit = 512;  // requests waiting for a handler before the API answers 503
   int executor_max_wait_ms = 250;  // a request that waited longer for a handler is answered 503 (0: never)
+  // The latency requests should get, arrival to answer: requests in flight are limited to what keeps
+  // nine in ten of them within it, the rest answered 503 at once (api/admission.hpp; 0: no limit).
+  int executor_latency_target_ms = 0;
   int request_timeout_s = 30;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::string database_url = "postgresql://ims:ims@127.0.0.1:25432/ims";

@@ -1,6 +1,7 @@
 #pragma once
-// Structured logging: one JSON object per line on stdout, through spdlog. A Log carries bound
-// fields (process, request_id, correlation_id …) so every line of a request says which request.
+// Structured logging: one JSON object per line on stdout, each line written whole by one write(2)
+// (spdlog only holds the level). A Log carries bound fields (process, request_id, correlation_id …)
+// so every line of a request says which request.
 #include <memory>
 #include <string>
 #include <string_view>

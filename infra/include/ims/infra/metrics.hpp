@@ -55,12 +55,14 @@ class HttpMetrics {
                std::chrono::duration<double> d);
   void rejected_saturated();
   void set_queue_depth(std::size_t depth);
+  void set_admission_limit(int limit);
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Counter& rejected_;
   prometheus::Gauge& queue_depth_;
+  prometheus::Gauge& admission_limit_;
   DbSessionMeters& db_sessions_;
 };
 
