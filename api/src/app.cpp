@@ -129,7 +129,8 @@ std::optional<infra::AccessClaims> App::signed_in_writer(const Request& request,
   if (token.rfind("Bearer ", 0) != 0) return std::nullopt;
   auto claims = services_.tokens.verify(token.substr(7), services_.now());
   if (!claims) return std::nullopt;
-  infra::TokenRevocation revocation(resources.redis, services_.config.access_token_ttl_s);
+  infra::TokenRevocation revocation(resources.redis, services_.config.access_token_ttl_s,
+                                    services_.revocations);
   if (revocation.is_revoked(claims->jti, claims->user_id, claims->issued_at)) return std::nullopt;
   return *claims;
 }

@@ -150,7 +150,8 @@ domain::Result<Authenticated> authenticate(Context& ctx) {
   const auto now = ctx.services.now();
   auto claims = ctx.services.tokens.verify(header->substr(prefix.size()), now);
   if (!claims) return claims.error();
-  infra::TokenRevocation revocation(ctx.resources.redis, ctx.services.config.access_token_ttl_s);
+  infra::TokenRevocation revocation(ctx.resources.redis, ctx.services.config.access_token_ttl_s,
+                                    ctx.services.revocations);
   if (revocation.is_revoked(claims->jti, claims->user_id, claims->issued_at)) {
     return domain::Error::of(domain::ErrorCode::unauthenticated, "the token has been revoked");
   }

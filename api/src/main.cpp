@@ -9,6 +9,7 @@
 #include "ims/api/outbox_relay.hpp"
 #include "ims/api/server.hpp"
 #include "ims/infra/config.hpp"
+#include "ims/infra/revocation_cache.hpp"
 
 namespace ims::openapi {
 std::vector<std::pair<std::string_view, std::string_view>> embedded_files();
@@ -35,9 +36,12 @@ int main() {
   infra::Metrics metrics("ims-api");
   infra::TokenCodec tokens(cfg.jwt_secret, cfg.jwt_issuer, cfg.access_token_ttl_s);
   infra::PasswordHasher passwords(cfg.password_opslimit, cfg.password_memlimit_kib);
+  // Token revocation answers kept up to a second, dropped at once by a revocation on any replica.
+  infra::RevocationCache revocations;
+  revocations.start(cfg.redis_url);
   api::App app(api::Services{cfg, tokens, passwords, metrics, log,
                              [] { return static_cast<std::int64_t>(std::time(nullptr)); },
-                             std::string(openapi::embedded_files().front().second)});
+                             std::string(openapi::embedded_files().front().second), &revocations});
   api::BoundedExecutor<api::Resources> executor(
       cfg.executor_threads, static_cast<std::size_t>(cfg.executor_queue_limit),
       [&cfg, &metrics] {

@@ -14,22 +14,26 @@ std::string user_key(std::int64_t id) {
 
 void TokenRevocation::deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now) {
   const auto ttl = std::max<std::int64_t>(1, expires_at - now + 1);
-  redis_.command({"SET", jti_key(jti), "1", "EX", std::to_string(ttl)});
+  redis_.pipeline({{"SET", jti_key(jti), "1", "EX", std::to_string(ttl)},
+                   {"PUBLISH", revocations_channel, "jti:" + jti}});
 }
 
 void TokenRevocation::revoke_user(std::int64_t user_id, std::int64_t now) {
   // Kept as long as an access token can live; refresh tokens are revoked in the database.
-  redis_.command({"SET", user_key(user_id), std::to_string(now), "EX", std::to_string(ttl_ + 60)});
+  redis_.pipeline({{"SET", user_key(user_id), std::to_string(now), "EX", std::to_string(ttl_ + 60)},
+                   {"PUBLISH", revocations_channel, "user:" + std::to_string(user_id)}});
 }
 
 bool TokenRevocation::is_revoked(const std::string& jti, std::int64_t user_id, std::int64_t issued_at) {
-  auto replies = redis_.pipeline({{"EXISTS", jti_key(jti)}, {"GET", user_key(user_id)}});
-  if (replies[0].integer != 0) return true;
-  if (replies[1].kind == RedisValue::Kind::text) {
-    const std::int64_t revoked_before = std::stoll(replies[1].text);
-    if (issued_at <= revoked_before) return true;
+  if (cache_) {
+    if (const auto known = cache_->lookup(jti)) return *known;
   }
-  return false;
+  const auto ticket = cache_ ? cache_->ticket() : 0;
+  auto replies = redis_.pipeline({{"EXISTS", jti_key(jti)}, {"GET", user_key(user_id)}});
+  const bool revoked = replies[0].integer != 0 || (replies[1].kind == RedisValue::Kind::text &&
+                                                   issued_at <= std::stoll(replies[1].text));
+  if (cache_) cache_->remember(ticket, jti, user_id, revoked);
+  return revoked;
 }
 
 std::vector<bool> TokenRevocation::revoked(const std::vector<Token>& tokens) {

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "ims/infra/errors.hpp"
+#include "ims/infra/revocation_cache.hpp"
 #include "ims/infra/token_revocation.hpp"
 
 using namespace ims::infra;
@@ -47,6 +49,53 @@ TEST(TokenRevocation, RevokingAUserVoidsTokensIssuedUntilThen) {
   EXPECT_TRUE(revocation.is_revoked("a", user, now - 5));
   EXPECT_TRUE(revocation.is_revoked("b", user, now));
   EXPECT_FALSE(revocation.is_revoked("c", user, now + 1));
+}
+
+// Two replicas, each with its own cache subscribed to the real Redis: a token checked (and its
+// answer kept) on both, then logged out through one, and its user's other token voided through the
+// other, is refused by both at once, well within the second an answer may be kept.
+TEST(TokenRevocation, ARevocationOnOneReplicaIsSeenByTheOtherAtOnce) {
+  RevocationCache cache_a, cache_b;
+  cache_a.start(redis_url());
+  cache_b.start(redis_url());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!(cache_a.listening() && cache_b.listening()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(cache_a.listening() && cache_b.listening());
+  RedisClient redis_a(redis_url()), redis_b(redis_url());
+  TokenRevocation a(redis_a, 900, &cache_a), b(redis_b, 900, &cache_b);
+  const std::int64_t user = 800000 + (std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
+  const auto jti = unique("cached-"), other = unique("cached-other-");
+  EXPECT_FALSE(a.is_revoked(jti, user, now));
+  EXPECT_FALSE(b.is_revoked(jti, user, now));
+  EXPECT_FALSE(b.is_revoked(other, user, now));
+  EXPECT_EQ(cache_b.lookup(jti), false) << "the answer is kept";
+  // The kept answer is used: with the deny entry written behind the caches' back, still "valid".
+  redis_a.command({"SET", "ims:auth:denied:" + other, "1", "EX", "60"});
+  EXPECT_FALSE(b.is_revoked(other, user, now));
+
+  const auto revoked_at = std::chrono::steady_clock::now();
+  a.deny_token(jti, now + 900, now);
+  auto refused_by_b = [&] { return b.is_revoked(jti, user, now); };
+  while (!refused_by_b() && std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(2))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(refused_by_b());
+  EXPECT_LT(std::chrono::steady_clock::now() - revoked_at, std::chrono::milliseconds(300)) << "not at once";
+  EXPECT_TRUE(a.is_revoked(jti, user, now));
+
+  // A third token of the user, its answer kept on replica a; the user voided through replica b.
+  const auto third = unique("cached-third-");
+  EXPECT_FALSE(a.is_revoked(third, user, now));
+  EXPECT_EQ(cache_a.lookup(third), false);
+  const auto voided_at = std::chrono::steady_clock::now();
+  b.revoke_user(user, now);
+  while (!a.is_revoked(third, user, now) &&
+         std::chrono::steady_clock::now() - voided_at < std::chrono::seconds(2))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(a.is_revoked(third, user, now));
+  EXPECT_LT(std::chrono::steady_clock::now() - voided_at, std::chrono::milliseconds(300)) << "not at once";
+  cache_a.stop();
+  cache_b.stop();
 }
 
 TEST(LoginThrottle, BlocksAfterTheLimitAndResetsOnSuccess) {

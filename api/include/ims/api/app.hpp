@@ -13,6 +13,7 @@
 #include "ims/api/router.hpp"
 #include "ims/domain/policy.hpp"
 #include "ims/infra/config.hpp"
+#include "ims/infra/revocation_cache.hpp"
 #include "ims/infra/crypto.hpp"
 #include "ims/infra/jwt.hpp"
 #include "ims/infra/log.hpp"
@@ -43,6 +44,7 @@ struct Services {
   infra::Log log;
   Clock now;
   std::string openapi_json;
+  infra::RevocationCache* revocations = nullptr;  // the deny-list's answers kept a moment (optional)
 };
 
 struct Context {

@@ -1,17 +1,21 @@
 #pragma once
 // The Redis deny-list: logged-out access tokens (by jti, until they would expire anyway) and users
-// whose every earlier token is void (deactivated, password changed).
+// whose every earlier token is void (deactivated, password changed). Each revocation is also
+// published on `ims:auth:revocations`, for every replica's RevocationCache.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "ims/infra/redis.hpp"
+#include "ims/infra/revocation_cache.hpp"
 
 namespace ims::infra {
 
 class TokenRevocation {
  public:
-  TokenRevocation(RedisClient& redis, int access_ttl_seconds) : redis_(redis), ttl_(access_ttl_seconds) {}
+  // With a cache, is_revoked answers from it when it can and keeps what Redis answered.
+  TokenRevocation(RedisClient& redis, int access_ttl_seconds, RevocationCache* cache = nullptr)
+      : redis_(redis), ttl_(access_ttl_seconds), cache_(cache) {}
 
   void deny_token(const std::string& jti, std::int64_t expires_at, std::int64_t now);
   // Every token of the user issued at or before `now` stops working.
@@ -28,6 +32,7 @@ class TokenRevocation {
  private:
   RedisClient& redis_;
   int ttl_;
+  RevocationCache* cache_;
 };
 
 // Failed-login counters per (username, client address) pair and per client address, in fixed
