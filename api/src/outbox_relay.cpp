@@ -157,7 +157,7 @@ void OutboxRelay::run() {
       s.broker.reset();
       if (s.db && !s.db->is_open()) s.db.reset();
       pause(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));  // back soon after a restart
     }
   }
   s.wakeup.reset();

@@ -16,6 +16,9 @@
 
 namespace ims::workers {
 
+// The longest wait between tries at a broker or database that is away.
+constexpr std::chrono::milliseconds reconnect_cap{2000};
+
 struct Consumer::Meters {
   prometheus::Family<prometheus::Counter>& consumed;
   prometheus::Counter& failed;
@@ -94,7 +97,9 @@ void Consumer::run(infra::StopSignal& stop) {
       log_.warn("broker unavailable; retrying",
                 {{"error", e.what()}, {"retry_ms", std::to_string(backoff.count())}});
       stop.wait_for(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
+      // Capped at 2 s: one connection per worker costs a recovering broker nothing, and a longer cap
+      // kept workers idle up to 10 s after a short restart.
+      backoff = std::min(backoff * 2, reconnect_cap);
     }
   }
   meters_->connected.Set(0);
@@ -302,7 +307,7 @@ std::vector<Consumer::Item*> Consumer::run_together(std::vector<Item>& items, in
         interrupted = true;
         return {};
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      backoff = std::min(backoff * 2, reconnect_cap);
       continue;
     }
     return acknowledge(items, outcome, started);
@@ -357,7 +362,7 @@ void Consumer::process_one(Item& item, infra::StopSignal& stop) {
         broker_->reject(d.delivery_tag, true);
         return;
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      backoff = std::min(backoff * 2, reconnect_cap);
     } catch (const MalformedMessage& e) {
       give_up(item, std::string("malformed: ") + e.what());
       return;
