@@ -144,8 +144,9 @@ struct HttpServer::Impl {
         // Waited past IMS_EXECUTOR_MAX_WAIT_MS for a handler: not run, answered like a full queue.
         probe ? BoundedExecutor<Resources>::Shed{}
               : [this, req, request] { refuse_at_capacity(req, *request); });
-    app.http_metrics().set_queue_depth(executor.queue_depth());
-    app.http_metrics().set_admission_limit(executor.admission_limit());
+    const auto load = executor.load();  // one lock per request for both gauges
+    app.http_metrics().set_queue_depth(load.queue_depth);
+    app.http_metrics().set_admission_limit(load.admission_limit);
     if (!accepted) refuse_at_capacity(req, *request);
     return restinio::request_accepted();
   }

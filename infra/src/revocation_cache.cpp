@@ -3,6 +3,8 @@
 #include <hiredis/hiredis.h>
 #include <sys/socket.h>
 
+#include <charconv>
+
 #include "ims/infra/redis.hpp"
 
 namespace ims::infra {
@@ -39,9 +41,10 @@ void RevocationCache::revoked(const std::string& message) {
     entries_.erase(message.substr(4));
     return;
   }
-  if (message.rfind("user:", 0) == 0) {
-    const auto user = message.substr(5);
-    std::erase_if(entries_, [&](const auto& e) { return std::to_string(e.second.user_id) == user; });
+  std::int64_t user = 0;
+  const char* end = message.data() + message.size();
+  if (message.rfind("user:", 0) == 0 && std::from_chars(message.data() + 5, end, user).ptr == end) {
+    std::erase_if(entries_, [&](const auto& e) { return e.second.user_id == user; });
     return;
   }
   entries_.clear();

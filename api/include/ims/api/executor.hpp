@@ -66,10 +66,14 @@ class BoundedExecutor {
     std::lock_guard lock(mutex_);
     return queue_.size();
   }
-  // How many sheddable tasks may be in flight now (queued or running).
-  int admission_limit() const {
+  // The queue's depth and how many sheddable tasks may be in flight now, read together.
+  struct Load {
+    std::size_t queue_depth;
+    int admission_limit;
+  };
+  Load load() const {
     std::lock_guard lock(mutex_);
-    return admission_.limit();
+    return {queue_.size(), admission_.limit()};
   }
 
   // Finishes the tasks already queued, then joins.
