@@ -92,6 +92,26 @@ void expect_exactly_once(const std::string& reason, std::int64_t product, std::i
   EXPECT_EQ(ledger_drift(), 0);
 }
 
+// A walk-in sale of `quantity` of the product at the store; its order id.
+long place_sale(const std::string& token, std::int64_t store, std::int64_t product, int quantity) {
+  auto r = api(
+      "POST", "/api/v1/orders",
+      nlohmann::json{{"kind", "sale"},
+                     {"seller_location_id", store},
+                     {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", quantity}}})}}
+          .dump(),
+      {{bearer(token)}});
+  EXPECT_EQ(r.status, 202) << r.body;
+  return r.json().value("id", 0L);
+}
+
+// "1,2,3", for an IN (...) list.
+std::string id_list(const std::vector<long>& ids) {
+  std::string out;
+  for (long id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+
 int stack(const std::string& verb, const std::string& service) {
   return std::system(
       (std::string(IMS_SOURCE_DIR) + "/scripts/stack " + verb + " " + service + " >/dev/null").c_str());
@@ -169,17 +189,7 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   const pid_t worker = running_stock_worker();
   ASSERT_GT(worker, 0);
   ASSERT_EQ(::kill(worker, SIGSTOP), 0);  // the messages pile up and arrive together
-  auto sale = [&] {
-    auto r =
-        api("POST", "/api/v1/orders",
-            nlohmann::json{{"kind", "sale"},
-                           {"seller_location_id", store},
-                           {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", 1}}})}}
-                .dump(),
-            {{bearer(token)}});
-    EXPECT_EQ(r.status, 202) << r.body;
-    return r.json()["id"].get<long>();
-  };
+  auto sale = [&] { return place_sale(token, store, product, 1); };
   std::vector<long> orders{sale(), sale(), sale()};
   // A well-formed event for an order that does not exist, between real ones.
   ims::infra::AmqpConnection broker(env_or("IMS_AMQP_URL", ""), test_broker_timeout_ms);
@@ -206,8 +216,7 @@ TEST(Resilience, ABadMessageInABatchOfOrdersFallsBackToOneByOne) {
   }
   ASSERT_EQ(::kill(worker, SIGCONT), 0);
 
-  std::string ids;
-  for (long id : orders) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  const auto ids = id_list(orders);
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (query_one<long>("SELECT count(*) FROM sales.orders WHERE status = 'pending' AND id IN (" + ids +
                          ")") > 0 &&
@@ -272,18 +281,8 @@ TEST(Resilience, AnOrderAnnouncedTwiceInOneBatchIsReservedOnce) {
   const pid_t worker = running_stock_worker();
   ASSERT_GT(worker, 0);
   ASSERT_EQ(::kill(worker, SIGSTOP), 0);  // the messages pile up and arrive together
-  std::vector<long> orders;
-  for (int i = 0; i < 3; ++i) {
-    auto r =
-        api("POST", "/api/v1/orders",
-            nlohmann::json{{"kind", "sale"},
-                           {"seller_location_id", store},
-                           {"lines", nlohmann::json::array({{{"product_id", product}, {"quantity", 2}}})}}
-                .dump(),
-            {{bearer(token)}});
-    EXPECT_EQ(r.status, 202) << r.body;
-    orders.push_back(r.json()["id"].get<long>());
-  }
+  const std::vector<long> orders{place_sale(token, store, product, 2), place_sale(token, store, product, 2),
+                                 place_sale(token, store, product, 2)};
   EXPECT_EQ(wait_count("SELECT count(*) FROM messaging.outbox WHERE published_at IS NULL", 0), 0);
   auto announcement = [](long order) {
     return query_one<std::string>(
@@ -315,8 +314,7 @@ TEST(Resilience, AnOrderAnnouncedTwiceInOneBatchIsReservedOnce) {
   broker.wait_for_confirms();
   ASSERT_EQ(::kill(worker, SIGCONT), 0);
 
-  std::string ids;
-  for (long id : orders) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+  const auto ids = id_list(orders);
   EXPECT_EQ(
       wait_count("SELECT count(*) FROM sales.orders WHERE status = 'confirmed' AND id IN (" + ids + ")", 3),
       3);
